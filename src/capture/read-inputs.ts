@@ -1,0 +1,258 @@
+/**
+ * Read captures from files, directories, globs and stdin, choosing the reader by content:
+ * the tool's NDJSON capture format (streamed, line by line), HAR 1.2, or bare JSON payloads
+ * (an object, an array of them, or one per line). Input that fits none of these is not
+ * skipped: it becomes a request whose body the engine reports as unparseable.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import fg from 'fast-glob';
+import type { CaptureFormat, CaptureOrigin, CapturedRequest } from './captured-request.js';
+import { CaptureRecordError, fromCaptureRecord, isCaptureRecord } from './capture-record.js';
+import { harToRequests, HarError, isHar } from './har.js';
+import { splitLines, LineTooLongError } from './line-splitter.js';
+import { parseJson } from '../engine/json-parse.js';
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export interface InputSource {
+  /** Path as the user will recognise it (relative to the working directory), or "-". */
+  display: string;
+  path: string | null;
+}
+
+const CAPTURE_EXTENSIONS = ['ndjson', 'jsonl', 'json', 'har'];
+const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
+
+/** Expand inputs into concrete sources, failing early (exit 2) on anything that is not there. */
+export async function resolveInputs(inputs: readonly string[], cwd = process.cwd()): Promise<InputSource[]> {
+  const out: InputSource[] = [];
+  const seen = new Set<string>();
+  const add = (abs: string): void => {
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    out.push({ display: displayPath(abs, cwd), path: abs });
+  };
+  let stdinUsed = false;
+  for (const input of inputs) {
+    if (input === '-') {
+      if (stdinUsed) throw new InputError('"-" (stdin) can be given only once');
+      stdinUsed = true;
+      out.push({ display: '-', path: null });
+      continue;
+    }
+    const abs = path.resolve(cwd, input);
+    const st = await stat(abs).catch(() => null);
+    if (st?.isFile()) {
+      add(abs);
+    } else if (st?.isDirectory()) {
+      const files = await fg(`**/*.{${CAPTURE_EXTENSIONS.join(',')}}`, { cwd: abs, absolute: true, onlyFiles: true, dot: false });
+      if (files.length === 0) throw new InputError(`${input}: directory holds no capture files (${CAPTURE_EXTENSIONS.map((e) => '*.' + e).join(', ')})`);
+      for (const f of files.sort()) add(path.normalize(f));
+    } else if (fg.isDynamicPattern(input)) {
+      const files = await fg(input.replace(/\\/g, '/'), { cwd, absolute: true, onlyFiles: true });
+      if (files.length === 0) throw new InputError(`${input}: the pattern matches no file`);
+      for (const f of files.sort()) add(path.normalize(f));
+    } else {
+      throw new InputError(`${input}: no such file or directory`);
+    }
+  }
+  return out;
+}
+
+function displayPath(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+}
+
+async function* chunksOf(source: InputSource, stdin: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  const stream = source.path === null ? stdin : createReadStream(source.path, { highWaterMark: 256 * 1024 });
+  for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+}
+
+/** Read one source, yielding requests as they are read (NDJSON never sits whole in memory). */
+export async function* readSource(source: InputSource, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<CapturedRequest> {
+  const lines = splitLines(chunksOf(source, stdin));
+  const head: Array<{ number: number; bytes: Buffer }> = [];
+  let first: { number: number; bytes: Buffer } | undefined;
+  try {
+    // Pull lines by hand: leaving a for-await loop early would close the generator.
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) break;
+      head.push(next.value);
+      if (next.value.bytes.toString('utf8').trim() !== '') {
+        first = next.value;
+        break;
+      }
+    }
+  } catch (err) {
+    throw asInputError(source, err);
+  }
+  if (!first) {
+    throw new InputError(`${source.display}: empty input`);
+  }
+  const firstText = first.bytes.toString('utf8').replace(/^\uFEFF/, '');
+  let firstValue: unknown;
+  try {
+    firstValue = JSON.parse(firstText);
+  } catch {
+    firstValue = undefined;
+  }
+
+  if (isCaptureRecord(firstValue)) {
+    yield* readCaptureLines(source, (async function* () {
+      yield* head.filter((l) => l.number >= first.number);
+      yield* lines;
+    })());
+    return;
+  }
+
+  // Not the capture format: the whole input is one JSON document, JSON lines, or garbage.
+  const tooLarge = new InputError(`${source.display}: larger than ${MAX_WHOLE_FILE_BYTES} bytes and not in the streamed NDJSON capture format`);
+  let whole: Buffer;
+  if (source.path !== null) {
+    await lines.return(undefined);
+    if ((await stat(source.path)).size > MAX_WHOLE_FILE_BYTES) throw tooLarge;
+    whole = await readFile(source.path);
+  } else {
+    const rest: Buffer[] = head.map((l) => l.bytes);
+    let total = rest.reduce((n, b) => n + b.length + 1, 0);
+    try {
+      for await (const line of lines) {
+        total += line.bytes.length + 1;
+        if (total > MAX_WHOLE_FILE_BYTES) throw tooLarge;
+        rest.push(line.bytes);
+      }
+    } catch (err) {
+      throw asInputError(source, err);
+    }
+    whole = Buffer.concat(rest.flatMap((b, i) => (i === 0 ? [b] : [Buffer.from('\n'), b])));
+  }
+  yield* readWhole(source, whole, firstValue !== undefined);
+}
+
+function asInputError(source: InputSource, err: unknown): Error {
+  if (err instanceof InputError) return err;
+  if (err instanceof LineTooLongError) return new InputError(`${source.display}: ${err.message}`);
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code) return new InputError(`${source.display}: cannot read (${e.code}: ${e.message})`);
+  return err as Error;
+}
+
+function origin(source: InputSource, format: CaptureFormat, where: { line?: number; entry?: number; frame?: number }): CaptureOrigin {
+  return source.path === null ? { kind: 'stdin', format, ...where } : { kind: 'file', file: source.display, format, ...where };
+}
+
+function idOf(source: InputSource, where: { line?: number; entry?: number; frame?: number }): string {
+  let id = source.display;
+  if (where.line !== undefined) id += `:${where.line}`;
+  if (where.entry !== undefined) id += `#${where.entry}`;
+  if (where.frame !== undefined) id += `.${where.frame}`;
+  return id;
+}
+
+function fileTime(): string {
+  return new Date().toISOString();
+}
+
+async function* readCaptureLines(source: InputSource, lines: AsyncIterable<{ number: number; bytes: Buffer }>): AsyncGenerator<CapturedRequest> {
+  const readAt = fileTime();
+  try {
+    for await (const line of lines) {
+      const text = line.bytes.toString('utf8');
+      if (text.trim() === '') continue;
+      const where = { line: line.number };
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      if (isCaptureRecord(value)) {
+        try {
+          yield fromCaptureRecord(value, { id: idOf(source, where), time: readAt, origin: origin(source, 'ndjson', where) });
+        } catch (err) {
+          if (err instanceof CaptureRecordError) throw new InputError(`${source.display}:${line.number}: malformed capture record: ${err.message}`);
+          throw err;
+        }
+      } else {
+        // A line that is not a capture record is still audited: as a bare payload, so a
+        // corrupt or foreign line becomes a finding with its position rather than a skip.
+        yield bareRequest(source, line.bytes, { line: line.number }, 'ndjson', readAt);
+      }
+    }
+  } catch (err) {
+    throw asInputError(source, err);
+  }
+}
+
+function bareRequest(source: InputSource, body: Uint8Array, where: { line?: number; entry?: number }, format: CaptureFormat, time: string): CapturedRequest {
+  return { id: idOf(source, where), time, method: 'POST', url: null, headers: [], body, transport: 'http', origin: origin(source, format, where) };
+}
+
+function* readWhole(source: InputSource, bytes: Buffer, firstLineWasJson: boolean): Generator<CapturedRequest> {
+  const readAt = fileTime();
+  const text = bytes.toString('utf8');
+  const parsed = parseJson(text, { elementSpans: true });
+  if (parsed.ok) {
+    if (isHar(parsed.value)) {
+      try {
+        yield* harToRequests(
+          parsed.value,
+          (entry, frame) => origin(source, 'har', frame === undefined ? { entry } : { entry, frame }),
+          (entry, frame) => idOf(source, frame === undefined ? { entry } : { entry, frame }),
+        );
+      } catch (err) {
+        if (err instanceof HarError) throw new InputError(`${source.display}: malformed HAR: ${err.message}`);
+        throw err;
+      }
+      return;
+    }
+    if (Array.isArray(parsed.value) && parsed.elementSpans) {
+      if (parsed.value.length === 0) throw new InputError(`${source.display}: an empty JSON array holds no payload`);
+      for (const [i, [start, end]] of parsed.elementSpans.entries()) {
+        const el = parsed.value[i];
+        if (isCaptureRecord(el)) {
+          const where = { entry: i + 1 };
+          yield fromCaptureRecord(el, { id: idOf(source, where), time: readAt, origin: origin(source, 'json', where) });
+        } else {
+          yield bareRequest(source, Buffer.from(text.slice(start, end), 'utf8'), { entry: i + 1 }, 'json', readAt);
+        }
+      }
+      return;
+    }
+    if (isCaptureRecord(parsed.value)) {
+      yield fromCaptureRecord(parsed.value, { id: idOf(source, {}), time: readAt, origin: origin(source, 'json', {}) });
+      return;
+    }
+    yield bareRequest(source, bytes, {}, 'json', readAt);
+    return;
+  }
+  // Several JSON values, one per line: each line is a payload.
+  if (firstLineWasJson) {
+    const lines = text.split('\n');
+    const nonEmpty = lines.filter((l) => l.trim() !== '');
+    if (nonEmpty.length > 1 && nonEmpty.every((l) => parseJson(l).ok || l.trim().startsWith('{'))) {
+      for (const [i, line] of lines.entries()) {
+        if (line.trim() === '') continue;
+        yield bareRequest(source, Buffer.from(line.replace(/\r$/, ''), 'utf8'), { line: i + 1 }, 'json-lines', readAt);
+      }
+      return;
+    }
+  }
+  // Malformed: the engine reports where parsing failed.
+  yield bareRequest(source, bytes, {}, 'json', readAt);
+}
+
+/** All requests of all sources, in order. */
+export async function* readInputs(sources: readonly InputSource[], stdin?: NodeJS.ReadableStream): AsyncGenerator<CapturedRequest> {
+  for (const source of sources) yield* readSource(source, stdin);
+}
+

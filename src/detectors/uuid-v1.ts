@@ -1,0 +1,12 @@
+import type { Detector } from './detector.js';
+import { regexHits } from './detector.js';
+
+const UUID_V1 = /(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9a-f])/gi;
+
+export const uuidV1Detector: Detector = {
+  id: 'identity/uuid-v1',
+  severity: 'error',
+  title: 'Version 1 UUID',
+  description: 'A v1 UUID embeds the MAC address of the machine that made it and the time; where a random id is promised it identifies the machine.',
+  detect: (text) => regexHits(UUID_V1, text),
+};

@@ -1,0 +1,494 @@
+/**
+ * The audit engine: one request in, its kind, verdict and findings out. Pure: no file system,
+ * network, process or UI, so the CI command, the live proxy and the TUI all call this same
+ * function and can never disagree about a request.
+ */
+import type * as z from 'zod';
+import type { CapturedRequest } from '../capture/captured-request.js';
+import { headerValues } from '../capture/captured-request.js';
+import type { Detector } from '../detectors/detector.js';
+import type { FieldSpec, Severity } from '../policy/policy-schema.js';
+import { decodeBody, decodeUtf8, DEFAULT_MAX_BODY_BYTES } from './body-decode.js';
+import type { CompiledKind, CompiledPolicy, IssueParams } from './compiled-policy.js';
+import type { Finding, FindingLocation } from './finding.js';
+import { fingerprintOf } from './finding.js';
+import { isJsonObject, parseJson, pathSegment } from './json-parse.js';
+import { toJsonPath } from './json-path.js';
+import { isLoopbackHost } from './loopback.js';
+import type { TextPart } from './request-parts.js';
+import { jsonTextParts } from './request-parts.js';
+import { RULES } from './rules.js';
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
+
+export interface RequestResult {
+  request: CapturedRequest;
+  /** Kind id, or null when the payload could not be classified. */
+  kind: string | null;
+  verdict: Verdict;
+  /** Why the request was not audited (verdict "skipped"). */
+  skipReason?: string;
+  findings: Finding[];
+  /** Parsed body, when it parsed: kept for the inspector and the reporters that show payloads. */
+  payload?: unknown;
+  /** Decoded body text (after Content-Encoding), when it was text. */
+  bodyText?: string;
+}
+
+/** Extra scanners the engine runs over every text part (detectors, sensitive terms). */
+export interface TextScanner {
+  scan(part: TextPart): Array<Omit<Finding, 'requestId' | 'kind' | 'fingerprint' | 'severity'> & { severity?: Severity }>;
+}
+
+export interface AuditOptions {
+  detectors?: readonly Detector[];
+  scanners?: readonly TextScanner[];
+  /** Keep the parsed payload and body text on the result (the inspector wants them; a CI run does not). */
+  keepPayload?: boolean;
+}
+
+class FindingSink {
+  readonly findings: Finding[] = [];
+  /** Findings that came from scanning text (detectors, terms) rather than from the policy. */
+  readonly scanned = new Set<Finding>();
+  kind: string | null = null;
+  constructor(
+    private readonly policy: CompiledPolicy,
+    private readonly requestId: string,
+  ) {}
+
+  add(
+    rule: string,
+    message: string,
+    location: FindingLocation,
+    extra: { evidence?: string | undefined; encoding?: string; matched?: string; severity?: Severity; scanned?: boolean } = {},
+  ): void {
+    const policySeverity = this.policy.severityOf(rule);
+    if (policySeverity === null) return;
+    // A severity the policy set explicitly wins; otherwise a finding may carry its own.
+    const explicit = this.policy.policy.severities?.[rule];
+    const severity: Severity = explicit && explicit !== 'off' ? explicit : (extra.severity ?? policySeverity);
+    const finding: Finding = {
+      rule,
+      severity,
+      message,
+      requestId: this.requestId,
+      kind: this.kind,
+      location,
+      fingerprint: fingerprintOf({ rule, kind: this.kind, location, evidence: extra.evidence }),
+    };
+    if (extra.evidence !== undefined) finding.evidence = extra.evidence;
+    if (extra.encoding !== undefined) finding.encoding = extra.encoding;
+    if (extra.matched !== undefined) finding.matched = extra.matched;
+    this.findings.push(finding);
+    if (extra.scanned) this.scanned.add(finding);
+  }
+}
+
+export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, options: AuditOptions = {}): RequestResult {
+  const sink = new FindingSink(policy, request.id);
+  const url = parseUrl(request.url);
+
+  if (url && policy.policy.loopback === 'skip' && isLoopbackHost(url.hostname)) {
+    return { request, kind: null, verdict: 'skipped', skipReason: `loopback destination ${url.host}: does not leave the machine`, findings: [] };
+  }
+
+  const parts: TextPart[] = [];
+  if (request.url !== null) {
+    if (!url) sink.add(RULES.destination.id, 'the request URL cannot be parsed', { part: 'url' }, { evidence: request.url });
+    parts.push({ location: { part: 'url' }, text: request.url });
+  }
+  checkHeaders(request, policy, sink, parts);
+
+  const body = readBody(request, policy, sink);
+  let payload: unknown;
+  let compiledKind: CompiledKind | null = null;
+  if (body.text !== undefined) {
+    const parsed = body.text.trim() === '' ? null : parseJson(body.text);
+    if (parsed === null) {
+      sink.add(RULES.bodyEmpty.id, 'the request has no payload', { part: 'body' });
+    } else if (!parsed.ok) {
+      sink.add(
+        RULES.bodyInvalidJson.id,
+        `invalid JSON at line ${parsed.position.line}, column ${parsed.position.column}: ${parsed.error}`,
+        { part: 'body', position: parsed.position },
+        { evidence: excerpt(body.text, parsed.position.offset) },
+      );
+      parts.push({ location: { part: 'body' }, text: body.text });
+    } else {
+      payload = parsed.value;
+      for (const dup of parsed.duplicates) {
+        sink.add(
+          RULES.bodyDuplicateKey.id,
+          `key "${dup.key}" appears more than once in ${dup.objectPath}; the audited value hides the other`,
+          { part: 'body', path: dup.objectPath + pathSegment(dup.key), position: dup.position },
+          { evidence: dup.key },
+        );
+      }
+      compiledKind = policy.kinds.find((k) => k.matches(payload)) ?? null;
+      sink.kind = compiledKind?.kind.id ?? null;
+      for (const f of sink.findings) {
+        f.kind = sink.kind;
+        f.fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, location: f.location, evidence: f.evidence });
+      }
+      if (compiledKind) {
+        checkKind(compiledKind, payload, url, request, policy, sink);
+      } else {
+        sink.add(
+          RULES.unknownKind.id,
+          `the payload matches none of the ${policy.kinds.length} payload kinds of policy "${policy.policy.name}"`,
+          { part: 'body', path: '$' },
+        );
+      }
+      jsonTextParts(payload, '$', parts);
+      // The raw text too: escapes and encodings that parsing undoes are scanned as sent.
+      if (body.text !== undefined) parts.push({ location: { part: 'body' }, text: body.text });
+    }
+  } else if (body.bytesForScan !== undefined) {
+    parts.push({ location: { part: 'body' }, text: body.bytesForScan });
+  }
+
+  if (url) checkDestination(url, request, policy, sink, compiledKind);
+  scanParts(parts, options, sink);
+
+  const findings = dedupe(sink.findings, sink.scanned);
+  const result: RequestResult = { request, kind: sink.kind, verdict: verdictOf(findings), findings };
+  if (options.keepPayload) {
+    if (payload !== undefined) result.payload = payload;
+    if (body.text !== undefined) result.bodyText = body.text;
+  }
+  return result;
+}
+
+export function verdictOf(findings: readonly Finding[]): Verdict {
+  if (findings.some((f) => f.severity === 'error')) return 'fail';
+  if (findings.length > 0) return 'warn';
+  return 'pass';
+}
+
+function parseUrl(raw: string | null): URL | null {
+  if (raw === null) return null;
+  try {
+    return new URL(raw);
+  } catch {
+    return null;
+  }
+}
+
+function excerpt(text: string, offset: number): string {
+  return text.slice(Math.max(0, offset - 20), offset + 20);
+}
+
+function readBody(request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink): { text?: string; bytesForScan?: string } {
+  const decoded = decodeBody(request.body, headerValues(request, 'content-encoding'), policy.policy.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if (!decoded.ok) {
+    sink.add(RULES.bodyDecode.id, decoded.error, { part: 'body' });
+    // Whatever can be read of the raw bytes is still scanned.
+    return { bytesForScan: Buffer.from(request.body.subarray(0, 1 << 20)).toString('latin1') };
+  }
+  const utf8 = decodeUtf8(decoded.bytes);
+  if (!utf8.ok) {
+    sink.add(RULES.bodyDecode.id, `body is not valid UTF-8 (first bad byte at offset ${utf8.offset})`, { part: 'body' });
+    return { bytesForScan: Buffer.from(decoded.bytes).toString('latin1') };
+  }
+  return { text: utf8.text };
+}
+
+function checkHeaders(request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink, parts: TextPart[]): void {
+  const hp = policy.policy.headers;
+  for (const [rawName, value] of request.headers) {
+    const name = rawName.toLowerCase();
+    parts.push({ location: { part: 'header', name }, text: value });
+    // HTTP/2 pseudo-headers restate the method and URL, which are audited on their own.
+    if (name.startsWith(':')) continue;
+    if (policy.forbiddenHeaders.has(name)) {
+      sink.add(RULES.forbiddenHeader.id, `the request sends a ${name} header`, { part: 'header', name }, { evidence: value });
+    } else if (hp?.allowed && !policy.allowedHeaders.has(name)) {
+      sink.add(RULES.undocumentedHeader.id, `header ${name} is not in the policy`, { part: 'header', name }, {
+        evidence: value,
+        severity: hp.unknown ?? 'warning',
+      });
+    }
+  }
+  const ua = hp?.userAgent;
+  if (ua && request.url !== null) {
+    const values = headerValues(request, 'user-agent');
+    const severity = ua.severity ?? 'warning';
+    if (values.length === 0 && ua.required) {
+      sink.add(RULES.userAgent.id, 'the request has no User-Agent header', { part: 'header', name: 'user-agent' }, { severity });
+    }
+    for (const v of values) {
+      if (!policy.userAgentPatterns.some((re) => re.test(v))) {
+        sink.add(RULES.userAgent.id, 'User-Agent is not of a form the policy expects', { part: 'header', name: 'user-agent' }, { evidence: v, severity });
+      }
+    }
+  }
+}
+
+function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink, kind: CompiledKind | null): void {
+  const host = url.hostname.toLowerCase();
+  const sameHost = policy.policy.destinations.filter((d) => d.host.toLowerCase() === host);
+  const defaultPort = url.port === '' || url.port === '443' || url.port === '80';
+  if (sameHost.length === 0 || !defaultPort) {
+    sink.add(RULES.destination.id, `the request goes to ${url.host}, which the policy does not list`, { part: 'url', component: 'host' });
+    return;
+  }
+  const scheme = url.protocol.replace(':', '');
+  const isWsScheme = scheme === 'ws' || scheme === 'wss';
+  const here = sameHost.filter(
+    (d) => (!d.paths || d.paths.includes(url.pathname)) && (!d.transport || d.transport === request.transport),
+  );
+  if (here.length === 0) {
+    sink.add(RULES.destination.id, `${request.transport === 'websocket' ? 'WebSocket' : 'HTTP'} to path ${url.pathname} is not allowed on ${host}`, {
+      part: 'url',
+      component: 'path',
+    });
+    return;
+  }
+  if (request.transport === 'http' && isWsScheme) {
+    sink.add(RULES.destination.id, 'an HTTP request to a ws:// URL', { part: 'url' });
+  }
+  if (request.transport === 'http' && !here.some((d) => !d.methods || d.methods.includes(request.method.toUpperCase()))) {
+    sink.add(RULES.method.id, `method ${request.method} is not allowed for ${url.pathname}`, { part: 'request' });
+  }
+  if (url.search !== '') {
+    sink.add(RULES.urlQuery.id, 'the telemetry URL carries a query string', { part: 'url', component: 'query' }, { evidence: url.search });
+  }
+  if (kind && !here.some((d) => !d.kinds || d.kinds.includes(kind.kind.id))) {
+    sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${url.pathname}`, { part: 'url', component: 'path' });
+  }
+}
+
+function checkKind(compiled: CompiledKind, payload: unknown, url: URL | null, request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink): void {
+  const { kind } = compiled;
+  if (kind.documented === false) {
+    sink.add(RULES.undocumentedKind.id, `${kind.title}: the published policy does not mention this payload`, { part: 'body', path: '$' });
+  }
+  if (kind.transport && request.url !== null && kind.transport !== request.transport) {
+    sink.add(RULES.destination.id, `${kind.title} is expected over ${kind.transport}, not ${request.transport}`, { part: 'request' });
+  }
+  const result = compiled.schema.safeParse(payload);
+  if (!result.success) {
+    for (const issue of result.error.issues) reportIssue(issue, kind.schema, payload, policy, sink);
+  }
+  walkPresence(kind.schema, payload, '$', policy, sink);
+  void url;
+}
+
+/** Turn a zod issue into a finding with the rule the policy gave that field. */
+function reportIssue(issue: z.core.$ZodIssue, root: FieldSpec, payload: unknown, policy: CompiledPolicy, sink: FindingSink): void {
+  const path = toJsonPath(issue.path);
+  const value = valueAt(payload, issue.path);
+  const spec = specAt(root, issue.path, payload);
+  if (issue.code === 'custom') {
+    const params = issue.params as IssueParams | undefined;
+    if (params?.rule) {
+      sink.add(params.rule, params.message, { part: 'body', path }, { evidence: params.evidence });
+      return;
+    }
+    sink.add(spec?.rule ?? RULES.value.id, spec?.message ?? issue.message, { part: 'body', path }, { evidence: evidenceOf(value) });
+    return;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const objSpec = spec && spec.type === 'object' ? spec : undefined;
+    const severity = objSpec?.unknownFields ?? policy.policy.unknownFields ?? 'error';
+    for (const key of issue.keys) {
+      sink.add(RULES.unknownField.id, `field "${key}" is not allowed by the policy`, { part: 'body', path: path + pathSegment(key) }, {
+        evidence: key,
+        severity,
+      });
+    }
+    return;
+  }
+  if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
+    const parentSpec = specAt(root, issue.path.slice(0, -1), payload);
+    const variants = parentSpec?.type === 'object' ? parentSpec.variants : undefined;
+    sink.add(variants?.rule ?? RULES.value.id, variants?.message ?? 'not a value the policy allows', { part: 'body', path }, { evidence: evidenceOf(value) });
+    return;
+  }
+  if (spec?.rule) {
+    sink.add(spec.rule, spec.message ?? issue.message, { part: 'body', path }, { evidence: evidenceOf(value) });
+    return;
+  }
+  const rule =
+    issue.code === 'too_small' || issue.code === 'too_big'
+      ? RULES.range.id
+      : issue.code === 'invalid_value' || issue.code === 'invalid_union'
+        ? RULES.value.id
+        : issue.code === 'invalid_format' || issue.code === 'invalid_string' as string
+          ? RULES.format.id
+          : RULES.type.id;
+  sink.add(rule, describeIssue(issue, value), { part: 'body', path }, { evidence: evidenceOf(value) });
+}
+
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}, found ${typeName(value)}`;
+  if (issue.code === 'invalid_union') return `${typeName(value)} value fits none of the allowed types`;
+  return issue.message;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function evidenceOf(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  const s = JSON.stringify(value);
+  return s.length > 200 ? s.slice(0, 200) + '…' : s;
+}
+
+function valueAt(payload: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur = payload;
+  for (const key of path) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key as string];
+  }
+  return cur;
+}
+
+/** The policy spec governing the value at a zod path (resolving variants by the payload). */
+export function specAt(root: FieldSpec, path: ReadonlyArray<PropertyKey>, payload: unknown): FieldSpec | undefined {
+  let spec: FieldSpec | undefined = root;
+  let value: unknown = payload;
+  for (const key of path) {
+    if (!spec) return undefined;
+    if (spec.type === 'array') {
+      spec = spec.items;
+    } else if (spec.type === 'object') {
+      const k = String(key);
+      let next: FieldSpec | undefined = spec.fields[k];
+      if (!next && spec.variants && isJsonObject(value)) {
+        const tag: unknown = value[spec.variants.discriminator];
+        if (typeof tag === 'string') next = spec.variants.cases[tag]?.fields[k];
+      }
+      spec = next;
+    } else if (spec.type === 'any-of') {
+      // Descend into the first option that has structure; any-of over objects is rare.
+      spec = spec.options.find((o) => o.type === 'object' || o.type === 'array');
+      if (!spec) return undefined;
+      return specAt(spec, [key], value);
+    } else {
+      return undefined;
+    }
+    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
+  }
+  return spec;
+}
+
+/**
+ * Presence is judged here rather than by zod: a field the code sends but the guide does not
+ * document is a warning (its value is still checked), and a field that should always be there
+ * but is not is a warning too (the payload changed shape).
+ */
+function walkPresence(spec: FieldSpec, value: unknown, path: string, policy: CompiledPolicy, sink: FindingSink): void {
+  if (value === null || value === undefined) return;
+  if (spec.type === 'array' && Array.isArray(value)) {
+    value.forEach((v, i) => walkPresence(spec.items, v, path + pathSegment(i), policy, sink));
+    return;
+  }
+  if (spec.type === 'any-of') {
+    const structured = spec.options.find((o) => (o.type === 'object' && isJsonObject(value)) || (o.type === 'array' && Array.isArray(value)));
+    if (structured) walkPresence(structured, value, path, policy, sink);
+    return;
+  }
+  if (spec.type !== 'object' || !isJsonObject(value)) return;
+  let fields = spec.fields;
+  if (spec.variants) {
+    const tag = value[spec.variants.discriminator];
+    const variant = typeof tag === 'string' ? spec.variants.cases[tag] : undefined;
+    if (variant) {
+      fields = { ...fields, ...variant.fields };
+      if (variant.documented === false) {
+        sink.add(RULES.undocumentedField.id, `${spec.variants.discriminator} "${tag}" is not in the published policy`, {
+          part: 'body',
+          path: path + pathSegment(spec.variants.discriminator),
+        });
+      }
+    }
+  }
+  for (const [key, field] of Object.entries(fields)) {
+    const childPath = path + pathSegment(key);
+    if (!Object.prototype.hasOwnProperty.call(value, key)) {
+      if (!field.optional) sink.add(RULES.missingField.id, `field "${key}" is missing`, { part: 'body', path: childPath });
+      continue;
+    }
+    if (field.documented === false) {
+      sink.add(RULES.undocumentedField.id, `field "${key}" is sent but not in the published policy`, { part: 'body', path: childPath });
+      continue;
+    }
+    walkPresence(field, value[key], childPath, policy, sink);
+  }
+}
+
+function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink): void {
+  const detectors = options.detectors ?? [];
+  for (const part of parts) {
+    if (part.text === '') continue;
+    for (const detector of detectors) {
+      for (const hit of detector.detect(part.text)) {
+        sink.add(detector.id, hit.message ?? `${detector.title} found`, part.location, {
+          evidence: hit.value,
+          severity: detector.severity,
+          scanned: true,
+          ...(hit.encoding ? { encoding: hit.encoding } : {}),
+        });
+      }
+    }
+    for (const scanner of options.scanners ?? []) {
+      for (const hit of scanner.scan(part)) {
+        sink.add(hit.rule, hit.message, hit.location, {
+          evidence: hit.evidence,
+          ...(hit.encoding ? { encoding: hit.encoding } : {}),
+          ...(hit.matched ? { matched: hit.matched } : {}),
+          ...(hit.severity ? { severity: hit.severity } : {}),
+          scanned: true,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * One value, one finding: the same evidence found by a scan in a parsed string and again in
+ * the raw body, or by a scan where the schema already reported that very value, is reported
+ * once, at its most precise location.
+ */
+function dedupe(findings: Finding[], scanned: ReadonlySet<Finding>): Finding[] {
+  const precise = new Set<string>();
+  const checked = new Set<string>();
+  for (const f of findings) {
+    if (f.evidence === undefined) continue;
+    if (scanned.has(f) && f.location.part === 'body' && f.location.path) precise.add(`${f.rule}|${f.evidence.toLowerCase()}`);
+    if (!scanned.has(f)) checked.add(`${locKey(f.location)}|${f.evidence}`);
+  }
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const key = `${f.rule}|${locKey(f.location)}|${f.evidence ?? ''}|${f.encoding ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (scanned.has(f) && f.evidence !== undefined) {
+      if (f.location.part === 'body' && !f.location.path && precise.has(`${f.rule}|${f.evidence.toLowerCase()}`)) continue;
+      if (checked.has(`${locKey(f.location)}|${f.evidence}`)) continue;
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+function locKey(l: FindingLocation): string {
+  switch (l.part) {
+    case 'body':
+      return `body:${l.path ?? ''}`;
+    case 'header':
+      return `header:${l.name}`;
+    case 'url':
+      return `url`;
+    case 'request':
+      return 'request';
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Findings are data: what rule, how bad, where in which request, and the evidence that proves
+ * it. Evidence stays in memory for the reviewer; reporters redact it unless asked not to.
+ */
+import { createHash } from 'node:crypto';
+import type { Severity } from '../policy/policy-schema.js';
+import type { JsonPosition } from './json-parse.js';
+
+export type { Severity };
+
+export type FindingLocation =
+  | { part: 'request' }
+  | { part: 'url'; component?: 'host' | 'path' | 'query' }
+  | { part: 'header'; name: string }
+  | { part: 'body'; path?: string; position?: JsonPosition };
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  requestId: string;
+  /** Payload kind of the request, when it was classified. */
+  kind: string | null;
+  location: FindingLocation;
+  /** The offending value exactly as found. Never printed unless evidence is revealed. */
+  evidence?: string;
+  /** For detector findings: how the value was encoded where it was found (raw, base64, sha256-hex, ...). */
+  encoding?: string;
+  /** Which sensitive-term source or detector matched, safe to print (a kind name, not a value). */
+  matched?: string;
+  /** Stable across runs: depends on rule, kind, location and evidence, not on ids, times or lines. */
+  fingerprint: string;
+}
+
+export function describeLocation(location: FindingLocation): string {
+  switch (location.part) {
+    case 'request':
+      return 'request';
+    case 'url':
+      return location.component ? `url ${location.component}` : 'url';
+    case 'header':
+      return `header ${location.name.toLowerCase()}`;
+    case 'body': {
+      const parts = ['body'];
+      if (location.path) parts.push(location.path);
+      if (location.position) parts.push(`(line ${location.position.line}, column ${location.position.column})`);
+      return parts.join(' ');
+    }
+  }
+}
+
+/** The location without volatile parts (byte positions move when unrelated fields change). */
+function stableLocation(location: FindingLocation): string {
+  switch (location.part) {
+    case 'body':
+      return `body:${location.path ?? ''}`;
+    case 'header':
+      return `header:${location.name.toLowerCase()}`;
+    case 'url':
+      return `url:${location.component ?? ''}`;
+    case 'request':
+      return 'request';
+  }
+}
+
+export function fingerprintOf(parts: { rule: string; kind: string | null; location: FindingLocation; evidence?: string | undefined }): string {
+  const h = createHash('sha256');
+  h.update(parts.rule);
+  h.update('\0');
+  h.update(parts.kind ?? '');
+  h.update('\0');
+  // Array indexes are volatile (the third of five frames today, the fourth tomorrow).
+  h.update(stableLocation(parts.location).replace(/\[\d+\]/g, '[]'));
+  h.update('\0');
+  h.update(parts.evidence ?? '');
+  return h.digest('hex').slice(0, 32);
+}
+
+/**
+ * What a report may show of a value it must not leak: its length and shape, never its
+ * characters (even first and last letters narrow a dictionary search for a short name).
+ */
+export function redact(evidence: string): string {
+  const len = [...evidence].length;
+  return `[redacted ${len} char${len === 1 ? '' : 's'}]`;
+}
+
+export function evidenceText(finding: Pick<Finding, 'evidence'>, reveal: boolean): string | undefined {
+  if (finding.evidence === undefined) return undefined;
+  return reveal ? finding.evidence : redact(finding.evidence);
+}

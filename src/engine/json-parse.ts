@@ -1,0 +1,226 @@
+/**
+ * A JSON parser that keeps what JSON.parse throws away: duplicate keys (the raw bytes hold a
+ * value that the parsed object hides, which is exactly where a leak can sit unseen), and the
+ * position of every syntax error, so a malformed payload becomes a precise finding.
+ *
+ * Pure and allocation-light: it walks the string once with charCodeAt.
+ */
+
+export interface JsonPosition {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+export interface DuplicateKey {
+  /** JSON path of the object holding the duplicate, e.g. `$.data`. */
+  objectPath: string;
+  key: string;
+  position: JsonPosition;
+}
+
+export type JsonParseResult =
+  | { ok: true; value: unknown; duplicates: DuplicateKey[]; /** [start, end) of each top-level array element */ elementSpans?: Array<[number, number]> }
+  | { ok: false; error: string; position: JsonPosition };
+
+/** Build a JSON path segment the way reports show it: `.name` or `["odd key"]` or `[3]`. */
+export function pathSegment(key: string | number): string {
+  if (typeof key === 'number') return `[${key}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+class ParseError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+export function positionAt(text: string, offset: number): JsonPosition {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { offset, line, column: offset - lineStart + 1 };
+}
+
+const MAX_DEPTH = 512;
+
+export function parseJson(text: string, options: { elementSpans?: boolean } = {}): JsonParseResult {
+  const duplicates: DuplicateKey[] = [];
+  const spans: Array<[number, number]> | undefined = options.elementSpans ? [] : undefined;
+  let i = 0;
+  const n = text.length;
+
+  const skipWs = (): void => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else break;
+    }
+  };
+
+  const describe = (at: number): string =>
+    at >= n ? 'end of input' : `${JSON.stringify(text[at])}`;
+
+  const parseString = (): string => {
+    // Caller guarantees text[i] === '"'.
+    const start = ++i;
+    let out: string | null = null;
+    let chunkStart = start;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        const s = out === null ? text.slice(start, i) : out + text.slice(chunkStart, i);
+        i++;
+        return s;
+      }
+      if (c === 92) {
+        out = (out ?? '') + text.slice(chunkStart, i);
+        const e = text.charCodeAt(i + 1);
+        switch (e) {
+          case 34: out += '"'; break;
+          case 92: out += '\\'; break;
+          case 47: out += '/'; break;
+          case 98: out += '\b'; break;
+          case 102: out += '\f'; break;
+          case 110: out += '\n'; break;
+          case 114: out += '\r'; break;
+          case 116: out += '\t'; break;
+          case 117: {
+            const hex = text.slice(i + 2, i + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new ParseError('invalid \\u escape in string', i);
+            out += String.fromCharCode(parseInt(hex, 16));
+            i += 4;
+            break;
+          }
+          default:
+            throw new ParseError('invalid escape in string', i);
+        }
+        i += 2;
+        chunkStart = i;
+        continue;
+      }
+      if (c < 32) throw new ParseError('unescaped control character in string', i);
+      i++;
+    }
+    throw new ParseError('unterminated string', start - 1);
+  };
+
+  const parseNumber = (): number => {
+    const start = i;
+    if (text.charCodeAt(i) === 45) i++;
+    const intStart = i;
+    while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i === intStart) throw new ParseError(`unexpected ${describe(i)}`, i);
+    if (i - intStart > 1 && text.charCodeAt(intStart) === 48) throw new ParseError('leading zero in number', intStart);
+    if (text.charCodeAt(i) === 46) {
+      i++;
+      const fracStart = i;
+      while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      if (i === fracStart) throw new ParseError('digit expected after decimal point', i);
+    }
+    const e = text.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      i++;
+      const s = text.charCodeAt(i);
+      if (s === 43 || s === 45) i++;
+      const expStart = i;
+      while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      if (i === expStart) throw new ParseError('digit expected in exponent', i);
+    }
+    return Number(text.slice(start, i));
+  };
+
+  const expectWord = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else throw new ParseError(`unexpected ${describe(i)}`, i);
+  };
+
+  const parseValue = (path: string, depth: number): unknown => {
+    if (depth > MAX_DEPTH) throw new ParseError('nesting too deep', i);
+    skipWs();
+    const c = text.charCodeAt(i);
+    if (c === 123) return parseObject(path, depth);
+    if (c === 91) return parseArray(path, depth);
+    if (c === 34) return parseString();
+    if (c === 45 || (c >= 48 && c <= 57)) return parseNumber();
+    if (c === 116) { expectWord('true'); return true; }
+    if (c === 102) { expectWord('false'); return false; }
+    if (c === 110) { expectWord('null'); return null; }
+    throw new ParseError(`unexpected ${describe(i)}`, i);
+  };
+
+  const parseObject = (path: string, depth: number): Record<string, unknown> => {
+    i++; // {
+    // A null-prototype object: "__proto__" in a payload is data, not a prototype switch.
+    const obj: Record<string, unknown> = Object.create(null);
+    skipWs();
+    if (text.charCodeAt(i) === 125) { i++; return obj; }
+    for (;;) {
+      skipWs();
+      if (text.charCodeAt(i) !== 34) throw new ParseError(`expected a string key, found ${describe(i)}`, i);
+      const keyOffset = i;
+      const key = parseString();
+      skipWs();
+      if (text.charCodeAt(i) !== 58) throw new ParseError(`expected ':' after key, found ${describe(i)}`, i);
+      i++;
+      const value = parseValue(path + pathSegment(key), depth + 1);
+      if (Object.prototype.hasOwnProperty.call(obj, key)) {
+        duplicates.push({ objectPath: path, key, position: positionAt(text, keyOffset) });
+      }
+      obj[key] = value;
+      skipWs();
+      const d = text.charCodeAt(i);
+      if (d === 44) { i++; continue; }
+      if (d === 125) { i++; return obj; }
+      throw new ParseError(`expected ',' or '}' after value, found ${describe(i)}`, i);
+    }
+  };
+
+  const parseArray = (path: string, depth: number): unknown[] => {
+    i++; // [
+    const arr: unknown[] = [];
+    skipWs();
+    if (text.charCodeAt(i) === 93) { i++; return arr; }
+    for (;;) {
+      if (depth === 0 && spans) {
+        skipWs();
+        const start = i;
+        arr.push(parseValue(path + pathSegment(arr.length), depth + 1));
+        spans.push([start, i]);
+      } else {
+        arr.push(parseValue(path + pathSegment(arr.length), depth + 1));
+      }
+      skipWs();
+      const d = text.charCodeAt(i);
+      if (d === 44) { i++; continue; }
+      if (d === 93) { i++; return arr; }
+      throw new ParseError(`expected ',' or ']' after value, found ${describe(i)}`, i);
+    }
+  };
+
+  try {
+    // A UTF-8 byte order mark is tolerated: some tools write one, and it carries nothing.
+    if (text.charCodeAt(0) === 0xfeff) i = 1;
+    const value = parseValue('$', 0);
+    skipWs();
+    if (i < n) throw new ParseError(`unexpected ${describe(i)} after the JSON value`, i);
+    return spans ? { ok: true, value, duplicates, elementSpans: spans } : { ok: true, value, duplicates };
+  } catch (err) {
+    if (err instanceof ParseError) return { ok: false, error: err.message, position: positionAt(text, err.offset) };
+    if (err instanceof RangeError) return { ok: false, error: 'nesting too deep', position: positionAt(text, i) };
+    throw err;
+  }
+}
+
+/** Plain objects from parseJson have a null prototype; this is the one test that covers both. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

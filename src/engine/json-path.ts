@@ -1,0 +1,27 @@
+/** Helpers for the two kinds of path the engine uses: policy dot paths and report JSON paths. */
+import { pathSegment } from './json-parse.js';
+
+/** `data.event_type` → the value there, or undefined. `""` is the value itself. */
+export function getDotPath(value: unknown, dotPath: string): unknown {
+  if (dotPath === '') return value;
+  let cur: unknown = value;
+  for (const key of dotPath.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    if (Array.isArray(cur)) {
+      const idx = Number(key);
+      if (!Number.isInteger(idx)) return undefined;
+      cur = cur[idx];
+    } else {
+      if (!Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
+      cur = (cur as Record<string, unknown>)[key];
+    }
+  }
+  return cur;
+}
+
+/** Path segments from zod (`['data', 'metrics', 0]`) → `$.data.metrics[0]`. */
+export function toJsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '$';
+  for (const key of path) out += pathSegment(typeof key === 'number' ? key : String(key));
+  return out;
+}

@@ -1,0 +1,147 @@
+/**
+ * The catalogue of rules the engine itself reports (policies add their own). One place for
+ * ids, default severities and documentation, so reporters (SARIF's rules[], --help, the TUI)
+ * never drift from what the engine emits.
+ */
+import type { RuleDoc } from '../policy/policy-schema.js';
+
+export const RULES = {
+  bodyDecode: {
+    id: 'body/decode-failed',
+    severity: 'error',
+    title: 'Body could not be decoded',
+    description: 'The body could not be decoded (Content-Encoding, size cap or UTF-8), so nothing in it can be vouched for.',
+  },
+  bodyInvalidJson: {
+    id: 'body/invalid-json',
+    severity: 'error',
+    title: 'Body is not valid JSON',
+    description: 'The body does not parse as JSON; the position of the first error is reported.',
+  },
+  bodyDuplicateKey: {
+    id: 'body/duplicate-key',
+    severity: 'error',
+    title: 'Duplicate JSON key',
+    description: 'An object repeats a key: the raw bytes carry a value that a parsed object hides, so a receiver may see data the audit did not.',
+    leak: true,
+  },
+  bodyEmpty: {
+    id: 'payload/empty',
+    severity: 'error',
+    title: 'Request without a payload',
+    description: 'The request carries no body, so it matches no payload kind of the policy.',
+  },
+  unknownKind: {
+    id: 'payload/unknown-kind',
+    severity: 'error',
+    title: 'Unknown payload kind',
+    description: 'The payload matches no kind the policy allows; unknown data fails closed.',
+    leak: true,
+  },
+  undocumentedKind: {
+    id: 'payload/undocumented-kind',
+    severity: 'warning',
+    title: 'Payload kind not in the published policy',
+    description: 'The code sends this kind of payload, but the published policy does not mention it.',
+  },
+  kindDestination: {
+    id: 'payload/kind-destination',
+    severity: 'error',
+    title: 'Payload kind sent to an unexpected endpoint',
+    description: 'The payload kind is not one the policy expects at this destination.',
+  },
+  destination: {
+    id: 'request/destination',
+    severity: 'error',
+    title: 'Destination not allowed',
+    description: 'The request goes to a host, path or transport the policy does not list.',
+    leak: true,
+  },
+  method: {
+    id: 'request/method',
+    severity: 'error',
+    title: 'HTTP method not allowed',
+    description: 'The request uses a method the policy does not allow for its destination.',
+  },
+  forbiddenHeader: {
+    id: 'request/forbidden-header',
+    severity: 'error',
+    title: 'Forbidden header',
+    description: 'The request carries a header the policy forbids (cookies, credentials).',
+    leak: true,
+  },
+  undocumentedHeader: {
+    id: 'request/undocumented-header',
+    severity: 'warning',
+    title: 'Header not in the policy',
+    description: 'The request carries a header the policy does not list.',
+  },
+  userAgent: {
+    id: 'request/user-agent',
+    severity: 'warning',
+    title: 'Unexpected User-Agent',
+    description: 'The User-Agent header is missing or not of a form the policy expects; a User-Agent can identify the machine.',
+  },
+  urlQuery: {
+    id: 'request/url-query',
+    severity: 'error',
+    title: 'Query string on a telemetry URL',
+    description: 'The telemetry endpoint URL carries a query string the policy does not allow.',
+    leak: true,
+  },
+  unknownField: {
+    id: 'schema/unknown-field',
+    severity: 'error',
+    title: 'Unknown field',
+    description: 'The payload has a field the policy does not allow; unknown fields fail closed.',
+    leak: true,
+  },
+  undocumentedField: {
+    id: 'schema/undocumented-field',
+    severity: 'warning',
+    title: 'Field not in the published policy',
+    description: 'The code sends this field, but the published policy does not mention it. Its value is still checked.',
+  },
+  missingField: {
+    id: 'schema/missing-field',
+    severity: 'warning',
+    title: 'Expected field missing',
+    description: 'A field the policy describes as always sent is absent; the payload shape differs from what was audited before.',
+  },
+  type: {
+    id: 'schema/type',
+    severity: 'error',
+    title: 'Wrong value type',
+    description: 'A value has a type the policy does not allow for its field.',
+    leak: true,
+  },
+  value: {
+    id: 'schema/value',
+    severity: 'error',
+    title: 'Value not allowed',
+    description: 'A value is not one of those the policy allows for its field.',
+    leak: true,
+  },
+  range: {
+    id: 'schema/range',
+    severity: 'error',
+    title: 'Number out of range',
+    description: 'A number is outside the range the policy allows (counts are non-negative integers).',
+  },
+  format: {
+    id: 'schema/format',
+    severity: 'error',
+    title: 'Value does not have its format',
+    description: 'A string does not have the format the policy gives its field (timestamp, version, pattern, length).',
+    leak: true,
+  },
+  uuidNotV4: {
+    id: 'identity/uuid-not-v4',
+    severity: 'error',
+    title: 'Identifier is not a random (v4) UUID',
+    description: 'The policy promises random UUIDs; a v1 UUID embeds the MAC address and the time it was made, other versions are not random.',
+    leak: true,
+  },
+} as const satisfies Record<string, RuleDoc>;
+
+export const ENGINE_RULES: readonly RuleDoc[] = Object.values(RULES);

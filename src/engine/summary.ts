@@ -1,0 +1,59 @@
+/** Running totals over audited requests: what the reports' summary lines and exit codes read. */
+import type { Severity } from '../policy/policy-schema.js';
+import type { RequestResult, Verdict } from './audit-request.js';
+
+export interface AuditSummary {
+  requests: number;
+  audited: number;
+  skipped: number;
+  verdicts: Record<Exclude<Verdict, 'skipped'>, number>;
+  errors: number;
+  warnings: number;
+  /** Requests per payload kind; unclassified requests count under "unknown". */
+  kinds: Record<string, number>;
+  /** Findings per rule id. */
+  rules: Record<string, { severity: Severity; count: number }>;
+  /** fail: errors; warn: warnings only; pass: clean; empty: nothing was audited. */
+  verdict: 'pass' | 'warn' | 'fail' | 'empty';
+}
+
+export class SummaryBuilder {
+  private s: AuditSummary = {
+    requests: 0,
+    audited: 0,
+    skipped: 0,
+    verdicts: { pass: 0, warn: 0, fail: 0 },
+    errors: 0,
+    warnings: 0,
+    kinds: {},
+    rules: {},
+    verdict: 'empty',
+  };
+
+  add(result: RequestResult): void {
+    const s = this.s;
+    s.requests++;
+    if (result.verdict === 'skipped') {
+      s.skipped++;
+      return;
+    }
+    s.audited++;
+    s.verdicts[result.verdict]++;
+    const kind = result.kind ?? 'unknown';
+    s.kinds[kind] = (s.kinds[kind] ?? 0) + 1;
+    for (const f of result.findings) {
+      if (f.severity === 'error') s.errors++;
+      else s.warnings++;
+      const r = (s.rules[f.rule] ??= { severity: f.severity, count: 0 });
+      r.count++;
+      // A rule reported at both severities (a policy override) shows its worst.
+      if (f.severity === 'error') r.severity = 'error';
+    }
+  }
+
+  build(): AuditSummary {
+    const s = structuredClone(this.s);
+    s.verdict = s.audited === 0 ? 'empty' : s.errors > 0 ? 'fail' : s.warnings > 0 ? 'warn' : 'pass';
+    return s;
+  }
+}

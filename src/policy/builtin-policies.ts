@@ -1,0 +1,7 @@
+/** Built-in policies by name. */
+import type { Policy } from './policy-schema.js';
+import { hasuraPolicy } from './packs/hasura/index.js';
+
+export const BUILTIN_POLICIES: Record<string, Policy> = {
+  hasura: hasuraPolicy,
+};

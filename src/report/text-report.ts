@@ -1,0 +1,66 @@
+/** The human report: one line per request with kind and verdict, one line per finding. */
+import { describeOrigin } from '../capture/captured-request.js';
+import type { RequestResult } from '../engine/audit-request.js';
+import { describeLocation, evidenceText } from '../engine/finding.js';
+import type { AuditSummary } from '../engine/summary.js';
+import type { ReportContext, StreamReporter } from './reporter.js';
+
+const VERDICT_LABEL = { pass: 'pass', warn: 'WARN', fail: 'FAIL', skipped: 'skip' } as const;
+
+export function textReporter(ctx: ReportContext): StreamReporter {
+  const { style } = ctx;
+  const badge = (v: keyof typeof VERDICT_LABEL): string => {
+    const label = VERDICT_LABEL[v].padEnd(4);
+    return v === 'fail' ? style.red(style.bold(label)) : v === 'warn' ? style.yellow(label) : v === 'pass' ? style.green(label) : style.dim(label);
+  };
+  return {
+    begin() {
+      if (ctx.quiet) return '';
+      const head = `telemetry-audit ${ctx.toolVersion} · policy ${ctx.policy.name} (${ctx.policy.title}) · ${ctx.inputs.join(', ')}`;
+      const notes = (ctx.notes ?? []).map((n) => style.dim(`note: ${n}`) + '\n').join('');
+      return `${style.bold(head)}\n${notes}\n`;
+    },
+    result(r: RequestResult) {
+      if (ctx.quiet) return '';
+      const where = describeOrigin(r.request.origin);
+      const lines = [`${badge(r.verdict)}  ${(r.kind ?? (r.verdict === 'skipped' ? '-' : 'unknown')).padEnd(18)} ${where}`];
+      const dest = r.request.url === null ? 'destination unknown (bare payload)' : `${r.request.method} ${r.request.url}`;
+      if (r.verdict !== 'pass') lines.push(`      ${style.dim(dest)}`);
+      if (r.skipReason) lines.push(`      ${style.dim(r.skipReason)}`);
+      for (const f of r.findings) {
+        const sev = f.severity === 'error' ? style.red('error  ') : style.yellow('warning');
+        let line = `      ${sev}  ${f.rule.padEnd(28)} ${describeLocation(f.location)}: ${f.message}`;
+        if (f.encoding) line += ` (encoding: ${f.encoding})`;
+        if (f.matched) line += ` [${f.matched}]`;
+        const ev = evidenceText(f, ctx.showEvidence);
+        if (ev !== undefined) line += style.dim(ctx.showEvidence ? ` evidence: ${JSON.stringify(ev)}` : ` evidence: ${ev}`);
+        lines.push(line);
+      }
+      return lines.join('\n') + '\n';
+    },
+    end(summary: AuditSummary, exitCode: number) {
+      const kinds = Object.entries(summary.kinds)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      const verdict =
+        summary.verdict === 'empty'
+          ? style.red('NOTHING AUDITED')
+          : exitCode === 0
+            ? style.green(summary.verdict === 'warn' ? 'PASS (with warnings)' : 'PASS')
+            : style.red(style.bold('FAIL'));
+      const out = [
+        '',
+        `Requests: ${summary.requests} (${summary.audited} audited, ${summary.skipped} skipped) · ${summary.verdicts.pass} pass, ${summary.verdicts.warn} warn, ${summary.verdicts.fail} fail`,
+        `Findings: ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}`,
+      ];
+      if (kinds) out.push(`Kinds: ${kinds}`);
+      const rules = Object.entries(summary.rules).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+      if (rules.length > 0) out.push(`Rules: ${rules.map(([id, r]) => `${id} ${r.count}`).join(', ')}`);
+      if (summary.verdict === 'empty') out.push('No request was audited: an audit of nothing proves nothing.');
+      if (!ctx.showEvidence && (summary.errors > 0 || summary.warnings > 0)) out.push(style.dim('Evidence is redacted; --show-evidence reveals it.'));
+      out.push(`Verdict: ${verdict} (exit ${exitCode})`);
+      return out.join('\n') + '\n';
+    },
+  };
+}
