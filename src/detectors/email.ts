@@ -9,8 +9,9 @@ export const emailDetector: Detector = {
   severity: 'error',
   title: 'E-mail address',
   description: 'An e-mail address identifies a person; the policy says nothing identifying is sent.',
+  // Most text has no "@": skipping the expression there keeps the common case cheap.
   detect: (text) =>
-    regexHits(EMAIL, text, (m) => {
+    !text.includes('@') ? [] : regexHits(EMAIL, text, (m) => {
       const local = m[0].slice(0, m[0].indexOf('@'));
       // "a..b@" and ".a@" are not addresses; stack frames like "x@1.2" have no TLD and never match.
       if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
