@@ -1,6 +1,6 @@
 /**
  * Every bundled fixture, through the built CLI as a subprocess: its exit code and the exact
- * rule ids it must (and must not) produce, from fixtures/hasura/expected.json.
+ * rule ids it must (and must not) produce, from fixtures/hasura.expected.json.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ interface Expectation {
   errors: string[];
   warnings: string[];
 }
-const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'hasura/expected.json'), 'utf8')) as Record<string, Expectation | string>;
+const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'hasura.expected.json'), 'utf8')) as Record<string, Expectation | string>;
 
 describe('bundled Hasura fixtures through the CLI', () => {
   it('lists every fixture file in expected.json', () => {
@@ -34,6 +34,14 @@ describe('bundled Hasura fixtures through the CLI', () => {
       assert.deepEqual(set('warning'), [...want.warnings].sort());
     });
   }
+
+  it('audits exactly the listed fixtures when given the corpus directory', async () => {
+    const run = await runCli(['audit', 'fixtures/hasura', '--format', 'json']);
+    const report = JSON.parse(run.stdout) as { requests: Array<{ origin: { file?: string } }> };
+    const files = new Set(report.requests.map((r) => r.origin.file));
+    const listed = Object.keys(expected).filter((k) => !k.startsWith('$')).map((k) => `fixtures/hasura/${k}`);
+    assert.deepEqual([...files].sort(), listed.sort());
+  });
 
   it('fails the whole corpus (exit 1) and says so in the text report', async () => {
     const run = await runCli(['audit', 'fixtures/hasura']);
