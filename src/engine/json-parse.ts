@@ -24,9 +24,17 @@ export type JsonParseResult =
   | { ok: false; error: string; position: JsonPosition };
 
 /** Build a JSON path segment the way reports show it: `.name` or `["odd key"]` or `[3]`. */
+const segmentCache = new Map<string, string>();
+
 export function pathSegment(key: string | number): string {
   if (typeof key === 'number') return `[${key}]`;
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  // Keys repeat across every payload of a kind; the regex test is worth remembering.
+  let seg = segmentCache.get(key);
+  if (seg === undefined) {
+    seg = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    if (segmentCache.size < 10_000) segmentCache.set(key, seg);
+  }
+  return seg;
 }
 
 class ParseError extends Error {
@@ -143,12 +151,17 @@ export function parseJson(text: string, options: { elementSpans?: boolean } = {}
     else throw new ParseError(`unexpected ${describe(i)}`, i);
   };
 
-  const parseValue = (path: string, depth: number): unknown => {
+  // Keys (or indexes) from the root to the value being parsed; a path string is built only
+  // when a duplicate key needs one, not for every value.
+  const stack: Array<string | number> = [];
+  const currentPath = (): string => '$' + stack.map(pathSegment).join('');
+
+  const parseValue = (depth: number): unknown => {
     if (depth > MAX_DEPTH) throw new ParseError('nesting too deep', i);
     skipWs();
     const c = text.charCodeAt(i);
-    if (c === 123) return parseObject(path, depth);
-    if (c === 91) return parseArray(path, depth);
+    if (c === 123) return parseObject(depth);
+    if (c === 91) return parseArray(depth);
     if (c === 34) return parseString();
     if (c === 45 || (c >= 48 && c <= 57)) return parseNumber();
     if (c === 116) { expectWord('true'); return true; }
@@ -157,7 +170,7 @@ export function parseJson(text: string, options: { elementSpans?: boolean } = {}
     throw new ParseError(`unexpected ${describe(i)}`, i);
   };
 
-  const parseObject = (path: string, depth: number): Record<string, unknown> => {
+  const parseObject = (depth: number): Record<string, unknown> => {
     i++; // {
     // A null-prototype object: "__proto__" in a payload is data, not a prototype switch.
     const obj: Record<string, unknown> = Object.create(null);
@@ -171,9 +184,11 @@ export function parseJson(text: string, options: { elementSpans?: boolean } = {}
       skipWs();
       if (text.charCodeAt(i) !== 58) throw new ParseError(`expected ':' after key, found ${describe(i)}`, i);
       i++;
-      const value = parseValue(path + pathSegment(key), depth + 1);
+      stack.push(key);
+      const value = parseValue(depth + 1);
+      stack.pop();
       if (Object.prototype.hasOwnProperty.call(obj, key)) {
-        duplicates.push({ objectPath: path, key, position: positionAt(text, keyOffset) });
+        duplicates.push({ objectPath: currentPath(), key, position: positionAt(text, keyOffset) });
       }
       obj[key] = value;
       skipWs();
@@ -184,20 +199,22 @@ export function parseJson(text: string, options: { elementSpans?: boolean } = {}
     }
   };
 
-  const parseArray = (path: string, depth: number): unknown[] => {
+  const parseArray = (depth: number): unknown[] => {
     i++; // [
     const arr: unknown[] = [];
     skipWs();
     if (text.charCodeAt(i) === 93) { i++; return arr; }
     for (;;) {
+      stack.push(arr.length);
       if (depth === 0 && spans) {
         skipWs();
         const start = i;
-        arr.push(parseValue(path + pathSegment(arr.length), depth + 1));
+        arr.push(parseValue(depth + 1));
         spans.push([start, i]);
       } else {
-        arr.push(parseValue(path + pathSegment(arr.length), depth + 1));
+        arr.push(parseValue(depth + 1));
       }
+      stack.pop();
       skipWs();
       const d = text.charCodeAt(i);
       if (d === 44) { i++; continue; }
@@ -209,7 +226,7 @@ export function parseJson(text: string, options: { elementSpans?: boolean } = {}
   try {
     // A UTF-8 byte order mark is tolerated: some tools write one, and it carries nothing.
     if (text.charCodeAt(0) === 0xfeff) i = 1;
-    const value = parseValue('$', 0);
+    const value = parseValue(0);
     skipWs();
     if (i < n) throw new ParseError(`unexpected ${describe(i)} after the JSON value`, i);
     return spans ? { ok: true, value, duplicates, elementSpans: spans } : { ok: true, value, duplicates };
