@@ -1,6 +1,6 @@
 /**
  * Drift between two capture sets (say, the telemetry of two releases): per payload kind, the
- * fields added, removed and whose types changed, and the findings that are new. Pure: the
+ * fields added, removed and whose types changed, and the findings that are new (or gone). Pure: the
  * `diff` command reads and audits the captures, this compares what it collected.
  *
  * A kind may be renamed between releases (Hasura's server payload went from `server-v1` to
@@ -60,7 +60,10 @@ export interface Drift {
   kinds: KindDrift[];
   newFindings: FindingDigest[];
   resolvedFindings: FindingDigest[];
-  /** Telemetry grew: a kind, field or type appeared, or a finding is new. */
+  /**
+   * Telemetry grew: a kind, field or type appeared, or an error finding is new. New warnings are
+   * listed but do not count on their own: sending less also makes some (a missing field).
+   */
   grew: boolean;
   /** Anything differs at all. */
   changed: boolean;
@@ -150,7 +153,7 @@ export function driftBetween(old: CaptureSide, next: CaptureSide): Drift {
   const byRule = (a: FindingDigest, b: FindingDigest) => byCodeUnit(a.rule, b.rule) || byCodeUnit(a.kind ?? '', b.kind ?? '') || byCodeUnit(a.location, b.location);
   const newFindings = [...next.findings.values()].filter((f) => !old.findings.has(f.fingerprint)).sort(byRule);
   const resolvedFindings = [...old.findings.values()].filter((f) => !next.findings.has(f.fingerprint)).sort(byRule);
-  const grew = newFindings.length > 0 || kinds.some((k) => k.grew);
-  const changed = grew || resolvedFindings.length > 0 || kinds.some((k) => k.status !== 'unchanged');
+  const grew = newFindings.some((f) => f.severity === 'error') || kinds.some((k) => k.grew);
+  const changed = grew || newFindings.length > 0 || resolvedFindings.length > 0 || kinds.some((k) => k.status !== 'unchanged');
   return { kinds, newFindings, resolvedFindings, grew, changed };
 }

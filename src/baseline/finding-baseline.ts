@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { verdictOf, type RequestResult } from '../engine/audit-request.js';
 import { describeLocation, type Finding, type FindingLocation } from '../engine/finding.js';
-import type { ParseResult } from './shape.js';
+import { keySegment, type ParseResult } from './shape.js';
 
 export const BASELINE_FILE_VERSION = 1;
 
@@ -39,10 +39,15 @@ const BaselineFileSchema = z.strictObject({
   ),
 });
 
-/** The location as the fingerprint sees it: no byte positions, array indexes as `[]`. */
+/**
+ * The location as the fingerprint sees it: no byte positions, array indexes as `[]`. A quoted
+ * key that is not a field name (user data used as a key) is written as a hash, as in shapes.
+ */
 function stableLocation(location: FindingLocation): string {
   if (location.part !== 'body') return describeLocation(location);
-  return describeLocation({ part: 'body', ...(location.path ? { path: location.path.replace(/\[\d+\]/g, '[]') } : {}) });
+  if (!location.path) return describeLocation({ part: 'body' });
+  const path = location.path.replace(/\[\d+\]/g, '[]').replace(/\[("(?:[^"\\]|\\.)*")\]/g, (_m, quoted: string) => keySegment(JSON.parse(quoted) as string));
+  return describeLocation({ part: 'body', path });
 }
 
 export function baselineEntry(f: Finding): BaselineEntry {

@@ -69,7 +69,8 @@ function sideLine(label: string, side: CaptureSide): string {
 function verdictLine(report: DriftReport): string {
   const d = report.drift;
   const grewKinds = d.kinds.filter((k) => k.grew).length;
-  if (d.grew) return `Drift: telemetry grew (${plural(grewKinds, 'kind')} with new fields or types, ${plural(d.newFindings.length, 'new finding')}) (exit ${report.exitCode})`;
+  const newErrors = d.newFindings.filter((f) => f.severity === 'error').length;
+  if (d.grew) return `Drift: telemetry grew (${plural(grewKinds, 'kind')} with new fields or types, ${plural(newErrors, 'new error')}) (exit ${report.exitCode})`;
   if (d.changed) return `Drift: changed, nothing new is sent (exit ${report.exitCode})`;
   return `Drift: none (exit ${report.exitCode})`;
 }

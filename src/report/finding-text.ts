@@ -8,7 +8,7 @@ export function findingSentence(f: ReportedFinding): string {
   let line = `${f.rule} at ${describeLocation(f.location)}: ${f.message}`;
   if (f.encoding) line += ` (encoding: ${f.encoding})`;
   if (f.matched) line += ` [${f.matched}]`;
-  if (f.evidence !== undefined) line += ` evidence: ${f.evidence}`;
+  if (f.evidence !== undefined) line += ` — evidence: ${f.evidence}`;
   return line;
 }
 

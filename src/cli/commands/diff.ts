@@ -29,8 +29,9 @@ export const diffCommand: CommandSpec = {
     'types changed, as a diff of the field lists, then the findings NEW has that OLD did not. A kind',
     'renamed between releases is paired with its predecessor when most of their fields are shared.',
     '',
-    'Exit codes: 0 nothing new is sent (removals alone do not fail); 1 telemetry grew: a new kind,',
-    'field or value type, or a new finding; 2 usage error, unreadable input, or a side with nothing audited.',
+    'Exit codes: 0 nothing new is sent (removals and new warnings alone do not fail); 1 telemetry',
+    'grew: a new kind, field or value type, or a new error finding; 2 usage error, unreadable input,',
+    'or a side with nothing audited.',
   ].join('\n'),
   options: [
     ...POLICY_OPTIONS,
