@@ -1,6 +1,6 @@
 /**
  * Where an audit run's reports go: stdout and/or files, each in its own format. Streaming
- * formats are written as results arrive; for whole-report formats the run keeps slim,
+ * formats are written as results arrive; for a whole-report format (JUnit) the run keeps slim,
  * redacted results (no bodies, no payloads) and renders them at the end. When every report
  * goes to a file, stdout still gets the text summary, so a CI log shows the verdict.
  */
@@ -89,8 +89,8 @@ export class ReportOutputs {
 
   async end(summary: AuditSummary, exitCode: number): Promise<void> {
     for (const t of this.targets) {
-      const text = t.stream ? t.stream.end(summary, exitCode) : t.render!({ requests: this.collected ?? [], summary, exitCode }, t.ctx);
-      await writeOut(t.out, text);
+      if (t.stream) await writeOut(t.out, t.stream.end(summary, exitCode));
+      else for (const piece of t.render!({ requests: this.collected ?? [], summary, exitCode }, t.ctx)) await writeOut(t.out, piece);
       if (t.file) await closeFile(t.file, t.display);
     }
   }

@@ -36,7 +36,7 @@ export function requestCase(r: ReportedRequest): JUnitCase {
   return c;
 }
 
-export function junitReport(report: AuditReport, _ctx: ReportContext): string {
+export function junitReport(report: AuditReport, _ctx: ReportContext): Iterable<string> {
   const cases = report.requests.map(requestCase);
   if (report.exitCode !== 0 && !cases.some((c) => c.failure)) {
     const s = report.summary;

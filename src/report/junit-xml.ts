@@ -46,7 +46,8 @@ function uniqueCases(cases: readonly JUnitCase[]): JUnitCase[] {
   });
 }
 
-export function junitXml(name: string, cases: readonly JUnitCase[]): string {
+/** The document in pieces (one per test case), so a run of any size never builds one huge string. */
+export function* junitXml(name: string, cases: readonly JUnitCase[]): Generator<string> {
   const suites = new Map<string, JUnitCase[]>();
   for (const c of uniqueCases(cases)) {
     const list = suites.get(c.suite);
@@ -59,19 +60,18 @@ export function junitXml(name: string, cases: readonly JUnitCase[]): string {
     errors: 0,
     skipped: list.filter((c) => c.skipped !== undefined && !c.failure).length,
   });
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs({ name, ...count(cases) })}>`];
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name, ...count(cases) })}>\n`;
   for (const [suite, list] of suites) {
-    out.push(`  <testsuite${attrs({ name: suite, ...count(list) })}>`);
+    yield `  <testsuite${attrs({ name: suite, ...count(list) })}>\n`;
     for (const c of list) {
       const head = `    <testcase${attrs({ classname: c.classname, name: c.name })}`;
       const body: string[] = [];
       if (c.failure) body.push(`      <failure${attrs({ message: c.failure.message, type: c.failure.type })}>${xmlText(c.failure.text)}</failure>`);
       else if (c.skipped !== undefined) body.push(`      <skipped${attrs({ message: c.skipped })}/>`);
       if (c.output) body.push(`      <system-out>${xmlText(c.output)}</system-out>`);
-      out.push(body.length === 0 ? `${head}/>` : [`${head}>`, ...body, '    </testcase>'].join('\n'));
+      yield (body.length === 0 ? `${head}/>` : [`${head}>`, ...body, '    </testcase>'].join('\n')) + '\n';
     }
-    out.push('  </testsuite>');
+    yield '  </testsuite>\n';
   }
-  out.push('</testsuites>');
-  return out.join('\n') + '\n';
+  yield '</testsuites>\n';
 }

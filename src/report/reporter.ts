@@ -1,9 +1,10 @@
 /**
  * Reporters turn audit results into text. A streaming reporter writes as results arrive, so a
- * CI run over a huge capture never holds every result; a whole-report reporter (JUnit, SARIF,
- * Markdown) is a plain function from the finished report to a string, and sees only the slim
- * ReportedRequest (no body, no payload, evidence already redacted unless revealed). Every
- * reporter sees the same ReportContext.
+ * CI run over a huge capture never holds every result (text, JSON and SARIF stream their
+ * output; Markdown keeps only what its capped tables show). A whole-report reporter (JUnit,
+ * whose suites carry counts up front) is a function from the finished report to its text, and
+ * sees only the slim ReportedRequest (no body, no payload, evidence already redacted unless
+ * revealed). Every reporter sees the same ReportContext.
  */
 import type { CapturedRequest } from '../capture/captured-request.js';
 import type { RequestResult } from '../engine/audit-request.js';
@@ -54,7 +55,8 @@ export interface AuditReport {
   exitCode: number;
 }
 
-export type WholeReporter = (report: AuditReport, ctx: ReportContext) => string;
+/** The report text, in pieces in order: a large run's report need not be one string. */
+export type WholeReporter = (report: AuditReport, ctx: ReportContext) => Iterable<string>;
 
 /** Drop what a finished report never needs (body, payload) and redact evidence now, once. */
 export function toReportedRequest(r: RequestResult, showEvidence: boolean): ReportedRequest {

@@ -1,13 +1,14 @@
 /**
- * Every report format, by name, in one table. Streaming formats (text, JSON) write as results
- * arrive and keep memory flat on huge captures; whole-report formats (JUnit, SARIF, Markdown)
- * need the finished run, so the run collects slim, redacted results for them.
+ * Every report format, by name, in one table. Streaming formats write as results arrive and
+ * keep memory flat on huge captures (Markdown, which renders at the end, keeps only its capped
+ * tables); JUnit needs the finished run (suites carry counts before their cases), so the run
+ * collects slim, redacted results for it.
  */
 import { jsonReporter } from './json-report.js';
 import { junitReport } from './junit-report.js';
-import { markdownReport } from './markdown-report.js';
+import { markdownReporter } from './markdown-report.js';
 import type { ReportContext, StreamReporter, WholeReporter } from './reporter.js';
-import { sarifReport } from './sarif-report.js';
+import { sarifReporter } from './sarif-report.js';
 import { textReporter } from './text-report.js';
 
 export type ReporterEntry =
@@ -18,8 +19,8 @@ export const REPORTERS = {
   text: { streaming: true, create: textReporter, extensions: ['.txt', '.log'] },
   json: { streaming: true, create: jsonReporter, extensions: ['.json'] },
   junit: { streaming: false, render: junitReport, extensions: ['.xml', '.junit.xml'] },
-  sarif: { streaming: false, render: sarifReport, extensions: ['.sarif', '.sarif.json'] },
-  markdown: { streaming: false, render: markdownReport, extensions: ['.md', '.markdown'] },
+  sarif: { streaming: true, create: sarifReporter, extensions: ['.sarif', '.sarif.json'] },
+  markdown: { streaming: true, create: markdownReporter, extensions: ['.md', '.markdown'] },
 } as const satisfies Record<string, ReporterEntry>;
 
 export type ReportFormat = keyof typeof REPORTERS;

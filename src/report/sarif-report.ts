@@ -7,7 +7,9 @@
 import type { CaptureOrigin } from '../capture/captured-request.js';
 import { describeLocation } from '../engine/finding.js';
 import { destinationOf } from './finding-text.js';
-import type { AuditReport, ReportContext, ReportedFinding, ReportedRequest, ReportRule } from './reporter.js';
+import type { RequestResult } from '../engine/audit-request.js';
+import type { AuditSummary } from '../engine/summary.js';
+import { toReportedRequest, type ReportContext, type ReportedFinding, type ReportedRequest, type ReportRule, type StreamReporter } from './reporter.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -89,32 +91,45 @@ function resultOf(r: ReportedRequest, f: ReportedFinding, ruleIndex: Map<string,
   return result;
 }
 
-export function sarifReport(report: AuditReport, ctx: ReportContext): string {
-  const rules = [...(ctx.rules ?? [])].sort((a, b) => a.id.localeCompare(b.id));
+/** Pretty JSON nested `depth` levels deep, so the streamed document reads like one stringify. */
+function nested(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, '\n' + '  '.repeat(depth));
+}
+
+/**
+ * Streamed: the rules and the header go out first, each request's results as it is audited,
+ * and the invocation (exit code) and summary last, so memory stays flat and no single string
+ * grows with the run (a SARIF file of a large capture is hundreds of megabytes).
+ */
+export function sarifReporter(ctx: ReportContext): StreamReporter {
+  const rules = [...(ctx.rules ?? [])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const driver: Record<string, unknown> = { name: 'telemetry-audit', semanticVersion: ctx.toolVersion };
-  if (ctx.toolHomepage) driver.informationUri = ctx.toolHomepage;
-  driver.rules = rules.map(ruleDescriptor);
-  const results = report.requests.flatMap((r) => r.findings.map((f) => resultOf(r, f, ruleIndex)));
-  const invocation: Record<string, unknown> = { executionSuccessful: report.summary.verdict !== 'empty', exitCode: report.exitCode };
-  if (report.summary.verdict === 'empty') {
-    invocation.toolExecutionNotifications = [{ level: 'error', message: { text: 'no request was audited: an audit of nothing proves nothing' } }];
-  }
-  const sarif = {
-    $schema: SARIF_SCHEMA_URI,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver },
-        invocations: [invocation],
-        results,
-        properties: {
-          policy: { name: ctx.policy.name, title: ctx.policy.title, version: ctx.policy.version ?? null },
-          evidence: ctx.showEvidence ? 'revealed' : 'redacted',
-          summary: report.summary,
-        },
-      },
-    ],
+  let count = 0;
+  return {
+    begin() {
+      const driver: Record<string, unknown> = { name: 'telemetry-audit', semanticVersion: ctx.toolVersion };
+      if (ctx.toolHomepage) driver.informationUri = ctx.toolHomepage;
+      driver.rules = rules.map(ruleDescriptor);
+      const head = JSON.stringify({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [{ tool: { driver }, results: [] }] }, null, 2);
+      // Everything up to the empty results array, left open for the results to stream into.
+      return head.slice(0, head.lastIndexOf('[]')) + '[';
+    },
+    result(r: RequestResult) {
+      if (r.findings.length === 0) return '';
+      const reported = toReportedRequest(r, ctx.showEvidence);
+      return reported.findings.map((f) => `${count++ === 0 ? '' : ','}\n        ${nested(resultOf(reported, f, ruleIndex), 4)}`).join('');
+    },
+    end(summary: AuditSummary, exitCode: number) {
+      const invocation: Record<string, unknown> = { executionSuccessful: summary.verdict !== 'empty', exitCode };
+      if (summary.verdict === 'empty') {
+        invocation.toolExecutionNotifications = [{ level: 'error', message: { text: 'no request was audited: an audit of nothing proves nothing' } }];
+      }
+      const properties = {
+        policy: { name: ctx.policy.name, title: ctx.policy.title, version: ctx.policy.version ?? null },
+        evidence: ctx.showEvidence ? 'revealed' : 'redacted',
+        summary,
+      };
+      return `${count > 0 ? '\n      ' : ''}],\n      "invocations": ${nested([invocation], 3)},\n      "properties": ${nested(properties, 3)}\n    }\n  ]\n}\n`;
+    },
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
 }
