@@ -8,19 +8,19 @@ import { auditRequest, type AuditOptions, type RequestResult } from '../engine/a
 import type { CompiledPolicy } from '../engine/compiled-policy.js';
 import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
 import type { Policy } from '../policy/policy-schema.js';
-import type { StreamReporter } from '../report/reporter.js';
-import { STREAM_REPORTERS } from '../report/stream-reporters.js';
-import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
+import { BASELINE_RULES } from '../baseline/rules.js';
+import type { ReportRule } from '../report/reporter.js';
 import type { CliIO, OptionSpec, ParsedArgs } from './command.js';
-import { writeOut } from './command.js';
 import { auditExitCode } from './exit-codes.js';
+import { BASELINE_OPTIONS, Baselines } from './options/baseline-options.js';
 import { DETECTION_OPTIONS, setupDetection } from './options/detection-options.js';
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
-import { TOOL_VERSION } from './version.js';
+import { ReportOutputs } from './report-outputs.js';
+import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
 
 /** Every option an audit-running command accepts, in help order. */
-export const AUDIT_RUN_OPTIONS: OptionSpec[] = [...POLICY_OPTIONS, ...DETECTION_OPTIONS, ...REPORT_OPTIONS];
+export const AUDIT_RUN_OPTIONS: OptionSpec[] = [...POLICY_OPTIONS, ...DETECTION_OPTIONS, ...REPORT_OPTIONS, ...BASELINE_OPTIONS];
 
 export interface AuditRunListener {
   (result: RequestResult): void;
@@ -36,27 +36,34 @@ export class AuditRun {
     readonly auditOptions: AuditOptions,
     readonly settings: ReportSettings,
     readonly notes: string[],
-    private readonly reporter: StreamReporter,
-    private readonly out: NodeJS.WritableStream,
+    private readonly outputs: ReportOutputs,
+    private readonly baselines: Baselines,
+    private readonly keepPayload: boolean,
+    private readonly io: CliIO,
   ) {}
 
   /** Set up from command-line options. `inputs` labels the report header. */
   static async fromArgs(args: ParsedArgs, io: CliIO, inputs: string[], opts: { keepPayload?: boolean } = {}): Promise<AuditRun> {
-    const settings = reportSettings(args);
+    const settings = reportSettings(args, io);
+    const baselines = await Baselines.fromArgs(args, io);
     const detection = await setupDetection(args, io);
-    const { policy, compiled } = await loadCompiledPolicy(args, io, detection.rules);
-    const style = settings.format === 'text' && colorEnabled(io.env, io.stdout.isTTY === true) ? COLOR : PLAIN;
-    const reporter = STREAM_REPORTERS[settings.format]!({
+    const { policy, compiled } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
+    const rules: ReportRule[] = [...compiled.rules.values()].map((r) => {
+      const severity = compiled.severityOf(r.id);
+      return { ...r, severity: severity ?? r.severity, enabled: severity !== null };
+    });
+    const outputs = await ReportOutputs.open(settings, io, {
       toolVersion: TOOL_VERSION,
+      ...(TOOL_HOMEPAGE ? { toolHomepage: TOOL_HOMEPAGE } : {}),
       policy,
       inputs,
       showEvidence: settings.showEvidence,
-      quiet: settings.quiet,
-      style,
       notes: detection.notes,
+      rules,
     });
-    const auditOptions: AuditOptions = { detectors: detection.detectors, scanners: detection.scanners, keepPayload: opts.keepPayload ?? false };
-    return new AuditRun(policy, compiled, auditOptions, settings, detection.notes, reporter, io.stdout);
+    const keepPayload = opts.keepPayload ?? false;
+    const auditOptions: AuditOptions = { detectors: detection.detectors, scanners: detection.scanners, keepPayload: keepPayload || baselines.needsPayload };
+    return new AuditRun(policy, compiled, auditOptions, settings, detection.notes, outputs, baselines, keepPayload, io);
   }
 
   onResult(listener: AuditRunListener): void {
@@ -64,7 +71,7 @@ export class AuditRun {
   }
 
   async begin(): Promise<void> {
-    await writeOut(this.out, this.reporter.begin());
+    await this.outputs.begin();
   }
 
   audit(request: CapturedRequest): RequestResult {
@@ -73,16 +80,20 @@ export class AuditRun {
 
   /** Audit a request, report it and count it. */
   async add(request: CapturedRequest): Promise<RequestResult> {
-    const result = this.audit(request);
-    await this.addResult(result);
-    return result;
+    return this.addResult(this.audit(request));
   }
 
-  /** Record a result made elsewhere (e.g. a bypass seen by the tracer). */
-  async addResult(result: RequestResult): Promise<void> {
+  /**
+   * Record a result made elsewhere (e.g. a bypass seen by the tracer). Baselines apply here, so
+   * every source gets them; the result as reported (shape findings added, approvals marked) is
+   * returned.
+   */
+  async addResult(raw: RequestResult): Promise<RequestResult> {
+    const result = this.baselines.apply(raw, this.compiled, this.keepPayload);
     this.summary.add(result);
     for (const l of this.listeners) l(result);
-    await writeOut(this.out, this.reporter.result(result));
+    await this.outputs.result(result);
+    return result;
   }
 
   currentSummary(): AuditSummary {
@@ -93,7 +104,8 @@ export class AuditRun {
   async finish(): Promise<number> {
     const final = this.summary.build();
     const code = auditExitCode(final, this.settings.maxWarnings);
-    await writeOut(this.out, this.reporter.end(final, code));
+    await this.baselines.finish(final, this.io, this.policy.name);
+    await this.outputs.end(final, code);
     return code;
   }
 }

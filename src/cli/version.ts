@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 
-/** The package version, read once from package.json next to the build output. */
-export const TOOL_VERSION: string = (() => {
+const pkg: { version?: string; homepage?: string } = (() => {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
+    return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string; homepage?: string };
   } catch {
-    return '0.0.0';
+    return {};
   }
 })();
+
+/** The package version, read once from package.json next to the build output. */
+export const TOOL_VERSION: string = pkg.version ?? '0.0.0';
+
+/** Where to read about the tool (package.json "homepage"), when it names one. */
+export const TOOL_HOMEPAGE: string | undefined = pkg.homepage;

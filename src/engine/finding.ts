@@ -30,6 +30,8 @@ export interface Finding {
   matched?: string;
   /** Stable across runs: depends on rule, kind, location and evidence, not on ids, times or lines. */
   fingerprint: string;
+  /** Approved in a findings baseline: still reported, but it does not fail the run. */
+  approved?: boolean;
 }
 
 export function describeLocation(location: FindingLocation): string {

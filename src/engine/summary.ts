@@ -7,11 +7,14 @@ export interface AuditSummary {
   audited: number;
   skipped: number;
   verdicts: Record<Exclude<Verdict, 'skipped'>, number>;
+  /** Findings not approved by a baseline, by severity (approved ones count only in `approved`). */
   errors: number;
   warnings: number;
+  /** Findings a baseline approved: reported, but they do not fail the run. */
+  approved: number;
   /** Requests per payload kind; unclassified requests count under "unknown". */
   kinds: Record<string, number>;
-  /** Findings per rule id. */
+  /** Findings per rule id (not counting approved ones). */
   rules: Record<string, { severity: Severity; count: number }>;
   /** fail: errors; warn: warnings only; pass: clean; empty: nothing was audited. */
   verdict: 'pass' | 'warn' | 'fail' | 'empty';
@@ -25,6 +28,7 @@ export class SummaryBuilder {
     verdicts: { pass: 0, warn: 0, fail: 0 },
     errors: 0,
     warnings: 0,
+    approved: 0,
     kinds: {},
     rules: {},
     verdict: 'empty',
@@ -42,6 +46,10 @@ export class SummaryBuilder {
     const kind = result.kind ?? 'unknown';
     s.kinds[kind] = (s.kinds[kind] ?? 0) + 1;
     for (const f of result.findings) {
+      if (f.approved) {
+        s.approved++;
+        continue;
+      }
       if (f.severity === 'error') s.errors++;
       else s.warnings++;
       const r = (s.rules[f.rule] ??= { severity: f.severity, count: 0 });

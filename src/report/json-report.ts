@@ -21,6 +21,7 @@ export function findingJson(f: Finding, showEvidence: boolean): Record<string, u
   if (ev !== undefined) out.evidence = ev;
   if (f.encoding) out.encoding = f.encoding;
   if (f.matched) out.matched = f.matched;
+  if (f.approved) out.approved = true;
   return out;
 }
 

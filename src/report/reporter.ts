@@ -1,15 +1,27 @@
 /**
  * Reporters turn audit results into text. A streaming reporter writes as results arrive, so a
- * CI run over a huge capture never holds every result; every reporter (streaming or not) sees
- * the same ReportContext.
+ * CI run over a huge capture never holds every result (text, JSON and SARIF stream their
+ * output; Markdown keeps only what its capped tables show). A whole-report reporter (JUnit,
+ * whose suites carry counts up front) is a function from the finished report to its text, and
+ * sees only the slim ReportedRequest (no body, no payload, evidence already redacted unless
+ * revealed). Every reporter sees the same ReportContext.
  */
+import type { CapturedRequest } from '../capture/captured-request.js';
 import type { RequestResult } from '../engine/audit-request.js';
+import { evidenceText, type Finding } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
-import type { Policy } from '../policy/policy-schema.js';
+import type { Policy, RuleDoc } from '../policy/policy-schema.js';
 import type { Style } from './style.js';
+
+/** A rule as this run reports it: its documentation, the severity in force, and whether it is on. */
+export interface ReportRule extends RuleDoc {
+  enabled: boolean;
+}
 
 export interface ReportContext {
   toolVersion: string;
+  /** Where to read about the tool (SARIF's informationUri), when the package names one. */
+  toolHomepage?: string;
   policy: Pick<Policy, 'name' | 'title' | 'version'>;
   inputs: string[];
   showEvidence: boolean;
@@ -17,10 +29,53 @@ export interface ReportContext {
   style: Style;
   /** Notes the run wants in the report (e.g. which identity terms were checked). */
   notes?: string[];
+  /** Every rule the run can report (engine, detectors, baselines, policy), for SARIF's rules[]. */
+  rules?: readonly ReportRule[];
 }
 
 export interface StreamReporter {
   begin(): string;
   result(result: RequestResult): string;
   end(summary: AuditSummary, exitCode: number): string;
+}
+
+/** A finding as a whole-report reporter sees it: `evidence` is what the report may print. */
+export type ReportedFinding = Omit<Finding, 'evidence'> & { evidence?: string };
+
+export interface ReportedRequest extends Pick<CapturedRequest, 'id' | 'time' | 'method' | 'url' | 'transport' | 'origin'> {
+  kind: string | null;
+  verdict: RequestResult['verdict'];
+  skipReason?: string;
+  findings: ReportedFinding[];
+}
+
+export interface AuditReport {
+  requests: ReportedRequest[];
+  summary: AuditSummary;
+  exitCode: number;
+}
+
+/** The report text, in pieces in order: a large run's report need not be one string. */
+export type WholeReporter = (report: AuditReport, ctx: ReportContext) => Iterable<string>;
+
+/** Drop what a finished report never needs (body, payload) and redact evidence now, once. */
+export function toReportedRequest(r: RequestResult, showEvidence: boolean): ReportedRequest {
+  const { id, time, method, url, transport, origin } = r.request;
+  const out: ReportedRequest = {
+    id,
+    time,
+    method,
+    url,
+    transport,
+    origin,
+    kind: r.kind,
+    verdict: r.verdict,
+    findings: r.findings.map((f) => {
+      const { evidence: _raw, ...rest } = f;
+      const shown = evidenceText(f, showEvidence);
+      return shown === undefined ? rest : { ...rest, evidence: shown };
+    }),
+  };
+  if (r.skipReason) out.skipReason = r.skipReason;
+  return out;
 }

@@ -28,7 +28,7 @@ export function textReporter(ctx: ReportContext): StreamReporter {
       if (r.verdict !== 'pass') lines.push(`      ${style.dim(dest)}`);
       if (r.skipReason) lines.push(`      ${style.dim(r.skipReason)}`);
       for (const f of r.findings) {
-        const sev = f.severity === 'error' ? style.red('error  ') : style.yellow('warning');
+        const sev = f.approved ? style.dim('approved') : f.severity === 'error' ? style.red('error   ') : style.yellow('warning ');
         let line = `      ${sev}  ${f.rule.padEnd(28)} ${describeLocation(f.location)}: ${f.message}`;
         if (f.encoding) line += ` (encoding: ${f.encoding})`;
         if (f.matched) line += ` [${f.matched}]`;
@@ -52,13 +52,13 @@ export function textReporter(ctx: ReportContext): StreamReporter {
       const out = [
         '',
         `Requests: ${summary.requests} (${summary.audited} audited, ${summary.skipped} skipped) · ${summary.verdicts.pass} pass, ${summary.verdicts.warn} warn, ${summary.verdicts.fail} fail`,
-        `Findings: ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}`,
+        `Findings: ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}${summary.approved > 0 ? `, ${summary.approved} approved by the baseline` : ''}`,
       ];
       if (kinds) out.push(`Kinds: ${kinds}`);
       const rules = Object.entries(summary.rules).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
       if (rules.length > 0) out.push(`Rules: ${rules.map(([id, r]) => `${id} ${r.count}`).join(', ')}`);
       if (summary.verdict === 'empty') out.push('No request was audited: an audit of nothing proves nothing.');
-      if (!ctx.showEvidence && (summary.errors > 0 || summary.warnings > 0)) out.push(style.dim('Evidence is redacted; --show-evidence reveals it.'));
+      if (!ctx.showEvidence && (summary.errors > 0 || summary.warnings > 0 || summary.approved > 0)) out.push(style.dim('Evidence is redacted; --show-evidence reveals it.'));
       out.push(`Verdict: ${verdict} (exit ${exitCode})`);
       return out.join('\n') + '\n';
     },

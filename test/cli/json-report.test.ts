@@ -24,7 +24,7 @@ describe('reports', () => {
     assert.match(f.fingerprint, /^[0-9a-f]{32}$/);
   });
 
-  for (const format of ['text', 'json']) {
+  for (const format of ['text', 'json', 'junit', 'sarif', 'markdown']) {
     it(`the ${format} report never prints what it found unless --show-evidence`, async () => {
       const run = await runCli(['audit', 'fixtures/hasura/leaky', '--format', format]);
       assert.equal(run.code, 1);

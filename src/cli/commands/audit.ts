@@ -17,7 +17,12 @@ export const auditCommand: CommandSpec = {
     '2 usage error, unreadable input, bad policy, or nothing audited.',
   ].join('\n'),
   options: AUDIT_RUN_OPTIONS,
-  examples: ['telemetry-audit audit fixtures/hasura', 'telemetry-audit audit capture.ndjson --format json > report.json', 'cat payload.json | telemetry-audit audit -'],
+  examples: [
+    'telemetry-audit audit fixtures/hasura',
+    'telemetry-audit audit capture.ndjson --format json > report.json',
+    'cat payload.json | telemetry-audit audit -',
+    'telemetry-audit audit captures/ --baseline baseline.json -o report.sarif -o report.junit.xml -o "$GITHUB_STEP_SUMMARY"',
+  ],
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('no input given: name capture files, directories, globs, or "-" for stdin');
     const run = await AuditRun.fromArgs(args, io, args.positionals);

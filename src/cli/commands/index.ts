@@ -12,4 +12,6 @@ export interface CommandEntry {
 
 export const COMMANDS: CommandEntry[] = [
   { name: 'audit', summary: 'audit captured telemetry against a policy (CI exit codes)', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'shape', summary: 'record the payload shape of captures, for audit --shape-baseline', load: async () => (await import('./shape.js')).shapeCommand },
+  { name: 'diff', summary: 'compare the telemetry of two capture sets: fields and findings that changed', load: async () => (await import('./diff.js')).diffCommand },
 ];
