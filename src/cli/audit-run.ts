@@ -44,7 +44,8 @@ export class AuditRun {
   static async fromArgs(args: ParsedArgs, io: CliIO, inputs: string[], opts: { keepPayload?: boolean } = {}): Promise<AuditRun> {
     const settings = reportSettings(args);
     const detection = await setupDetection(args, io);
-    const { policy, compiled } = await loadCompiledPolicy(args, io, detection.rules);
+    const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, detection.rules);
+    const notes = [...detection.notes, ...policyNotes];
     const style = settings.format === 'text' && colorEnabled(io.env, io.stdout.isTTY === true) ? COLOR : PLAIN;
     const reporter = STREAM_REPORTERS[settings.format]!({
       toolVersion: TOOL_VERSION,
@@ -53,10 +54,10 @@ export class AuditRun {
       showEvidence: settings.showEvidence,
       quiet: settings.quiet,
       style,
-      notes: detection.notes,
+      notes,
     });
     const auditOptions: AuditOptions = { detectors: detection.detectors, scanners: detection.scanners, keepPayload: opts.keepPayload ?? false };
-    return new AuditRun(policy, compiled, auditOptions, settings, detection.notes, reporter, io.stdout);
+    return new AuditRun(policy, compiled, auditOptions, settings, notes, reporter, io.stdout);
   }
 
   onResult(listener: AuditRunListener): void {
