@@ -39,10 +39,11 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeys: 
         }
         break;
       case 'invalid_union': {
-        const note = (issue as { note?: string }).note;
-        const discriminator = (issue as { discriminator?: string }).discriminator;
+        const { note, discriminator, options } = issue as { note?: string; discriminator?: string; options?: unknown[] };
         if (note === 'No matching discriminator' && discriminator) {
-          out.push({ path: [...path, discriminator], message: `"${discriminator}" is missing or not one of the allowed values` });
+          const at = path[path.length - 1] === discriminator ? path : [...path, discriminator];
+          const allowed = options?.length ? `: ${options.map((o) => String(o)).join(', ')}` : '';
+          out.push({ path: at, message: `"${discriminator}" is missing or not one of the allowed values${allowed}` });
           break;
         }
         const best = bestAlternative(issue.errors);
@@ -51,7 +52,7 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeys: 
         break;
       }
       case 'invalid_type':
-        if (/received undefined$/.test(issue.message)) {
+        if (isMissing(issue)) {
           const key = path[path.length - 1];
           out.push({ path: path.slice(0, -1), message: `missing required key "${String(key)}" (${issue.expected})` });
         } else {
@@ -68,7 +69,7 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeys: 
 /** The union alternative the user most likely meant: the fewest unknown keys, then the fewest problems. */
 function bestAlternative(alternatives: ReadonlyArray<readonly z.core.$ZodIssue[]>): readonly z.core.$ZodIssue[] | undefined {
   const score = (issues: readonly z.core.$ZodIssue[]): [number, number] => [
-    issues.reduce((n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 0) + (/received undefined$/.test(i.message) ? 1 : 0), 0),
+    issues.reduce((n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 0) + (isMissing(i) ? 1 : 0), 0),
     issues.length,
   ];
   return [...alternatives]
@@ -78,6 +79,13 @@ function bestAlternative(alternatives: ReadonlyArray<readonly z.core.$ZodIssue[]
       const [ub, nb] = score(b);
       return ua - ub || na - nb;
     })[0];
+}
+
+/** A required value that is not there (directly, or for every alternative of a union). */
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'invalid_type') return /received undefined$/.test(issue.message);
+  if (issue.code === 'invalid_union') return issue.errors.length > 0 && issue.errors.every((alt) => alt.some((i) => i.path.length === 0 && isMissing(i)));
+  return false;
 }
 
 function closest(key: string, known: ReadonlySet<string>): string | undefined {
@@ -95,15 +103,17 @@ function closest(key: string, known: ReadonlySet<string>): string | undefined {
 
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // Optimal string alignment: a swapped pair of letters ("paht") is one edit, as people make it.
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
-    prev = cur;
   }
-  return prev[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 /** Every property name a JSON Schema mentions: the candidates for "did you mean". */

@@ -73,7 +73,7 @@ function compileRegExp(source: string, path: PolicyPath, flags = ''): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (err) {
-    throw new PolicyCompileError(`invalid regular expression: ${(err as Error).message}`, path);
+    throw new PolicyCompileError(`invalid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, path);
   }
 }
 
