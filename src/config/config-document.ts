@@ -3,7 +3,7 @@
  * the source to point at any place in it: a problem found later, by the schema or by the
  * compiler, is reported as `file:line:col`, which editors and terminals turn into a link.
  */
-import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Node as YamlNode } from 'yaml';
+import YAML, { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node as YamlNode } from 'yaml';
 import { parseJson } from '../engine/json-parse.js';
 
 export interface SourcePosition {
@@ -44,8 +44,9 @@ export function parseConfigDocument(text: string, file: string): ConfigDocument 
 
 function parseYamlDocument(text: string): ConfigDocument {
   const lineCounter = new LineCounter();
-  // uniqueKeys: a repeated key would silently drop one of two values the user wrote.
-  const doc = YAML.parseDocument(text, { uniqueKeys: true, lineCounter, prettyErrors: false });
+  // uniqueKeys: a repeated key would silently drop one of two values the user wrote. Merge keys
+  // (`<<: *common`) let kinds share their common fields, as policies for real tools need.
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, merge: true, lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigSyntaxError(
       'yaml',
@@ -58,7 +59,7 @@ function parseYamlDocument(text: string): ConfigDocument {
   } catch (err) {
     throw new ConfigSyntaxError('yaml', [{ message: (err as Error).message, position: null }]);
   }
-  return { data, format: 'yaml', locate: (path, opts) => locateIn(doc.contents, path, opts?.key === true, lineCounter) };
+  return { data, format: 'yaml', locate: (path, opts) => locateIn(doc, path, opts?.key === true, lineCounter) };
 }
 
 function parseJsonDocument(text: string): ConfigDocument {
@@ -82,7 +83,7 @@ function parseJsonDocument(text: string): ConfigDocument {
   return {
     data: parsed.value,
     format: 'json',
-    locate: (path, opts) => (usable ? locateIn(doc.contents, path, opts?.key === true, lineCounter) : null),
+    locate: (path, opts) => (usable ? locateIn(doc, path, opts?.key === true, lineCounter) : null),
   };
 }
 
@@ -92,15 +93,35 @@ function positionOf(lineCounter: LineCounter, offset: number | undefined): Sourc
   return { line, col };
 }
 
-function locateIn(root: unknown, path: ReadonlyArray<PropertyKey>, wantKey: boolean, lineCounter: LineCounter): SourcePosition | null {
-  let node: unknown = root;
+/** The yaml library marks a merge key with a symbol (or leaves "<<" when merging is off). */
+const isMergeKey = (v: unknown): boolean => v === '<<' || (typeof v === 'symbol' && v.description === '<<');
+
+function locateIn(doc: Document, path: ReadonlyArray<PropertyKey>, wantKey: boolean, lineCounter: LineCounter): SourcePosition | null {
+  const deref = (n: unknown): unknown => (isAlias(n) ? n.resolve(doc) : n);
+  /** The pair for `key` in a map, looking through merge keys (`<<: *anchor`) as YAML does. */
+  const pairIn = (map: unknown, key: string, depth = 0): { key: unknown; value: unknown } | undefined => {
+    if (!isMap(map) || depth > 8) return undefined;
+    const direct = map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+    if (direct) return direct;
+    for (const p of map.items) {
+      if (!isPair(p) || !isScalar(p.key) || !isMergeKey(p.key.value)) continue;
+      const sources = isSeq(p.value) ? p.value.items : [p.value];
+      for (const src of sources) {
+        const found = pairIn(deref(src), key, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  let node: unknown = doc.contents;
   let keyNode: unknown = null;
-  let lastFound: unknown = root;
+  let lastFound: unknown = node;
   for (const seg of path) {
     keyNode = null;
     let next: unknown = undefined;
+    node = deref(node);
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairIn(node, String(seg));
       if (pair) {
         keyNode = pair.key;
         next = pair.value;

@@ -59,6 +59,12 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeys: 
           out.push({ path, message: issue.message.replace(/^Invalid input: /, '') });
         }
         break;
+      case 'invalid_key': {
+        // A record key that fails its own schema: say why, at the key.
+        const why = issue.issues.map((i) => i.message).join('; ');
+        out.push({ path, message: `invalid key "${String(path[path.length - 1])}": ${why}`, atKey: true });
+        break;
+      }
       default:
         out.push({ path, message: issue.message.replace(/^Invalid input: /, '') });
     }
@@ -131,10 +137,13 @@ export function jsonSchemaKeys(schema: unknown, out = new Set<string>()): Set<st
 
 /** One line per problem, each starting `file:line:col:` when the place can be found. */
 export function formatProblems(file: string, doc: ConfigDocument | null, problems: readonly ConfigProblem[]): string[] {
-  return problems.map((p) => {
-    const pos = doc?.locate(p.path, { key: p.atKey === true }) ?? null;
-    return `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${formatDocPath(p.path)}: ${p.message}`;
-  });
+  const located = problems.map((p) => ({ p, pos: doc?.locate(p.path, { key: p.atKey === true }) ?? null }));
+  // In file order, as an editor lists them; problems with no place keep their order, last.
+  const rank = (x: (typeof located)[number]) => (x.pos ? x.pos.line * 1e6 + x.pos.col : Number.MAX_SAFE_INTEGER);
+  return located
+    .map((x, i) => ({ ...x, i }))
+    .sort((a, b) => rank(a) - rank(b) || a.i - b.i)
+    .map(({ p, pos }) => `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${formatDocPath(p.path)}: ${p.message}`);
 }
 
 /** The message of a syntax error, one line per problem. */

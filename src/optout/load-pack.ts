@@ -11,6 +11,7 @@ import { checkPack } from './check-pack.js';
 import { packJsonSchema } from './pack-json-schema.js';
 import { PackSchema, type Pack } from './pack-schema.js';
 import { BUILTIN_PACKS } from './packs/index.js';
+import { withoutExtensions } from '../policy/load-policy.js';
 
 export interface LoadedPack {
   pack: Pack;
@@ -32,7 +33,7 @@ export function parsePackDocument(text: string, file: string): { pack: Pack; doc
     if (err instanceof ConfigSyntaxError) throw new ConfigError(formatSyntaxError(file, err));
     throw err;
   }
-  const result = PackSchema.safeParse(doc.data);
+  const result = PackSchema.safeParse(withoutExtensions(doc.data));
   if (!result.success) {
     const problems = problemsFromZod(result.error.issues, (knownKeys ??= jsonSchemaKeys(packJsonSchema())));
     throw new ConfigError(invalidDocumentMessage(file, 'opt-out pack', formatProblems(file, doc, problems)));
@@ -65,4 +66,11 @@ export async function loadPack(nameOrFile: string, cwd = process.cwd()): Promise
   }
   const { pack, doc } = parsePackDocument(text, nameOrFile);
   return { pack, origin: nameOrFile, baseDir: path.dirname(file), doc };
+}
+
+/** The policy a pack names, as `--policy` takes it: a built-in name, or a file resolved against the pack. */
+export function packPolicyRef(loaded: LoadedPack): string | undefined {
+  const ref = loaded.pack.policy;
+  if (ref === undefined) return undefined;
+  return /[/\\.]/.test(ref) ? path.resolve(loaded.baseDir, ref) : ref;
 }

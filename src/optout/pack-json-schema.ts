@@ -14,5 +14,5 @@ export function packJsonSchema(): Record<string, unknown> {
       if (js.properties?.path && js.properties.text && js.properties.json) js.oneOf = requireOneOf(['text', 'json']);
     },
   }) as Record<string, unknown>;
-  return { ...schema, title: 'telemetry-audit opt-out pack' };
+  return { ...schema, title: 'telemetry-audit opt-out pack', patternProperties: { '^x-': {} } };
 }

@@ -35,12 +35,21 @@ export function parsePolicyDocument(text: string, file: string): { policy: Polic
     if (err instanceof ConfigSyntaxError) throw new ConfigError(formatSyntaxError(file, err));
     throw err;
   }
-  const result = PolicySchema.safeParse(doc.data);
+  const result = PolicySchema.safeParse(withoutExtensions(doc.data));
   if (!result.success) {
     const lines = formatProblems(file, doc, problemsFromZod(result.error.issues, policyKeys()));
     throw new ConfigError(invalidDocumentMessage(file, 'policy', lines));
   }
   return { policy: result.data, doc };
+}
+
+/**
+ * Top-level keys starting with "x-" are the user's own (YAML anchors for shared fields, notes),
+ * as in OpenAPI and Compose files: dropped before validation, never part of the policy.
+ */
+export function withoutExtensions(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
 }
 
 export function parsePolicyText(text: string, file: string): Policy {

@@ -26,5 +26,6 @@ export function policyJsonSchema(): JsonSchema {
       if (props.host && props.pathPattern) js.minProperties = 1;
     },
   }) as JsonSchema;
-  return { ...schema, title: 'telemetry-audit policy' };
+  // Top-level "x-" keys are the user's (anchors, notes); the loader drops them.
+  return { ...schema, title: 'telemetry-audit policy', patternProperties: { '^x-': {} } };
 }

@@ -68,7 +68,7 @@ export type DenyRule = z.infer<typeof DenyRuleSchema>;
 export const PathSegmentsSchema = z
   .strictObject({
     vocabulary: z.array(z.string()).min(1).describe('literal segments a path may contain (route words and placeholders)'),
-    patterns: z.array(Regex('a segment may match this instead of a vocabulary word (anchored)')).optional(),
+    patterns: z.array(Regex('a segment may match this instead of a vocabulary word (anchored)')).optional().describe('regular expressions a segment may match instead (e.g. numeric ids)'),
     rule: RuleIdSchema,
     message: z.string().describe('what the finding says about a segment outside the vocabulary'),
   })
@@ -201,7 +201,7 @@ export const FieldSpecSchema: z.ZodType<FieldSpec> = z.lazy(() =>
                 )
                 .describe('extra fields allowed for each discriminator value; any other value is a finding'),
               rule: RuleIdSchema.optional().describe('rule reported for a discriminator value with no case'),
-              message: z.string().optional(),
+              message: z.string().optional().describe('message of the finding for a discriminator value with no case'),
             })
             .optional()
             .describe('fields that depend on the value of one field (e.g. an event name)'),
@@ -258,7 +258,7 @@ export const MatcherSchema: z.ZodType<Matcher> = z.lazy(() =>
               path: z.string().optional().describe('exact URL path, e.g. "/v1/heartbeat"'),
               pathPattern: Regex('the URL path must match this').optional(),
               method: z.string().optional().describe('HTTP method, e.g. "POST" (case-insensitive)'),
-              transport: z.enum(['http', 'websocket']).optional(),
+              transport: z.enum(['http', 'websocket']).optional().describe('http requests or WebSocket frames'),
             })
             .refine((d) => Object.keys(d).length > 0, { message: 'a destination matcher needs host, path, pathPattern, method or transport' })
             .describe('matches on where the request was sent; a payload without a known URL never matches'),
@@ -341,7 +341,7 @@ export const PolicySchema = z
         unknown: z.enum(['error', 'warning']).optional().describe('severity of a header outside "allowed" (default: warning)'),
         userAgent: z
           .strictObject({
-            patterns: z.array(Regex('a User-Agent the tool may send')).min(1),
+            patterns: z.array(Regex('a User-Agent the tool may send')).min(1).describe('regular expressions; the User-Agent must match one'),
             required: z.boolean().optional().describe('true: a request without a User-Agent is a finding'),
             severity: SeveritySchema.optional(),
           })

@@ -5,7 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadPack } from '../../optout/load-pack.js';
+import { loadPack, packPolicyRef } from '../../optout/load-pack.js';
+import { compileOrExplain, loadPolicy } from '../../policy/load-policy.js';
+import { setupDetection } from '../options/detection-options.js';
 import { packJsonSchema } from '../../optout/pack-json-schema.js';
 import type { Pack } from '../../optout/pack-schema.js';
 import { BUILTIN_PACKS } from '../../optout/packs/index.js';
@@ -63,7 +65,10 @@ export const packCheckCommand: CommandSpec = {
   name: 'pack check',
   summary: 'Validate opt-out pack files.',
   usage: 'telemetry-audit pack check FILE...',
-  description: 'Every problem is printed as FILE:LINE:COL: path.in.pack: what is wrong. Exit 0 when every pack is valid, 2 otherwise.',
+  description: [
+    'Every problem is printed as FILE:LINE:COL: path.in.pack: what is wrong. The policy a pack names is',
+    'loaded and compiled too. Exit 0 when every pack is valid, 2 otherwise.',
+  ].join('\n'),
   options: [],
   examples: ['telemetry-audit pack check fixtures/optout-packs/nextjs.yaml'],
   async run(args, io) {
@@ -71,8 +76,16 @@ export const packCheckCommand: CommandSpec = {
     let code: number = EXIT.OK;
     for (const name of args.positionals) {
       try {
-        const { pack, origin } = await loadPack(name, io.cwd);
-        await writeOut(io.stdout, `${origin}: valid (${describePack(pack)})\n`);
+        const loaded = await loadPack(name, io.cwd);
+        const policyRef = packPolicyRef(loaded);
+        if (policyRef !== undefined) {
+          // The policy that will audit what scenarios send must load too, or the run would fail late.
+          const policy = await loadPolicy(policyRef, io.cwd).catch((err: unknown) => {
+            throw err instanceof ConfigError ? new ConfigError(`${loaded.origin}: its policy "${loaded.pack.policy}" cannot be used:\n${err.message}`) : err;
+          });
+          compileOrExplain(policy.policy, policy.origin, (await setupDetection(args, io)).rules, policy.doc);
+        }
+        await writeOut(io.stdout, `${loaded.origin}: valid (${describePack(loaded.pack)}${policyRef ? `; policy ${loaded.pack.policy}` : ''})\n`);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         await writeOut(io.stderr, `${err.message}\n`);

@@ -19,7 +19,9 @@ export interface InferContext {
 /** Field names that usually name the kind of an event: tried first as discriminators. */
 export const DISCRIMINATOR_NAMES = ['type', 'event', 'eventName', 'event_name', 'eventType', 'event_type', 'kind', 'topic', 'action', 'name', 'category'];
 
-const IDENTIFIER_LIKE = /^[A-Za-z0-9][A-Za-z0-9 _.:/@+-]{0,63}$/;
+const IDENTIFIER_LIKE = /^[A-Za-z0-9@][A-Za-z0-9 _.:/@+-]{0,63}$/;
+/** A value fit for a closed list: an identifier or a short label, not a sentence (messages leak). */
+const enumLike = (v: string): boolean => IDENTIFIER_LIKE.test(v) && v.split(' ').length <= 3 && !v.includes(': ');
 
 /**
  * A spec for a field seen `values.length` times among `parents` objects (fewer means optional).
@@ -113,22 +115,29 @@ function inferFields(objects: ReadonlyArray<Record<string, unknown>>, ctx: Infer
 }
 
 /**
- * A string field present in every object, with identifier-like values, that splits the objects
- * into groups with different field sets: the event name of a batch, say.
+ * A string field with identifier-like values that splits the objects into groups: the event
+ * name of a batch, say. `minCoverage` is the share of objects that must have it (the rest are
+ * left to the caller); nested objects use 1, so a variant always has its discriminator.
  */
-export function findDiscriminator(objects: ReadonlyArray<Record<string, unknown>>, opts: { requireDifferentShapes?: boolean } = {}): string | undefined {
+export function findDiscriminator(
+  objects: ReadonlyArray<Record<string, unknown>>,
+  opts: { requireDifferentShapes?: boolean; minCoverage?: number } = {},
+): string | undefined {
   if (objects.length < 2) return undefined;
   const requireShapes = opts.requireDifferentShapes ?? true;
-  const candidates = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) =>
-    objects.every((o) => typeof o[k] === 'string' && IDENTIFIER_LIKE.test(o[k] as string)),
-  );
-  const ranked = candidates
-    .map((k) => ({ k, distinct: new Set(objects.map((o) => o[k])).size, rank: DISCRIMINATOR_NAMES.indexOf(k) }))
+  const minCoverage = opts.minCoverage ?? 1;
+  const ranked = [...new Set(objects.flatMap((o) => Object.keys(o)))]
+    .map((k) => {
+      const having = objects.filter((o) => Object.prototype.hasOwnProperty.call(o, k));
+      const usable = having.every((o) => typeof o[k] === 'string' && IDENTIFIER_LIKE.test(o[k] as string));
+      return { k, having, usable, distinct: new Set(having.map((o) => o[k])).size, rank: DISCRIMINATOR_NAMES.indexOf(k) };
+    })
+    .filter((c) => c.usable && c.having.length >= Math.max(2, Math.ceil(objects.length * minCoverage)))
     .filter((c) => c.distinct >= 2 && c.distinct <= 30)
-    .filter((c) => !requireShapes || shapesDiffer(objects, c.k))
+    .filter((c) => !requireShapes || shapesDiffer(c.having, c.k))
     // Without a conventional name, only a field that repeats and separates shapes is trusted (not an id).
-    .filter((c) => c.rank !== -1 || (c.distinct < objects.length && shapesDiffer(objects, c.k)))
-    .sort((a, b) => (a.rank === -1 ? 99 : a.rank) - (b.rank === -1 ? 99 : b.rank) || a.distinct - b.distinct);
+    .filter((c) => c.rank !== -1 || (c.distinct < c.having.length && shapesDiffer(c.having, c.k)))
+    .sort((a, b) => (a.rank === -1 ? 99 : a.rank) - (b.rank === -1 ? 99 : b.rank) || b.having.length - a.having.length || a.distinct - b.distinct);
   return ranked[0]?.k;
 }
 
@@ -173,7 +182,7 @@ function inferString(values: string[], ctx: InferContext): FieldSpec {
           : 'confirm the format';
     return { type: 'string', format, review: `REVIEW: inferred ${format} (${seen}): ${caveat}` };
   }
-  if (distinct.length >= 1 && distinct.length <= ctx.maxEnum && distinct.every((v) => IDENTIFIER_LIKE.test(v))) {
+  if (distinct.length >= 1 && distinct.length <= ctx.maxEnum && distinct.every(enumLike)) {
     return {
       type: 'string',
       enum: distinct.sort(),

@@ -145,19 +145,22 @@ function inferKinds(observed: readonly Observed[], ctx: InferContext): InferredK
   const byValue = new Map<string, { field: string; value: string; items: Observed[] }>();
   const byDestination: Array<{ key: string; items: Observed[] }> = [];
   for (const [key, items] of groups) {
+    // A field such as `topic` may name most payloads of a destination; the others stay one kind.
     const objects = items.map((o) => o.payload).filter(isJsonObject);
-    const field = objects.length === items.length ? findDiscriminator(objects, { requireDifferentShapes: false }) : undefined;
-    if (!field) {
-      byDestination.push({ key, items });
-      continue;
-    }
+    const field = findDiscriminator(objects, { requireDifferentShapes: false, minCoverage: 0.5 });
+    const rest: Observed[] = [];
     for (const o of items) {
-      const value = (o.payload as Record<string, unknown>)[field] as string;
+      const value = field !== undefined && isJsonObject(o.payload) ? o.payload[field] : undefined;
+      if (typeof value !== 'string') {
+        rest.push(o);
+        continue;
+      }
       const id = `${field}=${value}`;
-      const entry = byValue.get(id) ?? { field, value, items: [] };
+      const entry = byValue.get(id) ?? { field: field!, value, items: [] };
       entry.items.push(o);
       byValue.set(id, entry);
     }
+    if (rest.length > 0) byDestination.push({ key, items: rest });
   }
 
   const usedIds = new Set<string>();
