@@ -47,7 +47,8 @@ export class AuditRun {
     const settings = reportSettings(args, io);
     const baselines = await Baselines.fromArgs(args, io);
     const detection = await setupDetection(args, io);
-    const { policy, compiled } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
+    const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
+    const notes = [...detection.notes, ...policyNotes];
     const rules: ReportRule[] = [...compiled.rules.values()].map((r) => {
       const severity = compiled.severityOf(r.id);
       return { ...r, severity: severity ?? r.severity, enabled: severity !== null };
@@ -58,12 +59,12 @@ export class AuditRun {
       policy,
       inputs,
       showEvidence: settings.showEvidence,
-      notes: detection.notes,
+      notes,
       rules,
     });
     const keepPayload = opts.keepPayload ?? false;
     const auditOptions: AuditOptions = { detectors: detection.detectors, scanners: detection.scanners, keepPayload: keepPayload || baselines.needsPayload };
-    return new AuditRun(policy, compiled, auditOptions, settings, detection.notes, outputs, baselines, keepPayload, io);
+    return new AuditRun(policy, compiled, auditOptions, settings, notes, outputs, baselines, keepPayload, io);
   }
 
   onResult(listener: AuditRunListener): void {

@@ -37,6 +37,14 @@ export interface CommandSpec {
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }
 
+/** A command made of subcommands (`policy show`, `policy check`): each is a full CommandSpec. */
+export interface CommandGroup {
+  name: string;
+  summary: string;
+  description?: string;
+  subcommands: CommandSpec[];
+}
+
 /** Write with backpressure: a large report must not buffer whole in memory. */
 export function writeOut(stream: NodeJS.WritableStream, text: string): Promise<void> | void {
   if (text === '') return;

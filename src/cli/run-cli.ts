@@ -1,5 +1,5 @@
 /** Dispatch argv to a command and map every error to an exit code: the one place that does. */
-import type { CliIO } from './command.js';
+import type { CliIO, CommandGroup, CommandSpec } from './command.js';
 import { writeOut } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliError, UsageError } from './errors.js';
@@ -23,6 +23,22 @@ function mainHelp(): string {
   ].join('\n');
 }
 
+function groupHelp(group: CommandGroup): string {
+  const width = Math.max(...group.subcommands.map((c) => c.name.length)) + 2;
+  return [
+    `Usage: telemetry-audit ${group.name} <subcommand> [options]`,
+    '',
+    group.summary,
+    ...(group.description ? ['', group.description] : []),
+    '',
+    'Subcommands:',
+    ...group.subcommands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    `Run "telemetry-audit ${group.name} <subcommand> --help" for its options.`,
+    '',
+  ].join('\n');
+}
+
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -38,9 +54,27 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await writeOut(io.stderr, `telemetry-audit: unknown command "${name}"\n\n${mainHelp()}`);
     return EXIT.USAGE;
   }
-  const spec = await entry.load();
+  const loaded = await entry.load();
+  let spec: CommandSpec;
+  let commandArgs = rest;
+  if ('subcommands' in loaded) {
+    const [sub, ...subRest] = rest;
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      await writeOut(sub === undefined ? io.stderr : io.stdout, groupHelp(loaded));
+      return sub === undefined ? EXIT.USAGE : EXIT.OK;
+    }
+    const found = loaded.subcommands.find((c) => c.name === `${loaded.name} ${sub}`);
+    if (!found) {
+      await writeOut(io.stderr, `telemetry-audit ${loaded.name}: unknown subcommand "${sub}"\n\n${groupHelp(loaded)}`);
+      return EXIT.USAGE;
+    }
+    spec = found;
+    commandArgs = subRest;
+  } else {
+    spec = loaded;
+  }
   try {
-    const args = parseCommandArgs(spec, rest);
+    const args = parseCommandArgs(spec, commandArgs);
     if (args.values.help === true) {
       await writeOut(io.stdout, formatHelp(spec));
       return EXIT.OK;

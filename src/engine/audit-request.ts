@@ -66,7 +66,7 @@ class FindingSink {
     const policySeverity = this.policy.severityOf(rule);
     if (policySeverity === null) return;
     // A severity the policy set explicitly wins; otherwise a finding may carry its own.
-    const explicit = this.policy.policy.severities?.[rule];
+    const explicit = this.policy.explicitLevel(rule);
     const severity: Severity = explicit && explicit !== 'off' ? explicit : (extra.severity ?? policySeverity);
     const finding: Finding = {
       rule,
@@ -125,7 +125,8 @@ export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, o
           { evidence: dup.key },
         );
       }
-      compiledKind = policy.kinds.find((k) => k.matches(payload)) ?? null;
+      const target = url ? { host: url.hostname, path: url.pathname, method: request.method, transport: request.transport } : null;
+      compiledKind = policy.kinds.find((k) => k.matches(payload, target)) ?? null;
       sink.kind = compiledKind?.kind.id ?? null;
       for (const f of sink.findings) {
         f.kind = sink.kind;

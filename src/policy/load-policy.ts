@@ -1,69 +1,75 @@
 /**
  * Load a policy by built-in name or from a JSON/YAML file, and compile it. Every way a policy
- * can be wrong ends here as a ConfigError naming the file, the path inside it and the problem.
+ * can be wrong ends here as a ConfigError naming the file, the place in it (line:col and the
+ * path inside the document) and the problem, so the CLI exits 2 with something to act on.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
-import type * as z from 'zod';
 import { ConfigError } from '../cli/errors.js';
-import { compilePolicy, PolicyCompileError, type CompiledPolicy } from '../engine/compiled-policy.js';
-import type { RuleDoc } from './policy-schema.js';
-import { PolicySchema, type Policy } from './policy-schema.js';
+import { ConfigSyntaxError, parseConfigDocument, type ConfigDocument } from '../config/config-document.js';
+import { formatProblems, formatSyntaxError, invalidDocumentMessage, jsonSchemaKeys, problemsFromZod } from '../config/config-problems.js';
+import { compilePolicy, formatPolicyPath, PolicyCompileError, type CompiledPolicy } from '../engine/compiled-policy.js';
 import { BUILTIN_POLICIES } from './builtin-policies.js';
+import { policyJsonSchema } from './policy-json-schema.js';
+import { PolicySchema, type Policy, type RuleDoc } from './policy-schema.js';
 
-export function formatZodIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const where = issue.path.length === 0 ? '(top level)' : issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      // Show the closest alternative's problems rather than "invalid input".
-      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
-      if (best && best.length > 0) return formatZodIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))).join('; ');
-    }
-    return `${where}: ${message}`;
-  });
+export interface LoadedPolicy {
+  policy: Policy;
+  /** `built-in:NAME` or the file as the user named it. */
+  origin: string;
+  /** The parsed source, to point at places in it (absent for built-in policies). */
+  doc?: ConfigDocument;
 }
 
-/** Parse and validate policy text; `file` is only for messages. */
-export function parsePolicyText(text: string, file: string): Policy {
-  let data: unknown;
-  const isYaml = /\.ya?ml$/i.test(file) || !/^\s*[{[]/.test(text);
+let knownKeys: Set<string> | undefined;
+function policyKeys(): Set<string> {
+  return (knownKeys ??= jsonSchemaKeys(policyJsonSchema()));
+}
+
+/** Parse and validate policy text; `file` names it in messages. */
+export function parsePolicyDocument(text: string, file: string): { policy: Policy; doc: ConfigDocument } {
+  let doc: ConfigDocument;
   try {
-    if (isYaml) {
-      const doc = YAML.parseDocument(text, { uniqueKeys: true });
-      if (doc.errors.length > 0) {
-        const e = doc.errors[0]!;
-        const pos = e.linePos?.[0];
-        throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
-      }
-      data = doc.toJS();
-    } else {
-      data = JSON.parse(text);
-    }
+    doc = parseConfigDocument(text, file);
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`${file}: invalid ${isYaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
+    if (err instanceof ConfigSyntaxError) throw new ConfigError(formatSyntaxError(file, err));
+    throw err;
   }
-  const result = PolicySchema.safeParse(data);
+  const result = PolicySchema.safeParse(withoutExtensions(doc.data));
   if (!result.success) {
-    const lines = formatZodIssues(result.error.issues);
-    throw new ConfigError(`${file}: invalid policy:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+    const lines = formatProblems(file, doc, problemsFromZod(result.error.issues, policyKeys()));
+    throw new ConfigError(invalidDocumentMessage(file, 'policy', lines));
   }
-  return result.data;
+  return { policy: result.data, doc };
 }
 
-export function compileOrExplain(policy: Policy, file: string, extraRules: readonly RuleDoc[] = []): CompiledPolicy {
+/**
+ * Top-level keys starting with "x-" are the user's own (YAML anchors for shared fields, notes),
+ * as in OpenAPI and Compose files: dropped before validation, never part of the policy.
+ */
+export function withoutExtensions(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
+}
+
+export function parsePolicyText(text: string, file: string): Policy {
+  return parsePolicyDocument(text, file).policy;
+}
+
+/** Compile, turning a compile error into the same `file:line:col: path: problem` form. */
+export function compileOrExplain(policy: Policy, file: string, extraRules: readonly RuleDoc[] = [], doc?: ConfigDocument): CompiledPolicy {
   try {
     return compilePolicy(policy, extraRules);
   } catch (err) {
-    if (err instanceof PolicyCompileError) throw new ConfigError(`${file}: invalid policy:\n  ${err.message}`);
+    if (err instanceof PolicyCompileError) {
+      const lines = formatProblems(file, doc ?? null, [{ path: err.segments, message: err.problem }]);
+      throw new ConfigError(invalidDocumentMessage(file, 'policy', lines));
+    }
     throw err;
   }
 }
 
-export async function loadPolicy(nameOrFile: string, cwd = process.cwd()): Promise<{ policy: Policy; origin: string }> {
+export async function loadPolicy(nameOrFile: string, cwd = process.cwd()): Promise<LoadedPolicy> {
   const builtin = BUILTIN_POLICIES[nameOrFile];
   if (builtin) return { policy: builtin, origin: `built-in:${nameOrFile}` };
   const looksLikeFile = /[/\\.]/.test(nameOrFile);
@@ -77,5 +83,14 @@ export async function loadPolicy(nameOrFile: string, cwd = process.cwd()): Promi
   } catch (err) {
     throw new ConfigError(`${nameOrFile}: cannot read policy file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return { policy: parsePolicyText(text, nameOrFile), origin: nameOrFile };
+  const { policy, doc } = parsePolicyDocument(text, nameOrFile);
+  return { policy, origin: nameOrFile, doc };
+}
+
+/** Lines naming the review markers of a draft policy, each with its place in the file. */
+export function describeReviewMarkers(compiled: CompiledPolicy, origin: string, doc?: ConfigDocument): string[] {
+  return compiled.reviewMarkers.map((m) => {
+    const pos = doc?.locate(m.path, { key: true }) ?? null;
+    return `${origin}${pos ? `:${pos.line}:${pos.col}` : ''}: ${formatPolicyPath(m.path)}: ${m.note}`;
+  });
 }

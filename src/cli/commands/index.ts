@@ -2,16 +2,18 @@
  * The command table. Modules are imported only when their command runs, so `audit` in CI
  * never parses the TUI (React, Ink) or the proxy.
  */
-import type { CommandSpec } from '../command.js';
+import type { CommandGroup, CommandSpec } from '../command.js';
 
 export interface CommandEntry {
   name: string;
   summary: string;
-  load(): Promise<CommandSpec>;
+  load(): Promise<CommandSpec | CommandGroup>;
 }
 
 export const COMMANDS: CommandEntry[] = [
   { name: 'audit', summary: 'audit captured telemetry against a policy (CI exit codes)', load: async () => (await import('./audit.js')).auditCommand },
   { name: 'shape', summary: 'record the payload shape of captures, for audit --shape-baseline', load: async () => (await import('./shape.js')).shapeCommand },
   { name: 'diff', summary: 'compare the telemetry of two capture sets: fields and findings that changed', load: async () => (await import('./diff.js')).diffCommand },
+  { name: 'policy', summary: 'policy files: schema, show, check, infer a draft from captures', load: async () => (await import('./policy.js')).policyCommands },
+  { name: 'pack', summary: 'opt-out pack files: schema, show, check', load: async () => (await import('./pack.js')).packCommands },
 ];
