@@ -18,6 +18,7 @@ import { isLoopbackHost } from './loopback.js';
 import type { TextPart } from './request-parts.js';
 import { jsonTextParts } from './request-parts.js';
 import { RULES } from './rules.js';
+import { parseUrl } from './parse-url.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 
@@ -165,15 +166,6 @@ export function verdictOf(findings: readonly Finding[]): Verdict {
   if (findings.some((f) => f.severity === 'error')) return 'fail';
   if (findings.length > 0) return 'warn';
   return 'pass';
-}
-
-function parseUrl(raw: string | null): URL | null {
-  if (raw === null) return null;
-  try {
-    return new URL(raw);
-  } catch {
-    return null;
-  }
 }
 
 function excerpt(text: string, offset: number): string {

@@ -5,13 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../cli/errors.js';
-import { ConfigSyntaxError, parseConfigDocument, type ConfigDocument } from '../config/config-document.js';
-import { formatProblems, formatSyntaxError, invalidDocumentMessage, jsonSchemaKeys, problemsFromZod } from '../config/config-problems.js';
+import type { ConfigDocument } from '../config/config-document.js';
+import { formatProblems, invalidDocumentMessage, jsonSchemaKeys, problemsFromZod } from '../config/config-problems.js';
+import { parseValidatedDocument } from '../config/validated-document.js';
 import { checkPack } from './check-pack.js';
 import { packJsonSchema } from './pack-json-schema.js';
 import { PackSchema, type Pack } from './pack-schema.js';
 import { BUILTIN_PACKS } from './packs/index.js';
-import { withoutExtensions } from '../policy/load-policy.js';
 
 export interface LoadedPack {
   pack: Pack;
@@ -26,21 +26,9 @@ let knownKeys: Set<string> | undefined;
 
 /** Parse, validate and check pack text; `file` names it in messages. */
 export function parsePackDocument(text: string, file: string): { pack: Pack; doc: ConfigDocument } {
-  let doc: ConfigDocument;
-  try {
-    doc = parseConfigDocument(text, file);
-  } catch (err) {
-    if (err instanceof ConfigSyntaxError) throw new ConfigError(formatSyntaxError(file, err));
-    throw err;
-  }
-  const result = PackSchema.safeParse(withoutExtensions(doc.data));
-  if (!result.success) {
-    const problems = problemsFromZod(result.error.issues, (knownKeys ??= jsonSchemaKeys(packJsonSchema())));
-    throw new ConfigError(invalidDocumentMessage(file, 'opt-out pack', formatProblems(file, doc, problems)));
-  }
-  const problems = checkPack(result.data);
-  if (problems.length > 0) throw new ConfigError(invalidDocumentMessage(file, 'opt-out pack', formatProblems(file, doc, problems)));
-  return { pack: result.data, doc };
+  const keys = () => (knownKeys ??= jsonSchemaKeys(packJsonSchema()));
+  const { value, doc } = parseValidatedDocument(text, file, 'opt-out pack', PackSchema, keys, checkPack);
+  return { pack: value, doc };
 }
 
 /** Check a built-in pack the same way a file is checked (a broken built-in is a bug, said plainly). */

@@ -6,8 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../cli/errors.js';
-import { ConfigSyntaxError, parseConfigDocument, type ConfigDocument } from '../config/config-document.js';
-import { formatProblems, formatSyntaxError, invalidDocumentMessage, jsonSchemaKeys, problemsFromZod } from '../config/config-problems.js';
+import type { ConfigDocument } from '../config/config-document.js';
+import { formatProblems, invalidDocumentMessage, jsonSchemaKeys } from '../config/config-problems.js';
+import { parseValidatedDocument } from '../config/validated-document.js';
 import { compilePolicy, formatPolicyPath, PolicyCompileError, type CompiledPolicy } from '../engine/compiled-policy.js';
 import { BUILTIN_POLICIES } from './builtin-policies.js';
 import { policyJsonSchema } from './policy-json-schema.js';
@@ -28,28 +29,8 @@ function policyKeys(): Set<string> {
 
 /** Parse and validate policy text; `file` names it in messages. */
 export function parsePolicyDocument(text: string, file: string): { policy: Policy; doc: ConfigDocument } {
-  let doc: ConfigDocument;
-  try {
-    doc = parseConfigDocument(text, file);
-  } catch (err) {
-    if (err instanceof ConfigSyntaxError) throw new ConfigError(formatSyntaxError(file, err));
-    throw err;
-  }
-  const result = PolicySchema.safeParse(withoutExtensions(doc.data));
-  if (!result.success) {
-    const lines = formatProblems(file, doc, problemsFromZod(result.error.issues, policyKeys()));
-    throw new ConfigError(invalidDocumentMessage(file, 'policy', lines));
-  }
-  return { policy: result.data, doc };
-}
-
-/**
- * Top-level keys starting with "x-" are the user's own (YAML anchors for shared fields, notes),
- * as in OpenAPI and Compose files: dropped before validation, never part of the policy.
- */
-export function withoutExtensions(data: unknown): unknown {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
-  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
+  const { value, doc } = parseValidatedDocument(text, file, 'policy', PolicySchema, policyKeys);
+  return { policy: value, doc };
 }
 
 export function parsePolicyText(text: string, file: string): Policy {

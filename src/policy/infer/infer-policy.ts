@@ -14,6 +14,7 @@ import { isJsonObject, parseJson } from '../../engine/json-parse.js';
 import { isLoopbackHost } from '../../engine/loopback.js';
 import type { Destination, FieldSpec, Matcher, PayloadKind, Policy } from '../policy-schema.js';
 import { findDiscriminator, inferField, type InferContext } from './infer-field.js';
+import { parseUrl } from '../../engine/parse-url.js';
 
 export interface InferOptions {
   name: string;
@@ -107,15 +108,6 @@ export function inferPolicy(requests: readonly CapturedRequest[], opts: InferOpt
     policy,
     summary: { requests: requests.length, payloads: observed.length, kinds: policy.kinds.length, destinations: destinations.length, reviewMarkers, notes },
   };
-}
-
-function parseUrl(raw: string | null): URL | null {
-  if (raw === null) return null;
-  try {
-    return new URL(raw);
-  } catch {
-    return null;
-  }
 }
 
 function readPayload(request: CapturedRequest): unknown {
