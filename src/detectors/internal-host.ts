@@ -13,6 +13,8 @@ const FILE_EXTENSIONS = new Set(['js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'json',
 // Reserved for documentation or loopback: these identify nobody.
 const IGNORED_SUFFIXES = ['localhost', 'example.com', 'example.org', 'example.net'];
 
+const HINT = /\.(?:internal|intranet|corp|lan|local|localdomain|private|intra|home|svc)(?![A-Za-z0-9-])/i;
+
 export const internalHostDetector: Detector = {
   id: 'identity/internal-host',
   severity: 'error',
@@ -20,7 +22,7 @@ export const internalHostDetector: Detector = {
   description:
     'A host name of a private network (a label such as internal, corp, lan, local, svc.cluster): it names the user\'s machines and maps their infrastructure.',
   detect: (text) =>
-    !text.includes('.')
+    !text.includes('.') || !HINT.test(text)
       ? []
       : regexHits(HOST, text, (m) => {
           const host = m[0].toLowerCase();

@@ -4,6 +4,9 @@ import { regexHits } from './detector.js';
 // Bounded quantifiers and a look-behind that only lets a match start where a run starts keep
 // both expressions linear: a failed attempt never rescans the run it started in.
 const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)/g;
+// Pre-tests that fail fast on most text: a dotted quad of digits, two colons close together.
+const V4_HINT = /\d\.\d{1,3}\.\d{1,3}\.\d/;
+const V6_HINT = /:[0-9A-Fa-f]{0,4}:/;
 const IPV6_CANDIDATE = /(?<![\w:.])[0-9A-Fa-f:]{2,39}(?:\d{1,3}(?:\.\d{1,3}){3})?(?![\w:.])/g;
 
 function octets(s: string): number[] | null {
@@ -92,8 +95,8 @@ export const ipAddressDetector: Detector = {
   title: 'IP address',
   description: 'An IPv4 or IPv6 address (not loopback) locates a machine or network; internal addresses map the user\'s infrastructure.',
   detect(text) {
-    const v4 = text.includes('.') ? regexHits(IPV4, text, (m) => isReportableIpv4(m[0]) && m[0]) : [];
-    if (!text.includes(':')) return v4;
+    const v4 = V4_HINT.test(text) ? regexHits(IPV4, text, (m) => isReportableIpv4(m[0]) && m[0]) : [];
+    if (!V6_HINT.test(text)) return v4;
     const v6 = regexHits(IPV6_CANDIDATE, text, (m) => (m[0].includes(':') && isReportableIpv6(m[0]) ? m[0] : false));
     if (v6.length === 0) return v4;
     // The IPv4 tail of "::ffff:10.1.2.3" is the same address, reported once.

@@ -21,7 +21,29 @@ const HEX_ONLY = /^[0-9A-Fa-f]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+// Telemetry repeats the same short strings (keys, versions, event names) in every request:
+// their decodings are remembered, bounded, so a long capture pays for each string once.
+const cache = new Map<string, DecodedLayer[]>();
+const CACHE_MAX = 20_000;
+const CACHE_TEXT_MAX = 256;
+const NONE: DecodedLayer[] = [];
+
 export function decodeLayers(text: string, maxDepth = MAX_DECODE_DEPTH): DecodedLayer[] {
+  if (text.length < 6) return NONE;
+  const cacheable = text.length <= CACHE_TEXT_MAX && maxDepth === MAX_DECODE_DEPTH;
+  if (cacheable) {
+    const hit = cache.get(text);
+    if (hit) return hit;
+  }
+  const layers = computeLayers(text, maxDepth);
+  if (cacheable) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(text, layers.length === 0 ? NONE : layers);
+  }
+  return layers;
+}
+
+function computeLayers(text: string, maxDepth: number): DecodedLayer[] {
   const out: DecodedLayer[] = [];
   let budget = MAX_DECODED_CHARS;
   const visit = (t: string, chain: string[]) => {
@@ -134,6 +156,17 @@ function decodeBlob(run: string): [string, string] | null {
 /** The bytes as text when they are valid UTF-8 and nearly all printable; null for binary. */
 export function readable(bytes: Uint8Array): string | null {
   if (bytes.length < 4) return null;
+  // Most candidates are not base64 of text at all and decode to noise: control bytes reject
+  // them before any UTF-8 decoding, and plain ASCII needs none.
+  let control = 0;
+  let high = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if ((b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) control++;
+    else if (b >= 0x80) high++;
+  }
+  if (control * 20 > bytes.length) return null;
+  if (high === 0) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   let text: string;
   try {
     text = utf8.decode(bytes);

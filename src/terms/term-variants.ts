@@ -14,6 +14,12 @@ export interface TermVariant {
   encoding: string;
   /** Base64 forms must match exactly; everything else ignores ASCII case. */
   exactCase: boolean;
+  /**
+   * Digests are random-looking and fixed-length: they are matched as whole hex or base64
+   * tokens (a lookup per token), not in the automaton, where thousands of them would keep
+   * every hex string in the text walking partial matches.
+   */
+  token?: boolean;
 }
 
 /** Encoded forms shorter than this match by chance (a 4-letter term's base64 middle is 5 chars). */
@@ -45,7 +51,8 @@ function htmlNamed(s: string): string {
 function formsOf(value: string, suffix: string): TermVariant[] {
   const bytes = Buffer.from(value, 'utf8');
   const out: TermVariant[] = [];
-  const add = (text: string, encoding: string, exactCase = false) => out.push({ text, encoding: encoding + suffix, exactCase });
+  const add = (text: string, encoding: string, exactCase = false, token = false) =>
+    out.push({ text, encoding: encoding + suffix, exactCase, ...(token ? { token } : {}) });
 
   const uri = encodeURIComponent(value);
   add(uri, 'url-encoded');
@@ -81,9 +88,9 @@ function formsOf(value: string, suffix: string): TermVariant[] {
 
   for (const alg of HASHES) {
     const digest = createHash(alg).update(bytes).digest();
-    add(digest.toString('hex'), `${alg}-hex`);
-    add(digest.toString('base64'), `${alg}-base64`, true);
-    add(digest.toString('base64url'), `${alg}-base64url`, true);
+    add(digest.toString('hex'), `${alg}-hex`, false, true);
+    add(digest.toString('base64'), `${alg}-base64`, true, true);
+    add(digest.toString('base64url'), `${alg}-base64url`, true, true);
   }
   return out;
 }

@@ -12,4 +12,5 @@ export interface CommandEntry {
 
 export const COMMANDS: CommandEntry[] = [
   { name: 'audit', summary: 'audit captured telemetry against a policy (CI exit codes)', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'preview', summary: 'show and audit the server telemetry Hasura would send for a metadata dir', load: async () => (await import('./preview.js')).previewCommand },
 ];
