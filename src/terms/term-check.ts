@@ -30,6 +30,7 @@ error errors message messages stack warning info debug trace status state result
 id uuid key keys token tokens secret password email phone address first_name last_name created_at updated_at
 month months week year years title code codes city country region quarter score balance quantity amount price total
 color size level levels note notes label labels image images file files path paths page pages link links
+audit repo repos project projects build builds checkout workspace clone src app apps
 hasura telemetry linux darwin windows amd64 arm64 postgres postgresql mssql bigquery citus cockroach
 `;
 

@@ -22,8 +22,8 @@ export interface TermVariant {
   token?: boolean;
 }
 
-/** Encoded forms shorter than this match by chance (a 4-letter term's base64 middle is 5 chars). */
-export const MIN_ENCODED_LENGTH = 8;
+/** Base64 pieces shorter than this match by chance: terms of 5 characters or more have a piece at every alignment; a 4-character term is found in base64 only where the blob decodes to text. */
+export const MIN_ENCODED_LENGTH = 6;
 
 export const HASHES = ['md5', 'sha1', 'sha256', 'sha512'] as const;
 
@@ -51,8 +51,11 @@ function htmlNamed(s: string): string {
 function formsOf(value: string, suffix: string): TermVariant[] {
   const bytes = Buffer.from(value, 'utf8');
   const out: TermVariant[] = [];
-  const add = (text: string, encoding: string, exactCase = false, token = false) =>
-    out.push({ text, encoding: encoding + suffix, exactCase, ...(token ? { token } : {}) });
+  const add = (text: string, encoding: string, exactCase = false, token = false) => {
+    // A base64url form without "-" or "_" is plain base64 (unpadded): call it that.
+    const name = encoding.endsWith('base64url') && !/[-_]/.test(text) ? encoding.slice(0, -3) : encoding;
+    out.push({ text, encoding: name + suffix, exactCase, ...(token ? { token } : {}) });
+  };
 
   const uri = encodeURIComponent(value);
   add(uri, 'url-encoded');
@@ -112,7 +115,8 @@ export function termVariants(term: string): TermVariant[] {
   const seen = new Set<string>();
   const out: TermVariant[] = [];
   for (const v of all) {
-    if (v.encoding !== 'raw' && v.text.length < MIN_ENCODED_LENGTH) continue;
+    // Only base64 pieces can be shorter than the term itself; too short, they match by chance.
+    if (v.exactCase && !v.token && v.text.length < MIN_ENCODED_LENGTH) continue;
     const key = v.exactCase ? `=${v.text}` : `~${foldAscii(v.text)}`;
     // An exact form that the case-insensitive raw already covers adds nothing.
     if (seen.has(key) || (v.exactCase && seen.has(`~${foldAscii(v.text)}`))) continue;
