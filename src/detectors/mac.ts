@@ -4,8 +4,20 @@ import { regexHits } from './detector.js';
 // Six pairs joined by one separator used throughout, or Cisco's three dotted quads.
 const MAC = /(?<![0-9A-Fa-f:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![0-9A-Fa-f:.-])/g;
 
-// Cheap pre-tests: most text (UUIDs included) has no run of three separated pairs.
-const HINT = /[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\./;
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+
+/** A cheap pre-test: a separator between hex pairs that recurs three characters on (or Cisco's dotted quads). */
+function mayHoldMac(text: string): boolean {
+  for (let i = 2; i + 3 < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58 || c === 45) {
+      if (text.charCodeAt(i + 3) === c && isHex(text.charCodeAt(i - 1)) && isHex(text.charCodeAt(i + 1))) return true;
+    } else if (c === 46 && i + 5 < text.length && text.charCodeAt(i + 5) === 46 && isHex(text.charCodeAt(i - 1)) && isHex(text.charCodeAt(i + 4))) {
+      return true;
+    }
+  }
+  return false;
+}
 
 export const macAddressDetector: Detector = {
   id: 'identity/mac-address',
@@ -13,7 +25,7 @@ export const macAddressDetector: Detector = {
   title: 'MAC address',
   description: 'A MAC address is burned into a network card: it identifies the machine for life, across networks and reinstalls.',
   detect: (text) =>
-    text.length < 14 || !HINT.test(text)
+    text.length < 14 || !mayHoldMac(text)
       ? []
       : regexHits(MAC, text, (m) => {
           const hex = m[0].replace(/[^0-9A-Fa-f]/g, '').toLowerCase();

@@ -142,7 +142,7 @@ export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, o
       }
       jsonTextParts(payload, '$', parts);
       // The raw text too: escapes and encodings that parsing undoes are scanned as sent.
-      if (body.text !== undefined) parts.push({ location: { part: 'body' }, text: body.text });
+      if (body.text !== undefined) parts.push({ location: { part: 'body' }, text: body.text, parsedElsewhere: true });
     }
   } else if (body.bytesForScan !== undefined) {
     parts.push({ location: { part: 'body' }, text: body.bytesForScan });

@@ -137,7 +137,19 @@ function candidates(run: string): string[] {
   return list;
 }
 
+const blobCache = new Map<string, [string, string] | null>();
+
 function decodeBlob(run: string): [string, string] | null {
+  if (run.length > CACHE_TEXT_MAX) return decodeBlobUncached(run);
+  const hit = blobCache.get(run);
+  if (hit !== undefined) return hit;
+  const decoded = decodeBlobUncached(run);
+  if (blobCache.size >= CACHE_MAX) blobCache.clear();
+  blobCache.set(run, decoded);
+  return decoded;
+}
+
+function decodeBlobUncached(run: string): [string, string] | null {
   const body = run.replace(/=+$/, '');
   if (UUID.test(body)) return null;
   if (HEX_ONLY.test(body)) {

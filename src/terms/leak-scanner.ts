@@ -58,7 +58,8 @@ export class LeakScanner implements TextScanner {
     const hits: ScanHit[] = [];
     const found = new Set<number>();
     if (this.index) this.reportTerms(this.index.find(part.text), part, [], part.text, hits, found);
-    const layers = decodeLayers(part.text);
+    // The strings of a parsed body are parts of their own and are decoded there, unescaped.
+    const layers = part.parsedElsewhere ? [] : decodeLayers(part.text);
     for (const layer of layers) {
       if (this.index) this.reportTerms(this.index.find(layer.text), part, layer.chain, layer.text, hits, found);
       for (const d of this.options.detectors) {
