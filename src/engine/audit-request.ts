@@ -144,7 +144,7 @@ export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, o
       }
       jsonTextParts(payload, '$', parts);
       // The raw text too: escapes and encodings that parsing undoes are scanned as sent.
-      if (body.text !== undefined) parts.push({ location: { part: 'body' }, text: body.text });
+      if (body.text !== undefined) parts.push({ location: { part: 'body' }, text: body.text, parsedElsewhere: true });
     }
   } else if (body.bytesForScan !== undefined) {
     parts.push({ location: { part: 'body' }, text: body.bytesForScan });
@@ -452,11 +452,11 @@ function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink):
  */
 function dedupe(findings: Finding[], scanned: ReadonlySet<Finding>): Finding[] {
   const precise = new Set<string>();
-  const checked = new Set<string>();
+  const checked = new Map<string, Finding>();
   for (const f of findings) {
     if (f.evidence === undefined) continue;
     if (scanned.has(f) && f.location.part === 'body' && f.location.path) precise.add(`${f.rule}|${f.evidence.toLowerCase()}`);
-    if (!scanned.has(f)) checked.add(`${locKey(f.location)}|${f.evidence}`);
+    if (!scanned.has(f)) checked.set(`${locKey(f.location)}|${f.evidence}`, f);
   }
   const seen = new Set<string>();
   const out: Finding[] = [];
@@ -466,7 +466,13 @@ function dedupe(findings: Finding[], scanned: ReadonlySet<Finding>): Finding[] {
     seen.add(key);
     if (scanned.has(f) && f.evidence !== undefined) {
       if (f.location.part === 'body' && !f.location.path && precise.has(`${f.rule}|${f.evidence.toLowerCase()}`)) continue;
-      if (checked.has(`${locKey(f.location)}|${f.evidence}`)) continue;
+      const same = checked.get(`${locKey(f.location)}|${f.evidence}`);
+      if (same) {
+        // The schema's finding stays; what the scan knew about the value (a metadata table
+        // name, say) is kept on it.
+        if (f.matched && !same.matched) same.matched = f.matched;
+        continue;
+      }
     }
     out.push(f);
   }

@@ -11,6 +11,8 @@ export interface TextPart {
   text: string;
   /** JSON object keys are scanned too: a table name used as a key is still a table name. */
   isKey?: boolean;
+  /** The raw text of a body that parsed: every string in it is also a part of its own. */
+  parsedElsewhere?: boolean;
 }
 
 export function jsonTextParts(value: unknown, path = '$', out: TextPart[] = []): TextPart[] {

@@ -16,4 +16,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'diff', summary: 'compare the telemetry of two capture sets: fields and findings that changed', load: async () => (await import('./diff.js')).diffCommand },
   { name: 'policy', summary: 'policy files: schema, show, check, infer a draft from captures', load: async () => (await import('./policy.js')).policyCommands },
   { name: 'pack', summary: 'opt-out pack files: schema, show, check', load: async () => (await import('./pack.js')).packCommands },
+  { name: 'preview', summary: 'show and audit the server telemetry Hasura would send for a metadata dir', load: async () => (await import('./preview.js')).previewCommand },
 ];

@@ -1,14 +1,46 @@
 /**
  * What the detectors look for beyond the policy's schema: pattern detectors always, and
- * (issue 3) sensitive terms from the user, a Hasura metadata directory and the local identity.
+ * sensitive terms from the user (--canary, --canaries), a Hasura metadata directory (--metadata)
+ * and the local identity (unless --no-local-identity), searched in every encoding by one
+ * LeakScanner that every auditing command shares.
  */
+import path from 'node:path';
 import type { TextScanner } from '../../engine/audit-request.js';
 import type { Detector } from '../../detectors/detector.js';
 import { DEFAULT_DETECTORS } from '../../detectors/default-detectors.js';
+import { metadataTerms } from '../../hasura-metadata/metadata-terms.js';
+import { MetadataError, readHasuraMetadata } from '../../hasura-metadata/read-metadata.js';
 import type { RuleDoc } from '../../policy/policy-schema.js';
+import { readCanaryFile } from '../../terms/canary-file.js';
+import { LeakScanner } from '../../terms/leak-scanner.js';
+import { collectLocalIdentity, systemProbe, type IdentityProbe } from '../../terms/local-identity.js';
+import { TERM_RULE_DOCS, type SensitiveTerm } from '../../terms/sensitive-term.js';
+import { MIN_TERM_LENGTH, termProblem } from '../../terms/term-check.js';
 import type { CliIO, OptionSpec, ParsedArgs } from '../command.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { boolOpt, stringOpt, stringsOpt } from '../parse-args.js';
 
-export const DETECTION_OPTIONS: OptionSpec[] = [];
+export const DETECTION_OPTIONS: OptionSpec[] = [
+  {
+    name: 'canary',
+    type: 'string',
+    multiple: true,
+    value: 'VALUE',
+    description: `a sensitive value planted to see whether it leaks, found raw, encoded, escaped or hashed (at least ${MIN_TERM_LENGTH} characters, not a common word)`,
+  },
+  { name: 'canaries', type: 'string', value: 'FILE', description: 'read canary values from FILE, one a line ("#" starts a comment)' },
+  {
+    name: 'metadata',
+    type: 'string',
+    value: 'DIR',
+    description: 'a Hasura metadata directory (v3 layout): every name in it (sources, tables, columns, roles, triggers, actions, URLs, ...) becomes a sensitive term',
+  },
+  {
+    name: 'no-local-identity',
+    type: 'boolean',
+    description: "do not look for this machine's identity (host and user name, home and current directory, MAC and IP addresses, git e-mail, name and remote)",
+  },
+];
 
 export interface DetectionSetup {
   detectors: readonly Detector[];
@@ -23,6 +55,77 @@ export function detectorRules(detectors: readonly Detector[]): RuleDoc[] {
   return detectors.map((d) => ({ id: d.id, severity: d.severity, title: d.title, description: d.description, leak: true }));
 }
 
-export async function setupDetection(_args: ParsedArgs, _io: CliIO): Promise<DetectionSetup> {
-  return { detectors: DEFAULT_DETECTORS, scanners: [], rules: detectorRules(DEFAULT_DETECTORS), notes: [] };
+export interface DetectionDeps {
+  /** Replaces the machine probe (tests). */
+  probe?: IdentityProbe;
+}
+
+export async function setupDetection(args: ParsedArgs, io: CliIO, deps: DetectionDeps = {}): Promise<DetectionSetup> {
+  const notes: string[] = [];
+  const reveal = boolOpt(args, 'show-evidence');
+  const terms: SensitiveTerm[] = [];
+
+  for (const value of stringsOpt(args, 'canary')) {
+    const problem = termProblem(value);
+    if (problem) throw new UsageError(`--canary "${value}" cannot be a sensitive term: it is ${problem}`);
+    terms.push({ value: value.trim(), kind: 'canary' });
+  }
+  const canaryFile = stringOpt(args, 'canaries');
+  if (canaryFile !== undefined) {
+    let lines: Array<{ value: string; line: number }>;
+    try {
+      lines = await readCanaryFile(path.resolve(io.cwd, canaryFile));
+    } catch (err) {
+      throw new UsageError(`--canaries ${canaryFile}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    for (const { value, line } of lines) {
+      const problem = termProblem(value);
+      if (problem) throw new UsageError(`--canaries ${canaryFile} line ${line}: "${value}" cannot be a sensitive term: it is ${problem}`);
+      terms.push({ value, kind: 'canary' });
+    }
+    if (lines.length === 0) throw new UsageError(`--canaries ${canaryFile}: the file lists no canary`);
+  }
+  const canaryCount = terms.length;
+  if (canaryCount > 0) notes.push(`canaries: ${canaryCount} planted value${canaryCount === 1 ? '' : 's'} searched in every encoding`);
+
+  const metadataDir = stringOpt(args, 'metadata');
+  if (metadataDir !== undefined) {
+    let md;
+    try {
+      md = await readHasuraMetadata(path.resolve(io.cwd, metadataDir));
+    } catch (err) {
+      if (err instanceof MetadataError) throw new ConfigError(`--metadata ${metadataDir}: ${err.message}`);
+      throw err;
+    }
+    const { terms: names, skipped } = metadataTerms(md);
+    terms.push(...names);
+    const kinds = [...new Set(names.map((t) => t.kind.slice('metadata:'.length)))].sort();
+    notes.push(`metadata ${metadataDir}: ${names.length} names from ${md.files.length} files (${kinds.join(', ')})`);
+    if (skipped.length > 0) {
+      const detail = reveal ? `: ${skipped.map((t) => `${t.kind.slice(9)} "${t.value}"`).join(', ')}` : '';
+      notes.push(`metadata: ${skipped.length} names too short or too common to search for${detail}`);
+    }
+  }
+
+  if (!boolOpt(args, 'no-local-identity')) {
+    const identity = await collectLocalIdentity(deps.probe ?? systemProbe(io.cwd, io.env));
+    terms.push(...identity.terms);
+    const checked = identity.checked.map((k) => {
+      if (!reveal) return k;
+      const values = identity.terms.filter((t) => t.kind === `identity:${k}`).map((t) => JSON.stringify(t.value));
+      return `${k} ${values.join(' ')}`;
+    });
+    notes.push(`local identity checked: ${checked.length > 0 ? checked.join(', ') : 'none usable'}`);
+    if (identity.dropped.length > 0) notes.push(`local identity not searched (too short, common or shared by every machine): ${identity.dropped.join(', ')}`);
+  } else {
+    notes.push('local identity: not checked (--no-local-identity)');
+  }
+
+  const scanner = new LeakScanner({ terms, detectors: DEFAULT_DETECTORS });
+  return {
+    detectors: DEFAULT_DETECTORS,
+    scanners: [scanner],
+    rules: [...detectorRules(DEFAULT_DETECTORS), ...TERM_RULE_DOCS],
+    notes,
+  };
 }

@@ -1,0 +1,111 @@
+/**
+ * The engine's TextScanner for leaks that hide: sensitive terms in every encoding (one automaton
+ * pass per text), and the pattern detectors and terms again on what the text decodes to
+ * (percent-encoding, escapes, base64 and hex blobs), to a bounded depth. Pure: terms come in
+ * already collected; nothing here reads files, the OS or git.
+ */
+import type { TextScanner } from '../engine/audit-request.js';
+import type { TextPart } from '../engine/request-parts.js';
+import type { Detector } from '../detectors/detector.js';
+import { decodeLayers } from './decode-layers.js';
+import { sourceOf, TERM_RULES, type SensitiveTerm } from './sensitive-term.js';
+import { TermIndex, type TermMatch } from './term-index.js';
+
+type ScanHit = ReturnType<TextScanner['scan']>[number];
+
+export interface LeakScannerOptions {
+  terms: readonly SensitiveTerm[];
+  /** Detectors to run on decoded text (the engine runs them on the text as sent). */
+  detectors: readonly Detector[];
+}
+
+interface MergedTerm {
+  value: string;
+  rule: string;
+  /** Every kind the value has ("metadata:table,metadata:column"), sorted. */
+  matched: string;
+}
+
+export class LeakScanner implements TextScanner {
+  private readonly index: TermIndex | null;
+  private readonly merged: MergedTerm[];
+
+  constructor(private readonly options: LeakScannerOptions) {
+    // One value with several kinds (a table and a column of the same name) is one term.
+    const byValue = new Map<string, SensitiveTerm[]>();
+    for (const t of options.terms) {
+      const list = byValue.get(t.value) ?? [];
+      list.push(t);
+      byValue.set(t.value, list);
+    }
+    const unique: SensitiveTerm[] = [];
+    this.merged = [];
+    for (const [value, list] of byValue) {
+      const kinds = [...new Set(list.map((t) => t.kind))].sort();
+      // A user's canary outranks a metadata name, which outranks an identity term.
+      const source = kinds.some((k) => sourceOf(k) === 'canary') ? 'canary' : kinds.some((k) => sourceOf(k) === 'metadata') ? 'metadata' : 'identity';
+      unique.push({ value, kind: kinds.join(',') });
+      this.merged.push({ value, rule: TERM_RULES[source].id, matched: kinds.join(',') });
+    }
+    this.index = unique.length > 0 ? new TermIndex(unique) : null;
+  }
+
+  get patternCount(): number {
+    return this.index?.patternCount ?? 0;
+  }
+
+  scan(part: TextPart): ScanHit[] {
+    const hits: ScanHit[] = [];
+    const found = new Set<number>();
+    if (this.index) this.reportTerms(this.index.find(part.text), part, [], part.text, hits, found);
+    // The strings of a parsed body are parts of their own and are decoded there, unescaped.
+    const layers = part.parsedElsewhere ? [] : decodeLayers(part.text);
+    for (const layer of layers) {
+      if (this.index) this.reportTerms(this.index.find(layer.text), part, layer.chain, layer.text, hits, found);
+      for (const d of this.options.detectors) {
+        for (const h of d.detect(layer.text)) {
+          // Already reported by the engine, which runs every detector on the text as sent.
+          if (part.text.includes(h.value)) continue;
+          hits.push({
+            rule: d.id,
+            severity: d.severity,
+            message: `${h.message ?? `${d.title} found`} in ${layer.chain.join(' > ')} text`,
+            location: part.location,
+            evidence: h.value,
+            encoding: layer.chain.join('>'),
+          });
+        }
+      }
+    }
+    return hits;
+  }
+
+  private reportTerms(matches: TermMatch[], part: TextPart, chain: string[], text: string, hits: ScanHit[], found: Set<number>): void {
+    if (matches.length === 0) return;
+    // A match inside a longer one ("customers" in "top_loyal_customers") is part of that value.
+    matches.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const kept: TermMatch[] = [];
+    for (const m of matches) {
+      if (kept.some((k) => m.start >= k.start && m.end <= k.end)) continue;
+      kept.push(m);
+    }
+    for (const m of kept) {
+      // A decoded layer restates its text: a term found as sent is not found again inside it.
+      if (chain.length > 0 && found.has(m.term)) continue;
+      found.add(m.term);
+      const term = this.merged[m.term]!;
+      const encoding = chain.length === 0 ? m.encoding : [...chain, ...(m.encoding === 'raw' ? [] : [m.encoding])].join('>');
+      hits.push({
+        rule: term.rule,
+        message: `sensitive term (${term.matched}) found${encoding === 'raw' ? '' : ` as ${encoding}`}`,
+        location: part.location,
+        // Raw hits keep the text as sent; encoded ones carry the term they decode to, so the same
+        // leak seen through two encodings (escaped in the raw body, plain in the parsed value)
+        // is one value to the engine's dedupe.
+        evidence: m.encoding === 'raw' ? text.slice(m.start, m.end) : term.value,
+        encoding,
+        matched: term.matched,
+      });
+    }
+  }
+}
