@@ -12,4 +12,5 @@ export interface CommandEntry {
 
 export const COMMANDS: CommandEntry[] = [
   { name: 'audit', summary: 'audit captured telemetry against a policy (CI exit codes)', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'inspect', summary: 'inspect captures in a terminal UI, field by field (text report when not a terminal)', load: async () => (await import('./inspect.js')).inspectCommand },
 ];
