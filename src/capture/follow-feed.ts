@@ -45,8 +45,11 @@ export class FollowFeed implements CaptureFeed {
   subscribe(listener: (event: FeedEvent) => void): () => void {
     this.listeners.add(listener);
     if (!this.timer && !this.stopped) {
-      this.timer = setInterval(() => this.poll(), this.pollMs);
-      this.poll();
+      // The timer never queues reads behind a slow one; only explicit polls do.
+      this.timer = setInterval(() => {
+        if (!this.reading) void this.poll();
+      }, this.pollMs);
+      void this.poll();
     }
     return () => this.listeners.delete(listener);
   }
@@ -61,12 +64,16 @@ export class FollowFeed implements CaptureFeed {
     this.emit({ type: 'end' });
   }
 
-  /** Read whatever has been appended since the last poll (resolves when it is read). */
+  /** Read whatever has been appended before this call (resolves when it is read). */
   poll(): Promise<void> {
-    this.reading ??= this.readNew().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
+    // A read already running may have looked before the caller's append: read again after it.
+    const tracked: Promise<void> = (this.reading ?? Promise.resolve())
+      .then(() => this.readNew())
+      .finally(() => {
+        if (this.reading === tracked) this.reading = undefined;
+      });
+    this.reading = tracked;
+    return tracked;
   }
 
   private emit(event: FeedEvent): void {

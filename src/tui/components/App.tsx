@@ -40,13 +40,16 @@ export function App({ store, detail: detailSource, effects, policyName, maxWarni
   const { exit } = useApp();
   const { stdout } = useStdout();
   const layout = layoutFor(state.size);
+  // The help takes the whole body; the detail pane its share beside or below the list.
+  const detailRows = state.help ? layout.bodyRows - 1 : layout.detailRows;
+  const detailWidth = state.help ? layout.columns : layout.detailWidth;
   const verdict = inspectorVerdict(state, maxWarnings);
   const selected = state.view[state.cursor];
   const detail = useMemo(
-    () => detailLines(state, detailSource, layout.detailWidth),
+    () => detailLines(state, detailSource, detailWidth),
     // The detail depends on these only: a request arriving while another is shown must not
     // rebuild (and re-decode) it.
-    [selected, state.tab, state.help, state.reveal, state.optout, layout.detailWidth, state.source.active, state.results.length === 0, state.view.length === 0],
+    [selected, state.tab, state.help, state.reveal, state.optout, detailWidth, state.source.active, state.results.length === 0, state.view.length === 0],
   );
   const busy = useRef(false);
 
@@ -86,7 +89,7 @@ export function App({ store, detail: detailSource, effects, policyName, maxWarni
       getState: store.getState,
       dispatch: store.dispatch,
       effect: runEffect,
-      detail: () => ({ lines: detail.length, rows: layout.detailRows }),
+      detail: () => ({ lines: detail.length, rows: detailRows }),
     });
   });
 
@@ -104,16 +107,18 @@ export function App({ store, detail: detailSource, effects, policyName, maxWarni
       ) : (
         <Box flexDirection="column" width={layout.columns} height={height}>
           <Header />
-          {layout.mode === 'side' ? (
+          {state.help ? (
+            <DetailPane rows={detailRows} width={detailWidth} />
+          ) : layout.mode === 'side' ? (
             <Box flexDirection="row">
               <RequestList />
               <Box width={1} />
-              <DetailPane />
+              <DetailPane rows={detailRows} width={detailWidth} />
             </Box>
           ) : (
             <Box flexDirection="column">
               <RequestList />
-              <DetailPane />
+              <DetailPane rows={detailRows} width={detailWidth} />
             </Box>
           )}
           <Footer />

@@ -4,10 +4,9 @@ import { useInspector } from './InspectorContext.js';
 import { LineText } from './LineText.js';
 import { TabBar } from './TabBar.js';
 
-export function DetailPane() {
-  const { state, layout, detail } = useInspector();
-  const width = layout.detailWidth;
-  const rows = layout.detailRows;
+/** `rows` below the tab bar, `width` wide: the detail beside or below the list, or the whole body for the help. */
+export function DetailPane({ rows, width }: { rows: number; width: number }) {
+  const { state, detail } = useInspector();
   const top = Math.max(0, Math.min(state.detailTop, Math.max(0, detail.length - rows)));
   const shown = [];
   for (let i = 0; i < rows; i++) {

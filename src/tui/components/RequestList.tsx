@@ -1,5 +1,6 @@
 /** The request list, virtualised: only the rows on screen are built, whatever the total. */
 import { Box, Text } from 'ink';
+import { positionText } from '../render/header-lines.js';
 import { listRow, listTitle } from '../render/list-row.js';
 import { useInspector } from './InspectorContext.js';
 import { LineText } from './LineText.js';
@@ -20,7 +21,7 @@ export function RequestList() {
   }
   return (
     <Box flexDirection="column" width={width}>
-      <LineText line={listTitle(width)} width={width} />
+      <LineText line={listTitle(width, positionText(state))} width={width} />
       {rows}
     </Box>
   );

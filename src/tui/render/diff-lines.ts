@@ -116,9 +116,10 @@ export function diffLines(input: DiffInput): Line[] {
   if (!input.previous) {
     out.push([seg('vs the previous payload of this kind', 'heading'), seg('  this is the first one', 'dim')]);
   } else {
-    section(out, `vs the previous ${input.kind} (${input.previous.label}): shape`, shapeOf(input.previous.payload), shapeOf(input.payload), 'same fields and types');
+    out.push([seg(`the previous ${input.kind}: ${sanitize(input.previous.label)}`, 'dim')]);
+    section(out, `vs the previous ${input.kind}: shape`, shapeOf(input.previous.payload), shapeOf(input.payload), 'same fields and types');
     out.push([]);
-    section(out, `vs the previous ${input.kind} (${input.previous.label}): values`, input.previous.payload, input.payload, 'identical');
+    section(out, `vs the previous ${input.kind}: values`, input.previous.payload, input.payload, 'identical');
   }
   return out;
 }

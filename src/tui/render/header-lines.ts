@@ -24,11 +24,14 @@ export function headerLines(state: InspectorState, policyName: string, verdict: 
     seg(' · '),
     seg(`${verdict.label} (exit ${verdict.code})`, verdict.tone),
   ];
-  const shown = state.view.length;
-  const filters: string[] = [];
-  if (state.filter.applied) filters.push(`filter ${state.filter.applied}`);
-  if (state.violationsOnly) filters.push('violations only');
-  const position = shown === 0 ? 'none shown' : `${state.cursor + 1}/${shown}`;
-  second.push(seg(`   ${position}${filters.length ? ` · ${sanitize(filters.join(' · '))}` : ''}`, 'accent'));
   return [first, second];
+}
+
+/** Where the selection is and what is filtered, shown in the list's title row. */
+export function positionText(state: InspectorState): string {
+  const shown = state.view.length;
+  const parts = [shown === 0 ? 'none listed' : `${state.cursor + 1}/${shown}`];
+  if (state.filter.applied) parts.push(`filter ${sanitize(state.filter.applied)}`);
+  if (state.violationsOnly) parts.push('violations only');
+  return parts.join(' · ');
 }

@@ -48,15 +48,18 @@ function destinationWidth(width: number): number {
   return Math.max(8, width - 2 - TIME - 1 - KIND - 1 - 1 - BADGE_W - 1 - COUNTS);
 }
 
-export function listTitle(width: number): Line {
+/** Column titles; the destination column, the one that grows, also says where the selection is. */
+export function listTitle(width: number, position = ''): Line {
   const dest = destinationWidth(width);
+  const title = 'destination';
   return [
     seg('  '),
     seg(padEnd('time', TIME), 'dim'),
     seg(' '),
     seg(padEnd('kind', KIND), 'dim'),
     seg(' '),
-    seg(padEnd('destination', dest), 'dim'),
+    seg(title, 'dim'),
+    seg(padEnd(position ? `   ${position}` : '', dest - title.length), 'accent'),
     seg(' '),
     seg(padEnd('verdict', BADGE_W + 1 + COUNTS), 'dim'),
   ];

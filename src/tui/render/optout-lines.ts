@@ -21,7 +21,7 @@ function bar(fraction: number, width: number): string {
 
 export function optoutLines(optout: OptoutState, width: number): Line[] {
   const out: Line[] = [];
-  const nameW = Math.max(10, Math.min(28, ...optout.scenarios.map((s) => s.name.length + 1)));
+  const nameW = Math.max(10, Math.min(28, Math.max(0, ...optout.scenarios.map((s) => s.name.length)) + 2));
   out.push([seg(`Opt-out matrix · ${sanitize(optout.title)}`, 'heading')]);
   if (optout.verdict) out.push([seg(sanitize(optout.verdict.label), optout.verdict.exitCode === 0 ? 'pass' : 'fail'), seg(` (exit ${optout.verdict.exitCode})`, 'dim')]);
   out.push([]);

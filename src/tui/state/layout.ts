@@ -25,6 +25,8 @@ export interface Layout {
   /** Rows of the detail pane below its tab bar. */
   detailRows: number;
   detailWidth: number;
+  /** Rows between the header and the footer (the help uses them all). */
+  bodyRows: number;
 }
 
 export const MIN_SIZE: Size = { columns: 60, rows: 14 };
@@ -36,14 +38,14 @@ export function layoutFor(size: Size): Layout {
   const columns = Math.max(1, size.columns);
   const usable = size.rows - 1;
   if (size.columns < MIN_SIZE.columns || size.rows < MIN_SIZE.rows) {
-    return { mode: 'too-small', columns, listRows: 1, listWidth: columns, detailRows: 1, detailWidth: columns };
+    return { mode: 'too-small', columns, listRows: 1, listWidth: columns, detailRows: 1, detailWidth: columns, bodyRows: 1 };
   }
   const body = usable - HEADER - FOOTER;
   if (columns >= SIDE_BY_SIDE_COLUMNS) {
     const listWidth = Math.floor(columns * 0.42);
-    return { mode: 'side', columns, listRows: body - 1, listWidth, detailRows: body - 1, detailWidth: columns - listWidth - 1 };
+    return { mode: 'side', columns, listRows: body - 1, listWidth, detailRows: body - 1, detailWidth: columns - listWidth - 1, bodyRows: body };
   }
   // The list gets about a third of the rows: enough to see neighbours, the rest for detail.
   const listRows = Math.max(3, Math.min(Math.floor(body * 0.35), body - 6));
-  return { mode: 'stacked', columns, listRows, listWidth: columns, detailRows: body - 1 - listRows - 1, detailWidth: columns };
+  return { mode: 'stacked', columns, listRows, listWidth: columns, detailRows: body - 1 - listRows - 1, detailWidth: columns, bodyRows: body };
 }
