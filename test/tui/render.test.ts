@@ -59,6 +59,14 @@ describe('payload tree', () => {
     assert.ok(command.includes('…'));
   });
 
+  it('names every rule when there is room, else the first and a count, before cutting the value', () => {
+    const two = withPayload(audit(httpRequest(cliFlat({ command: 'hasura migrate apply --database-name x' }))));
+    const at = (width: number) => lineText(payloadLines(two.payload, true, two.findings, width).find((l) => lineText(l).includes('"command"'))!);
+    assert.match(at(120), /"hasura migrate apply --database-name x",\s+✗ hasura\/cli-command-flags, hasura\/cli-command-args$/);
+    assert.match(at(90), /"hasura migrate apply --database-name x",\s+✗ hasura\/cli-command-flags \+1$/);
+    assert.match(at(60), /…\s+✗ hasura\/cli-command-flags \+1$/);
+  });
+
   it('maps findings by JSON path: nested objects, arrays, and keys that need brackets', () => {
     const payload = { data: { 'odd key': [1, { deep: 'x' }] }, ok: true };
     const marks = fieldMarks([

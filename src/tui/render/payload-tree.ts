@@ -111,7 +111,13 @@ export function payloadLines(
     placed = tree.placed;
     for (const t of tree.lines) {
       const indent = '  '.repeat(t.depth);
-      const suffix = t.rules.length > 0 ? `  ${t.own === 'violation' ? '✗' : '!'} ${t.rules.join(', ')}` : '';
+      const mark = t.own === 'violation' ? '✗' : '!';
+      let suffix = t.rules.length > 0 ? `  ${mark} ${t.rules.join(', ')}` : '';
+      // Short of room, name the first (worst) rule and count the others (the Findings tab lists
+      // them all) before cutting the value itself.
+      if (t.rules.length > 1 && 2 + indent.length + textWidth(t.text) + textWidth(suffix) > width) {
+        suffix = `  ${mark} ${t.rules[0]} +${t.rules.length - 1}`;
+      }
       const room = Math.max(8, width - 2 - indent.length - textWidth(suffix));
       const line: Line = [seg(MARKER[t.own], TONE[t.own]), seg(indent), seg(fit(t.text, room), t.path === null ? 'dim' : TONE[t.effective])];
       if (suffix) line.push(seg(suffix, TONE[t.own]));
