@@ -29,3 +29,13 @@ export function tuiDecision(io: CliIO, opts: { stdinIsData?: boolean } = {}): Tu
     return { use: false, reason: 'there is no terminal to read keys from' };
   }
 }
+
+/**
+ * Import the inspector. React picks its build when first loaded: the development build checks
+ * and logs on every render and makes each keypress several times slower, so a CLI that did not
+ * ask for development gets production.
+ */
+export async function loadInspector(env: NodeJS.ProcessEnv = process.env): Promise<typeof import('../tui/run-inspector.js')> {
+  env.NODE_ENV ??= 'production';
+  return import('../tui/run-inspector.js');
+}

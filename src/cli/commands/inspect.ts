@@ -12,7 +12,7 @@ import type { CommandSpec } from '../command.js';
 import { writeOut } from '../command.js';
 import { UsageError } from '../errors.js';
 import { stringOpt } from '../parse-args.js';
-import { tuiDecision } from '../tui-mode.js';
+import { loadInspector, tuiDecision } from '../tui-mode.js';
 import { auditCommand } from './audit.js';
 
 export const inspectCommand: CommandSpec = {
@@ -58,7 +58,7 @@ export const inspectCommand: CommandSpec = {
     try {
       const inputs = follow !== undefined ? [follow] : args.positionals;
       const run = await AuditRun.fromArgs(args, io, inputs);
-      const { runInspector } = await import('../../tui/run-inspector.js');
+      const { runInspector } = await loadInspector();
       if (follow !== undefined) {
         const file = path.resolve(io.cwd, follow);
         const dir = await stat(path.dirname(file)).catch(() => null);

@@ -15,7 +15,7 @@ import type { InspectorStore } from '../state/store.js';
 import { DetailPane } from './DetailPane.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
-import { InspectorContext, type InspectorView } from './InspectorContext.js';
+import { ColorContext, InspectorContext, type InspectorView } from './InspectorContext.js';
 import { RequestList } from './RequestList.js';
 
 /** What the keys `s`, `r` and `q` do outside the state; each returns a message for the footer. */
@@ -93,37 +93,39 @@ export function App({ store, detail: detailSource, effects, policyName, maxWarni
     });
   });
 
-  const view: InspectorView = { state, dispatch: store.dispatch, layout, verdict, detail, policyName, color };
+  const view: InspectorView = { state, dispatch: store.dispatch, layout, verdict, detail, policyName };
   const height = Math.max(1, state.size.rows - 1);
   return (
-    <InspectorContext.Provider value={view}>
-      {layout.mode === 'too-small' ? (
-        <Box flexDirection="column">
-          <Text>
-            The terminal is {state.size.columns}x{state.size.rows}; the inspector needs at least {MIN_SIZE.columns}x{MIN_SIZE.rows}.
-          </Text>
-          <Text>Enlarge it, or press q to quit.</Text>
-        </Box>
-      ) : (
-        <Box flexDirection="column" width={layout.columns} height={height}>
-          <Header />
-          {state.help ? (
-            <DetailPane rows={detailRows} width={detailWidth} />
-          ) : layout.mode === 'side' ? (
-            <Box flexDirection="row">
-              <RequestList />
-              <Box width={1} />
+    <ColorContext.Provider value={color}>
+      <InspectorContext.Provider value={view}>
+        {layout.mode === 'too-small' ? (
+          <Box flexDirection="column">
+            <Text>
+              The terminal is {state.size.columns}x{state.size.rows}; the inspector needs at least {MIN_SIZE.columns}x{MIN_SIZE.rows}.
+            </Text>
+            <Text>Enlarge it, or press q to quit.</Text>
+          </Box>
+        ) : (
+          <Box flexDirection="column" width={layout.columns} height={height}>
+            <Header />
+            {state.help ? (
               <DetailPane rows={detailRows} width={detailWidth} />
-            </Box>
-          ) : (
-            <Box flexDirection="column">
-              <RequestList />
-              <DetailPane rows={detailRows} width={detailWidth} />
-            </Box>
-          )}
-          <Footer />
-        </Box>
-      )}
-    </InspectorContext.Provider>
+            ) : layout.mode === 'side' ? (
+              <Box flexDirection="row">
+                <RequestList />
+                <Box width={1} />
+                <DetailPane rows={detailRows} width={detailWidth} />
+              </Box>
+            ) : (
+              <Box flexDirection="column">
+                <RequestList />
+                <DetailPane rows={detailRows} width={detailWidth} />
+              </Box>
+            )}
+            <Footer />
+          </Box>
+        )}
+      </InspectorContext.Provider>
+    </ColorContext.Provider>
   );
 }

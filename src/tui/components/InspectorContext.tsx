@@ -14,10 +14,12 @@ export interface InspectorView {
   /** Lines of the detail pane for the current selection and tab. */
   detail: Line[];
   policyName: string;
-  color: boolean;
 }
 
 export const InspectorContext = createContext<InspectorView | null>(null);
+
+/** Colour on or off: its own context, constant for a session, so memoised lines stay memoised. */
+export const ColorContext = createContext(false);
 
 export function useInspector(): InspectorView {
   const view = useContext(InspectorContext);

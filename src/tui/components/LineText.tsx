@@ -1,8 +1,9 @@
 /** One Line as Ink text: the only place tones become colours, so NO_COLOR is honoured here. */
 import { Text } from 'ink';
+import { memo, useContext } from 'react';
 import type { Line, Tone } from '../render/line.js';
 import { fitLine } from '../render/line.js';
-import { useInspector } from './InspectorContext.js';
+import { ColorContext } from './InspectorContext.js';
 
 interface ToneProps {
   color?: string;
@@ -34,8 +35,9 @@ export function toneProps(tone: Tone | undefined, color: boolean): ToneProps {
   }
 }
 
-export function LineText({ line, width, inverse = false }: { line: Line; width: number; inverse?: boolean }) {
-  const { color } = useInspector();
+/** Memoised: the detail's lines are built once per selection, so scrolling re-renders only what moved. */
+export const LineText = memo(function LineText({ line, width, inverse = false }: { line: Line; width: number; inverse?: boolean }) {
+  const color = useContext(ColorContext);
   const fitted = fitLine(line, width);
   if (fitted.length === 0 || fitted.every((s) => s.text === '')) return <Text> </Text>;
   return (
@@ -47,4 +49,4 @@ export function LineText({ line, width, inverse = false }: { line: Line; width: 
       ))}
     </Text>
   );
-}
+});

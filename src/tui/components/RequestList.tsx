@@ -1,9 +1,16 @@
 /** The request list, virtualised: only the rows on screen are built, whatever the total. */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
+import type { RequestResult } from '../../engine/audit-request.js';
 import { positionText } from '../render/header-lines.js';
 import { listRow, listTitle } from '../render/list-row.js';
 import { useInspector } from './InspectorContext.js';
 import { LineText } from './LineText.js';
+
+// Moving the selection changes two rows; the others are not rebuilt.
+const Row = memo(function Row({ result, width, selected }: { result: RequestResult; width: number; selected: boolean }) {
+  return <LineText line={listRow(result, width, selected)} width={width} inverse={selected} />;
+});
 
 export function RequestList() {
   const { state, layout } = useInspector();
@@ -17,7 +24,7 @@ export function RequestList() {
       rows.push(<Text key={pos}> </Text>);
       continue;
     }
-    rows.push(<LineText key={pos} line={listRow(result, width, pos === cursor)} width={width} inverse={pos === cursor} />);
+    rows.push(<Row key={pos} result={result} width={width} selected={pos === cursor} />);
   }
   return (
     <Box flexDirection="column" width={width}>
