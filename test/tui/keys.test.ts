@@ -114,3 +114,21 @@ describe('key router', () => {
     assert.equal(h.store.getState().detailTop, 40, 'stops where the last line is at the bottom');
   });
 });
+
+describe('docs/tui.md', () => {
+  it('documents every key of the key table', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { REPO_ROOT } = await import('../helpers/paths.js');
+    const doc = readFileSync(`${REPO_ROOT}/docs/tui.md`, 'utf8');
+    const shown: Record<string, string> = {
+      down: '↓', up: '↑', pagedown: 'PgDn', pageup: 'PgUp', home: 'Home', end: 'End', tab: 'Tab', 'shift-tab': 'S-Tab',
+      right: '→', left: '←', space: 'Space', escape: 'Esc',
+    };
+    for (const b of KEY_TABLE) {
+      for (const k of b.keys) {
+        const name = shown[k] ?? (k.startsWith('ctrl-') ? `Ctrl-${k.slice(5).toUpperCase()}` : k);
+        assert.ok(doc.includes(`\`${name}\``), `docs/tui.md mentions \`${name}\` (${b.command})`);
+      }
+    }
+  });
+});
