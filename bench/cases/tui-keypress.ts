@@ -17,7 +17,7 @@ const ms = (v: number | undefined) => `${(v ?? NaN).toFixed(1)} ms`;
 
 function lines(label: string, m: Measurement): string[] {
   return [
-    `${label}: median ${ms(m.ms)}, p95 ${ms(m.p95)}, max ${ms(m.max)} over ${m.keys} keys; loaded in ${(m.loadMs! / 1000).toFixed(1)} s, peak RSS ${m.maxRssMiB.toFixed(0)} MiB`,
+    `${label}: median ${ms(m.ms)}, p95 ${ms(m.p95)}, max ${ms(m.max)} over ${m.keys} keys (CPU per key: median ${ms(m.cpuMedian)}, p95 ${ms(m.cpuP95)}); loaded in ${(m.loadMs! / 1000).toFixed(1)} s, peak RSS ${m.maxRssMiB.toFixed(0)} MiB`,
     `  ${CATEGORIES.map((c) => `${c} ${ms(m[`${c}.median`])}/${ms(m[`${c}.p95`])}`).join(', ')}  (median/p95)`,
   ];
 }

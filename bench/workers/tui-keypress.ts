@@ -84,9 +84,13 @@ const instance = render(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Press a key; resolve with the time until the last write of the frame it caused. */
-async function timeKey(key: string): Promise<number> {
+/**
+ * Press a key; resolve with the time until the last write of the frame it caused, and the CPU
+ * time this process spent on it (the machine is shared: wall time also measures the others).
+ */
+async function timeKey(key: string): Promise<{ wall: number; cpu: number }> {
   const before = stdout.writes;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   stdin.press(key);
   if (stdout.writes === before) {
@@ -98,7 +102,8 @@ async function timeKey(key: string): Promise<number> {
   }
   // A frame is written in one synchronous burst; let it finish before reading its end.
   await new Promise((r) => setImmediate(r));
-  return stdout.lastWrite - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: stdout.lastWrite - t0, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
 type Category = 'move' | 'tab' | 'violations' | 'filter-typing' | 'filter-apply' | 'filter-clear';
@@ -115,9 +120,12 @@ const sequence: Array<[Category, string]> = [
 
 await sleep(200);
 const times: Record<string, number[]> = {};
+const cpuTimes: number[] = [];
 for (let r = 0; r < rounds; r++) {
   for (const [category, key] of sequence) {
-    (times[category] ??= []).push(await timeKey(key));
+    const t = await timeKey(key);
+    (times[category] ??= []).push(t.wall);
+    cpuTimes.push(t.cpu);
     // Keys a little slower than Ink's frame budget (60 fps): a person's key repeat, not a flood.
     await sleep(25);
   }
@@ -133,7 +141,7 @@ const pct = (v: number[], p: number) => {
   const s = [...v].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
-const extra: Record<string, number> = { requests: count, keys: all.length, p95: pct(all, 95), max: all.at(-1)!, loadMs };
+const extra: Record<string, number> = { requests: count, keys: all.length, p95: pct(all, 95), max: all.at(-1)!, loadMs, cpuMedian: pct(cpuTimes, 50), cpuP95: pct(cpuTimes, 95) };
 for (const [c, v] of Object.entries(times)) {
   extra[`${c}.median`] = pct(v, 50);
   extra[`${c}.p95`] = pct(v, 95);

@@ -33,7 +33,8 @@ function term(prefix: string, value: string): Predicate | string {
   switch (prefix) {
     case 'kind:':
       if (lower === 'unknown') return (r) => r.kind === null && r.verdict !== 'skipped';
-      return (r) => r.kind !== null && r.kind.toLowerCase().startsWith(lower);
+      // Kind and rule ids are lower case by the policy schema: no per-request lowering.
+      return (r) => r.kind !== null && r.kind.startsWith(lower);
     case 'verdict:': {
       const wanted = new Set<Verdict>();
       for (const v of lower.split(',')) {
@@ -44,7 +45,7 @@ function term(prefix: string, value: string): Predicate | string {
       return (r) => wanted.has(r.verdict);
     }
     case 'rule:':
-      return (r) => r.findings.some((f) => f.rule.toLowerCase().includes(lower));
+      return (r) => r.findings.some((f) => f.rule.includes(lower));
     case 'body:': {
       if (value === '') return 'body: needs some text to look for';
       const needle = Buffer.from(value, 'utf8');
