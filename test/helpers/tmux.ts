@@ -20,7 +20,7 @@ export class TmuxSession {
   readonly exitFile = path.join(this.dir, 'exit-code');
 
   /** Start `argv` in a `columns`x`rows` terminal, in a temp working directory with a temp HOME. */
-  constructor(argv: string[], opts: { columns?: number; rows?: number; env?: Record<string, string> } = {}) {
+  constructor(argv: string[], opts: { columns?: number; rows?: number; env?: Record<string, string>; stdinFile?: string } = {}) {
     const env = {
       HOME: this.dir,
       PATH: process.env.PATH ?? '',
@@ -32,7 +32,8 @@ export class TmuxSession {
     const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
     // env -i: nothing from the test runner's environment (CONTINUOUS_INTEGRATION, FORCE_COLOR,
     // NO_COLOR) leaks into what is under test; the exit code is written where the test reads it.
-    const command = `cd ${shellQuote(this.dir)} && env -i ${assignments.join(' ')} ${argv.map(shellQuote).join(' ')}; echo $? > ${shellQuote(this.exitFile)}; sleep 600`;
+    const stdin = opts.stdinFile ? ` < ${shellQuote(opts.stdinFile)}` : '';
+    const command = `cd ${shellQuote(this.dir)} && env -i ${assignments.join(' ')} ${argv.map(shellQuote).join(' ')}${stdin}; echo $? > ${shellQuote(this.exitFile)}; sleep 600`;
     this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', String(opts.columns ?? 120), '-y', String(opts.rows ?? 40), command);
   }
 

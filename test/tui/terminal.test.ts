@@ -110,6 +110,16 @@ describe(`inspect in a real terminal (${version ?? 'no tmux'})`, { skip }, () =>
     assert.equal(await t.exitCode(), 1);
   });
 
+  it('reads captures from standard input and keys from the terminal', async () => {
+    const t = start(['inspect', '-'], { stdinFile: path.join(CORPUS, 'leaky', 'cli-command-flags.ndjson') });
+    const screen = await t.waitFor(/1 request \(1 audited, 0 skipped\).*FAIL \(exit 1\)/);
+    assert.match(screen, /telemetry-audit inspect · standard input/);
+    t.send('2');
+    await t.waitFor(/\[2 Findings \(2\)\]/);
+    t.send('q');
+    assert.equal(await t.exitCode(), 1);
+  });
+
   it('follows a capture file as another process appends to it', async () => {
     const t = start(['inspect', '--follow', 'live.ndjson']);
     const file = path.join(t.dir, 'live.ndjson');

@@ -56,20 +56,27 @@ export const inspectCommand: CommandSpec = {
       throw new UsageError('"-" reads captures from standard input, which is the terminal here: pipe a capture in, or name a file');
     }
     try {
+      if (follow !== undefined) {
+        // The file may not exist yet (the UI waits for it); its directory must.
+        const dir = await stat(path.dirname(path.resolve(io.cwd, follow))).catch(() => null);
+        if (!dir?.isDirectory()) throw new InputError(`${follow}: its directory does not exist`);
+      }
       const inputs = follow !== undefined ? [follow] : args.positionals;
       const run = await AuditRun.fromArgs(args, io, inputs);
+      // Bad inputs fail here, before React and Ink are loaded.
+      const sources = follow === undefined ? await resolveInputs(args.positionals, io.cwd) : [];
       const { runInspector } = await loadInspector();
       if (follow !== undefined) {
         const file = path.resolve(io.cwd, follow);
-        const dir = await stat(path.dirname(file)).catch(() => null);
-        if (!dir?.isDirectory()) throw new InputError(`${follow}: its directory does not exist`);
         const { FollowFeed } = await import('../../capture/follow-feed.js');
         return await runInspector({ io, keys: decision.keys, run, label: `following ${follow}`, inputs, source: { kind: 'feed', feed: new FollowFeed(file, follow) } });
       }
-      const sources = await resolveInputs(args.positionals, io.cwd);
-      return await runInspector({ io, keys: decision.keys, run, label: args.positionals.join(' '), inputs, source: { kind: 'replay', requests: readInputs(sources, io.stdin) } });
+      const label = args.positionals.map((p) => (p === '-' ? 'standard input' : p)).join(' ');
+      return await runInspector({ io, keys: decision.keys, run, label, inputs, source: { kind: 'replay', requests: readInputs(sources, io.stdin) } });
     } finally {
       if (decision.ownsKeys) decision.keys.destroy();
+      // Quitting before a piped producer finished (tail -f | inspect -) must not wait for it.
+      if (stdinIsData) (io.stdin as NodeJS.ReadStream).destroy?.();
     }
   },
 };
