@@ -101,6 +101,10 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
     />,
     { stdout, stdin: opts.keys, stderr: io.stderr as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
   );
+  // Killed from outside (SIGTERM, a closed terminal): leave as `q` does, terminal restored.
+  const onSignal = () => instance.unmount();
+  const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  for (const sig of signals) process.on(sig, onSignal);
   if (opts.source.kind === 'replay') {
     const replay = startReplay(opts.source.requests, audit, store.dispatch);
     stopSource = async () => replay.cancel();
@@ -115,6 +119,7 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
     instance.cleanup();
     restoreScreen();
     process.off('exit', restoreScreen);
+    for (const sig of signals) process.off(sig, onSignal);
   }
   const final = store.getState();
   const verdict = inspectorVerdict(final, run.settings.maxWarnings);
