@@ -21,6 +21,13 @@ export interface AuditSummary {
 }
 
 export class SummaryBuilder {
+  /** Continue from an existing summary (the inspector keeps its totals immutable this way). */
+  static from(summary: AuditSummary): SummaryBuilder {
+    const b = new SummaryBuilder();
+    b.s = structuredClone(summary);
+    return b;
+  }
+
   private s: AuditSummary = {
     requests: 0,
     audited: 0,
@@ -57,6 +64,13 @@ export class SummaryBuilder {
       // A rule reported at both severities (a policy override) shows its worst.
       if (f.severity === 'error') r.severity = 'error';
     }
+  }
+
+  /** The summary of `summary` plus `results`, without changing `summary`. */
+  static fold(summary: AuditSummary, results: Iterable<RequestResult>): AuditSummary {
+    const b = SummaryBuilder.from(summary);
+    for (const r of results) b.add(r);
+    return b.build();
   }
 
   build(): AuditSummary {

@@ -17,4 +17,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'policy', summary: 'policy files: schema, show, check, infer a draft from captures', load: async () => (await import('./policy.js')).policyCommands },
   { name: 'pack', summary: 'opt-out pack files: schema, show, check', load: async () => (await import('./pack.js')).packCommands },
   { name: 'preview', summary: 'show and audit the server telemetry Hasura would send for a metadata dir', load: async () => (await import('./preview.js')).previewCommand },
+  { name: 'inspect', summary: 'inspect captures in a terminal UI, field by field (text report when not a terminal)', load: async () => (await import('./inspect.js')).inspectCommand },
 ];

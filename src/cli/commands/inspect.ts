@@ -1,0 +1,82 @@
+/**
+ * `telemetry-audit inspect`: the interactive inspector over replayed captures, or over a
+ * capture file as it grows (--follow). When the terminal UI cannot be shown (stdout is not a
+ * terminal, CI is set) it prints the same text report as `audit`, with the same exit code.
+ * The UI itself is imported only once it is certain to be shown.
+ */
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { InputError, readInputs, resolveInputs } from '../../capture/read-inputs.js';
+import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
+import type { CommandSpec } from '../command.js';
+import { writeOut } from '../command.js';
+import { UsageError } from '../errors.js';
+import { stringOpt } from '../parse-args.js';
+import { loadInspector, tuiDecision } from '../tui-mode.js';
+import { auditCommand } from './audit.js';
+
+export const inspectCommand: CommandSpec = {
+  name: 'inspect',
+  summary: 'Inspect captured telemetry interactively, request by request and field by field.',
+  usage: 'telemetry-audit inspect [inputs...] [options]\n       telemetry-audit inspect --follow FILE [options]',
+  description: [
+    'Opens a terminal UI: the requests, each payload as a tree coloured by verdict, its findings,',
+    'a diff against the policy\'s documented sample and the previous payload of its kind, and the',
+    'raw request. Inputs are read as by `audit`. --follow tails an NDJSON capture as it grows (what',
+    '`run --save FILE` writes). Keys: ? in the UI lists them all.',
+    '',
+    'When standard output is not a terminal, or CI is set, the text report of `audit` is printed',
+    'instead, with the same exit code. Quitting the UI (q) exits with the audit\'s exit code.',
+  ].join('\n'),
+  options: [...AUDIT_RUN_OPTIONS, { name: 'follow', short: 'f', type: 'string', value: 'FILE', description: 'follow an NDJSON capture file as it grows, like tail -f' }],
+  takesCommand: true,
+  examples: ['telemetry-audit inspect fixtures/hasura', 'telemetry-audit inspect --follow capture.ndjson', 'npm start   # inspect the bundled Hasura corpus'],
+  async run(args, io) {
+    if (args.rest.length > 0) {
+      throw new UsageError(
+        'live interception ("inspect -- <command>") is not available in this build yet; capture to a file and follow it instead: telemetry-audit inspect --follow FILE',
+      );
+    }
+    const follow = stringOpt(args, 'follow');
+    if (follow !== undefined && args.positionals.length > 0) throw new UsageError('give either --follow FILE or inputs to replay, not both');
+    if (follow === undefined && args.positionals.length === 0) {
+      throw new UsageError('no input given: name capture files, directories, globs, or "-" for stdin (or --follow FILE)');
+    }
+    const stdinIsData = args.positionals.includes('-');
+    const decision = tuiDecision(io, { stdinIsData });
+    if (!decision.use) {
+      await writeOut(io.stderr, `telemetry-audit inspect: ${decision.reason}: printing the text report instead of the interactive view\n`);
+      if (follow !== undefined) {
+        await writeOut(io.stderr, `telemetry-audit inspect: auditing ${follow} as it is now (not following)\n`);
+        return auditCommand.run({ ...args, positionals: [follow] }, io);
+      }
+      return auditCommand.run(args, io);
+    }
+    if (stdinIsData && io.stdin.isTTY === true) {
+      throw new UsageError('"-" reads captures from standard input, which is the terminal here: pipe a capture in, or name a file');
+    }
+    try {
+      if (follow !== undefined) {
+        // The file may not exist yet (the UI waits for it); its directory must.
+        const dir = await stat(path.dirname(path.resolve(io.cwd, follow))).catch(() => null);
+        if (!dir?.isDirectory()) throw new InputError(`${follow}: its directory does not exist`);
+      }
+      const inputs = follow !== undefined ? [follow] : args.positionals;
+      const run = await AuditRun.fromArgs(args, io, inputs);
+      // Bad inputs fail here, before React and Ink are loaded.
+      const sources = follow === undefined ? await resolveInputs(args.positionals, io.cwd) : [];
+      const { runInspector } = await loadInspector();
+      if (follow !== undefined) {
+        const file = path.resolve(io.cwd, follow);
+        const { FollowFeed } = await import('../../capture/follow-feed.js');
+        return await runInspector({ io, keys: decision.keys, run, label: `following ${follow}`, inputs, source: { kind: 'feed', feed: new FollowFeed(file, follow) } });
+      }
+      const label = args.positionals.map((p) => (p === '-' ? 'standard input' : p)).join(' ');
+      return await runInspector({ io, keys: decision.keys, run, label, inputs, source: { kind: 'replay', requests: readInputs(sources, io.stdin) } });
+    } finally {
+      if (decision.ownsKeys) decision.keys.destroy();
+      // Quitting before a piped producer finished (tail -f | inspect -) must not wait for it.
+      if (stdinIsData) (io.stdin as NodeJS.ReadStream).destroy?.();
+    }
+  },
+};

@@ -1,0 +1,131 @@
+/**
+ * Open the inspector on a terminal and return the exit code it quits with. Loaded only by
+ * dynamic import, so commands that never show it never load React or Ink.
+ */
+import chalk from 'chalk';
+import { render } from 'ink';
+import type { CaptureFeed } from '../capture/capture-feed.js';
+import type { CapturedRequest } from '../capture/captured-request.js';
+import type { AuditRun } from '../cli/audit-run.js';
+import type { CliIO } from '../cli/command.js';
+import { TOOL_VERSION } from '../cli/version.js';
+import { auditRequest, type RequestResult } from '../engine/audit-request.js';
+import { colorEnabled } from '../report/style.js';
+import { App } from './components/App.js';
+import { sessionFiles } from './effects/session-files.js';
+import type { DetailSource } from './render/detail-lines.js';
+import { inspectorVerdict } from './state/exit-code.js';
+import { initialState } from './state/inspector-state.js';
+import type { OptoutState } from './state/optout-matrix.js';
+import { createStore, type InspectorStore } from './state/store.js';
+import { startFeed } from './sources/feed-source.js';
+import { startReplay } from './sources/replay-source.js';
+
+export type InspectorSource = { kind: 'replay'; requests: AsyncIterable<CapturedRequest> } | { kind: 'feed'; feed: CaptureFeed };
+
+export interface RunInspectorOptions {
+  io: CliIO;
+  /** The terminal keys are read from (stdin, or /dev/tty when stdin carries data). */
+  keys: NodeJS.ReadStream;
+  run: AuditRun;
+  label: string;
+  inputs: string[];
+  source: InspectorSource;
+  /** An opt-out run: its matrix starts empty and the runner fills it through `onStore`. */
+  optout?: OptoutState;
+  /** Called with the store before the first frame, for a runner that dispatches into it. */
+  onStore?: (store: InspectorStore) => void;
+}
+
+const ALT_SCREEN_ON = '\u001b[?1049h';
+const ALT_SCREEN_OFF = '\u001b[?1049l';
+
+/** The detail pane needs the parsed payload; results are kept without it, so decode again (cached). */
+export function detailSource(run: Pick<AuditRun, 'compiled' | 'auditOptions' | 'policy'>, size = 64): DetailSource {
+  const cache = new Map<RequestResult, RequestResult>();
+  return {
+    withPayload(result) {
+      if (result.payload !== undefined || result.bodyText !== undefined) return result;
+      let full = cache.get(result);
+      if (!full) {
+        full = auditRequest(result.request, run.compiled, { ...run.auditOptions, keepPayload: true });
+        cache.set(result, full);
+        if (cache.size > size) cache.delete(cache.keys().next().value!);
+      }
+      return full;
+    },
+    sampleOf(kind) {
+      return run.policy.kinds.find((k) => k.id === kind)?.sample;
+    },
+  };
+}
+
+export async function runInspector(opts: RunInspectorOptions): Promise<number> {
+  const { io, run } = opts;
+  const stdout = io.stdout as NodeJS.WriteStream;
+  const store = createStore(
+    initialState({
+      size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
+      source: { label: opts.label, live: opts.source.kind === 'feed' },
+      ...(opts.optout ? { optout: opts.optout } : {}),
+    }),
+  );
+  opts.onStore?.(store);
+  const files = sessionFiles({
+    dir: io.cwd,
+    policy: run.policy,
+    toolVersion: TOOL_VERSION,
+    inputs: opts.inputs,
+    showEvidence: run.settings.showEvidence,
+    maxWarnings: run.settings.maxWarnings,
+    notes: run.notes,
+  });
+  const audit = (r: CapturedRequest) => run.audit(r);
+  let stopSource: () => Promise<void> = async () => {};
+
+  const color = colorEnabled(io.env, true);
+  // Ink colours through chalk, which reads any CI variable (even CI=false) as a CI without
+  // colour; the decision to show the UI on this terminal has been made, so colour follows it.
+  if (color && chalk.level === 0) chalk.level = 1;
+  const restoreScreen = () => stdout.write(ALT_SCREEN_OFF);
+  stdout.write(ALT_SCREEN_ON);
+  process.once('exit', restoreScreen);
+  const instance = render(
+    <App
+      store={store}
+      detail={detailSource(run)}
+      effects={{ save: files.save, report: files.report, beforeQuit: () => stopSource() }}
+      policyName={run.policy.name}
+      maxWarnings={run.settings.maxWarnings}
+      color={color}
+    />,
+    { stdout, stdin: opts.keys, stderr: io.stderr as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
+  );
+  // Killed from outside (SIGTERM, a closed terminal): leave as `q` does, terminal restored.
+  const onSignal = () => instance.unmount();
+  const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  for (const sig of signals) process.on(sig, onSignal);
+  if (opts.source.kind === 'replay') {
+    const replay = startReplay(opts.source.requests, audit, store.dispatch);
+    stopSource = async () => replay.cancel();
+  } else {
+    const feed = startFeed(opts.source.feed, audit, store.dispatch);
+    stopSource = () => feed.stop();
+  }
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    await stopSource().catch(() => {});
+    instance.cleanup();
+    restoreScreen();
+    process.off('exit', restoreScreen);
+    for (const sig of signals) process.off(sig, onSignal);
+  }
+  const final = store.getState();
+  const verdict = inspectorVerdict(final, run.settings.maxWarnings);
+  const c = final.counts;
+  stdout.write(
+    `telemetry-audit inspect: ${c.requests} requests (${c.audited} audited, ${c.skipped} skipped), ${c.errors} errors, ${c.warnings} warnings: ${verdict.label} (exit ${verdict.code})\n`,
+  );
+  return verdict.code;
+}

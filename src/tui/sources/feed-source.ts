@@ -1,0 +1,54 @@
+/**
+ * Live: subscribe to a CaptureFeed (the proxy of `run`, a followed capture file, the opt-out
+ * runner's scenarios), audit each request as it arrives, and turn the feed's other events into
+ * state: connection attempts into results, status into the header, the end into "ended".
+ */
+import type { CaptureFeed, FeedEvent } from '../../capture/capture-feed.js';
+import type { CapturedRequest } from '../../capture/captured-request.js';
+import type { RequestResult } from '../../engine/audit-request.js';
+import type { Action } from '../state/actions.js';
+import { connectionResult } from './connection-result.js';
+import { ResultBatcher } from './result-batcher.js';
+
+/** The actions one feed event leads to (besides its result). Pure, for tests and the opt-out runner. */
+export function feedEventActions(event: FeedEvent): Action[] {
+  switch (event.type) {
+    case 'request':
+    case 'connection':
+      return [];
+    case 'status':
+      return event.scenario !== undefined
+        ? [{ type: 'optout/progress', scenario: event.scenario, phase: 'running', message: event.message }]
+        : [{ type: 'source-status', status: event.message }];
+    case 'end':
+      return event.scenario !== undefined
+        ? [{ type: 'optout/progress', scenario: event.scenario, phase: 'done' }]
+        : [{ type: 'source-ended', ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}), ...(event.signal !== undefined ? { signal: event.signal } : {}) }];
+  }
+}
+
+export interface FeedHandle {
+  /** Unsubscribe and stop the feed's target. */
+  stop(): Promise<void>;
+}
+
+export function startFeed(feed: CaptureFeed, audit: (r: CapturedRequest) => RequestResult, dispatch: (a: Action) => void): FeedHandle {
+  const batcher = new ResultBatcher(dispatch);
+  let connections = 0;
+  const unsubscribe = feed.subscribe((event) => {
+    if (event.type === 'request') batcher.add(audit(event.request));
+    else if (event.type === 'connection') batcher.add(connectionResult(event, `connection-${++connections}`));
+    else {
+      // Results first, so the end of a feed is never shown before what it sent.
+      batcher.flush();
+      for (const action of feedEventActions(event)) dispatch(action);
+    }
+  });
+  return {
+    async stop() {
+      unsubscribe();
+      batcher.flush();
+      await feed.stop();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The terminal UI is imported lazily: `audit`, and `inspect` when it falls back to the text
+ * report, never load React or Ink. Every module the CLI process resolves is recorded by a
+ * resolve hook; the control run proves the hook would see them if they were loaded.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { CLI, REPO_ROOT } from '../helpers/paths.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-lazy-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const recorder = path.join(REPO_ROOT, 'dist', 'test', 'helpers', 'record-loads.js');
+const UI = /\/node_modules\/(react|ink|react-reconciler|yoga-layout)\//;
+
+function loads(name: string, args: string[]): { code: number | null; urls: string[] } {
+  const log = path.join(dir, `${name}.log`);
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(recorder).href, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: dir, TA_LOAD_LOG: log, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.error, undefined);
+  return { code: r.status, urls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+describe('the TUI is loaded only when it is shown', () => {
+  it('control: importing the inspector loads React and Ink, and the hook sees it', () => {
+    const entry = pathToFileURL(path.join(REPO_ROOT, 'dist', 'src', 'tui', 'run-inspector.js')).href;
+    const { code, urls } = loads('control', ['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`]);
+    assert.equal(code, 0);
+    assert.ok(urls.some((u) => /\/node_modules\/react\//.test(u)), 'react resolved');
+    assert.ok(urls.some((u) => /\/node_modules\/ink\//.test(u)), 'ink resolved');
+  });
+
+  it('audit does not load React or Ink', () => {
+    const { code, urls } = loads('audit', [CLI, 'audit', 'fixtures/hasura']);
+    assert.equal(code, 1);
+    assert.ok(urls.some((u) => u.endsWith('/dist/src/cli/commands/audit.js')), 'the recorder saw the audit command load');
+    assert.deepEqual(urls.filter((u) => UI.test(u) || u.includes('/dist/src/tui/')), []);
+  });
+
+  it('inspect falling back to the text report does not load them either', () => {
+    const { code, urls } = loads('inspect', [CLI, 'inspect', 'fixtures/hasura']);
+    assert.equal(code, 1);
+    assert.ok(urls.some((u) => u.endsWith('/dist/src/cli/commands/inspect.js')));
+    assert.deepEqual(urls.filter((u) => UI.test(u) || u.includes('/dist/src/tui/')), []);
+  });
+});

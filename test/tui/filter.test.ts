@@ -1,0 +1,68 @@
+/** The `/` filter language, term by term, on real audit results. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { haystackOf, parseFilter, tokenize } from '../../src/tui/state/filter.js';
+import type { RequestResult } from '../../src/engine/audit-request.js';
+import { cliFlat, httpRequest } from '../helpers/requests.js';
+import { audit } from '../helpers/tui-session.js';
+
+const clean = audit(httpRequest(cliFlat(), { id: 'clean' }));
+const flags = audit(httpRequest(cliFlat({ command: 'hasura migrate apply --admin-secret' }), { id: 'flags' }));
+const unknown = audit(httpRequest({ hello: 'world' }, { id: 'unknown' }));
+const elsewhere = audit(httpRequest(cliFlat(), { id: 'elsewhere', url: 'https://collector.example.net/v1/http' }));
+const skipped = audit(httpRequest(cliFlat(), { id: 'local', url: 'http://127.0.0.1:8080/v1/metadata' }));
+const all = [clean, flags, unknown, elsewhere, skipped];
+
+function ids(query: string, results: RequestResult[] = all): string[] {
+  const f = parseFilter(query);
+  assert.ok(f.ok, `filter "${query}" should parse`);
+  return results.filter((r) => f.test(r, haystackOf(r))).map((r) => r.request.id);
+}
+
+describe('filter', () => {
+  it('splits terms on spaces and keeps quoted text together', () => {
+    assert.deepEqual(tokenize('kind:cli  body:"a b" -x'), ['kind:\u0000cli', 'body:\u0000a b', '-\u0000x']);
+  });
+
+  it('an empty filter keeps everything', () => {
+    assert.deepEqual(ids('   '), all.map((r) => r.request.id));
+    const f = parseFilter('');
+    assert.ok(f.ok && f.empty);
+  });
+
+  it('kind: matches a kind prefix; kind:unknown the unclassified (not the skipped)', () => {
+    assert.deepEqual(ids('kind:cli-f'), ['clean', 'flags', 'elsewhere']);
+    assert.deepEqual(ids('kind:unknown'), ['unknown']);
+    assert.deepEqual(ids('kind:console'), []);
+  });
+
+  it('verdict: takes a comma list, and refuses a verdict that does not exist', () => {
+    assert.deepEqual(ids('verdict:fail'), ['flags', 'unknown', 'elsewhere']);
+    assert.deepEqual(ids('verdict:warn,skip'), ['clean', 'local']);
+    const bad = parseFilter('verdict:failed');
+    assert.equal(bad.ok, false);
+    assert.match(!bad.ok ? bad.error : '', /verdict:failed/);
+  });
+
+  it('rule: matches part of a finding rule id', () => {
+    assert.deepEqual(ids('rule:command-flags'), ['flags']);
+    assert.deepEqual(ids('rule:destination'), ['elsewhere']);
+  });
+
+  it('body: searches the bytes as sent, so a gzipped body does not match its decoded text', () => {
+    const gz = audit(httpRequest(cliFlat({ command: 'hasura seed apply' }), { id: 'gz', gzip: true }));
+    const plain = audit(httpRequest(cliFlat({ command: 'hasura seed apply' }), { id: 'plain' }));
+    assert.deepEqual(ids('body:admin-secret'), ['flags']);
+    assert.deepEqual(ids('body:"seed apply"', [gz, plain, clean]), ['plain']);
+    assert.deepEqual(ids('body:"Seed apply"', [plain]), [], 'bytes are matched exactly');
+    assert.equal(parseFilter('body:""').ok, false);
+  });
+
+  it('free text matches id, method, destination, kind, verdict, rules and origin, case-insensitively; -term negates', () => {
+    assert.deepEqual(ids('COLLECTOR.example'), ['elsewhere']);
+    assert.deepEqual(ids('127.0.0.1'), ['local']);
+    assert.deepEqual(ids('-verdict:fail -kind:unknown'), ['clean', 'local']);
+    assert.deepEqual(ids('http://127'), ['local'], 'a URL scheme is not taken for a filter key');
+    assert.deepEqual(ids('kind:cli verdict:fail rule:destination'), ['elsewhere'], 'terms are ANDed');
+  });
+});

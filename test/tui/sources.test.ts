@@ -1,0 +1,103 @@
+/** Live feeds into the store: requests audited as they arrive, other events turned into state. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CaptureFeed, FeedEvent } from '../../src/capture/capture-feed.js';
+import { feedEventActions, startFeed } from '../../src/tui/sources/feed-source.js';
+import { startReplay } from '../../src/tui/sources/replay-source.js';
+import { createStore } from '../../src/tui/state/store.js';
+import { initialState } from '../../src/tui/state/inspector-state.js';
+import { cliFlat, httpRequest } from '../helpers/requests.js';
+import { audit } from '../helpers/tui-session.js';
+
+/** An in-memory feed: what the proxy of `run` will be, minus the network. */
+class MemoryFeed implements CaptureFeed {
+  listeners = new Set<(e: FeedEvent) => void>();
+  stopped = 0;
+  subscribe(listener: (e: FeedEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  async stop() {
+    this.stopped++;
+  }
+  emit(e: FeedEvent) {
+    for (const l of this.listeners) l(e);
+  }
+}
+
+const liveStore = () => createStore(initialState({ size: { columns: 100, rows: 30 }, source: { label: 'live', live: true } }));
+
+describe('feed source', () => {
+  it('audits requests as they arrive, in batches, and flushes them before a status', () => {
+    const store = liveStore();
+    const feed = new MemoryFeed();
+    const handle = startFeed(feed, audit, store.dispatch);
+    feed.emit({ type: 'request', request: httpRequest(cliFlat()) });
+    feed.emit({ type: 'request', request: httpRequest(cliFlat({ command: 'hasura migrate apply --admin-secret' })) });
+    assert.equal(store.getState().results.length, 0, 'batched, not one render per request');
+    feed.emit({ type: 'status', message: 'target exited 0; quiet window 2 s' });
+    const s = store.getState();
+    assert.equal(s.results.length, 2);
+    assert.deepEqual(s.results.map((r) => r.verdict), ['warn', 'fail']);
+    assert.equal(s.source.status, 'target exited 0; quiet window 2 s');
+    void handle;
+  });
+
+  it('turns a bypassing connection into a failing result with the feed\'s rule', () => {
+    const store = liveStore();
+    const feed = new MemoryFeed();
+    startFeed(feed, audit, store.dispatch);
+    feed.emit({ type: 'connection', rule: 'capture/proxy-bypass', severity: 'error', message: 'bypassed the proxy', host: '2001:db8::1', port: 443, time: '2026-11-02T09:15:02.000Z' });
+    feed.emit({ type: 'end', exitCode: 0 });
+    const [r] = store.getState().results;
+    assert.equal(r!.request.method, 'CONNECT');
+    assert.equal(r!.request.url, 'tcp://[2001:db8::1]:443');
+    assert.equal(r!.verdict, 'fail');
+    assert.deepEqual(r!.findings.map((f) => [f.rule, f.severity, f.evidence]), [['capture/proxy-bypass', 'error', '[2001:db8::1]:443']]);
+    assert.deepEqual(store.getState().source.ended, { exitCode: 0 });
+    assert.equal(store.getState().source.active, false);
+  });
+
+  it('stopping unsubscribes, flushes what is pending and stops the target', async () => {
+    const store = liveStore();
+    const feed = new MemoryFeed();
+    const handle = startFeed(feed, audit, store.dispatch);
+    feed.emit({ type: 'request', request: httpRequest(cliFlat()) });
+    await handle.stop();
+    assert.equal(store.getState().results.length, 1);
+    assert.equal(feed.stopped, 1);
+    assert.equal(feed.listeners.size, 0);
+  });
+
+  it('routes scenario events to the opt-out matrix', () => {
+    assert.deepEqual(feedEventActions({ type: 'status', message: 'started', scenario: 'env false' }), [
+      { type: 'optout/progress', scenario: 'env false', phase: 'running', message: 'started' },
+    ]);
+    assert.deepEqual(feedEventActions({ type: 'end', scenario: 'env false', exitCode: 0 }), [{ type: 'optout/progress', scenario: 'env false', phase: 'done' }]);
+    assert.deepEqual(feedEventActions({ type: 'end', signal: 'SIGTERM' }), [{ type: 'source-ended', signal: 'SIGTERM' }]);
+  });
+});
+
+describe('replay source', () => {
+  it('reads everything, then marks the source done', async () => {
+    const store = liveStore();
+    async function* requests() {
+      for (let i = 0; i < 3; i++) yield httpRequest(cliFlat(), { id: `r${i}` });
+    }
+    await startReplay(requests(), audit, store.dispatch).done;
+    assert.equal(store.getState().results.length, 3);
+    assert.equal(store.getState().source.active, false);
+    assert.equal(store.getState().source.error, undefined);
+  });
+
+  it('keeps what was read before an input error, and records the error', async () => {
+    const store = liveStore();
+    async function* requests() {
+      yield httpRequest(cliFlat(), { id: 'ok' });
+      throw new Error('capture.ndjson:2: malformed capture record');
+    }
+    await startReplay(requests(), audit, store.dispatch).done;
+    assert.equal(store.getState().results.length, 1);
+    assert.equal(store.getState().source.error, 'capture.ndjson:2: malformed capture record');
+  });
+});
