@@ -41,7 +41,7 @@ export class AuditRun {
   ) {}
 
   /** Set up from command-line options. `inputs` labels the report header. */
-  static async fromArgs(args: ParsedArgs, io: CliIO, inputs: string[], opts: { keepPayload?: boolean } = {}): Promise<AuditRun> {
+  static async fromArgs(args: ParsedArgs, io: CliIO, inputs: string[], opts: { keepPayload?: boolean; notes?: string[] } = {}): Promise<AuditRun> {
     const settings = reportSettings(args);
     const detection = await setupDetection(args, io);
     const { policy, compiled } = await loadCompiledPolicy(args, io, detection.rules);
@@ -53,7 +53,7 @@ export class AuditRun {
       showEvidence: settings.showEvidence,
       quiet: settings.quiet,
       style,
-      notes: detection.notes,
+      notes: [...detection.notes, ...(opts.notes ?? [])],
     });
     const auditOptions: AuditOptions = { detectors: detection.detectors, scanners: detection.scanners, keepPayload: opts.keepPayload ?? false };
     return new AuditRun(policy, compiled, auditOptions, settings, detection.notes, reporter, io.stdout);
@@ -89,11 +89,19 @@ export class AuditRun {
     return this.summary.build();
   }
 
-  /** Write the summary and return the exit code (2 when nothing was audited). */
-  async finish(): Promise<number> {
+  /** The exit code the audit alone gives (2 when nothing was audited). */
+  auditExitCode(): number {
+    return auditExitCode(this.summary.build(), this.settings.maxWarnings);
+  }
+
+  /**
+   * Write the summary and return the exit code: the audit's, unless a live run concluded
+   * otherwise (nothing sent, or inconclusive) and says why.
+   */
+  async finish(outcome?: { exitCode: number; conclusion: string }): Promise<number> {
     const final = this.summary.build();
-    const code = auditExitCode(final, this.settings.maxWarnings);
-    await writeOut(this.out, this.reporter.end(final, code));
+    const code = outcome?.exitCode ?? auditExitCode(final, this.settings.maxWarnings);
+    await writeOut(this.out, this.reporter.end(final, code, outcome?.conclusion));
     return code;
   }
 }

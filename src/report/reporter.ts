@@ -22,5 +22,6 @@ export interface ReportContext {
 export interface StreamReporter {
   begin(): string;
   result(result: RequestResult): string;
-  end(summary: AuditSummary, exitCode: number): string;
+  /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
+  end(summary: AuditSummary, exitCode: number, conclusion?: string): string;
 }

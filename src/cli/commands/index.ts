@@ -12,4 +12,6 @@ export interface CommandEntry {
 
 export const COMMANDS: CommandEntry[] = [
   { name: 'audit', summary: 'audit captured telemetry against a policy (CI exit codes)', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'run', summary: 'run a command with interception and audit what it sends, live (dry-run)', load: async () => (await import('./run.js')).runCommand },
+  { name: 'serve', summary: 'run the intercepting proxy alone; audit what arrives when stopped', load: async () => (await import('./serve.js')).serveCommand },
 ];
