@@ -140,6 +140,8 @@ export interface LiveOutcomeInput {
   trace: { active: boolean; reason?: string };
   /** How the command ended; null for a proxy-only session. */
   target: TargetExit | null;
+  /** Direct connections to loopback services the tracer saw. */
+  directLoopback?: number;
 }
 
 /**
@@ -159,5 +161,6 @@ export function liveOutcome(input: LiveOutcomeInput): { exitCode: number; conclu
     const how = t.signal ? `was killed by ${t.signal}` : `exited with code ${t.code}`;
     return { exitCode: EXIT.INCONCLUSIVE, conclusion: `INCONCLUSIVE: the command ${how} and sent nothing: it may have failed before it would have` };
   }
-  return { exitCode: EXIT.OK, conclusion: `nothing left the machine: no request reached the proxy${stayed} and the tracer saw no outbound connection or DNS lookup` };
+  const local = input.directLoopback ? `; it saw ${input.directLoopback} direct connection${input.directLoopback === 1 ? '' : 's'} to loopback services (--trace-loopback counts them as bypasses)` : '';
+  return { exitCode: EXIT.OK, conclusion: `nothing left the machine: no request reached the proxy${stayed} and the tracer saw no outbound connection or DNS lookup${local}` };
 }

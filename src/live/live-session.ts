@@ -51,6 +51,8 @@ export interface SessionEnd {
   target: TargetExit | null;
   /** Outbound attempts the tracer saw (bypasses, DNS lookups); null without a tracer. */
   outbound: number | null;
+  /** Direct connections to loopback services the tracer saw (not counted as bypasses). */
+  directLoopback: number;
   requests: number;
 }
 
@@ -198,13 +200,13 @@ export class LiveSession implements CaptureFeed {
       if (this.timeout) clearTimeout(this.timeout);
       if (exit) this.emit({ type: 'status', message: describeExit(this.commandLine(), exit), ...this.scenarioField() });
       this.follower?.stop();
-      // Requests already received are emitted; a short drain lets handlers of the last ones finish.
-      await new Promise((r) => setTimeout(r, 50));
+      // The target's tree is gone, so its connections are closing: let their last events in.
+      await this.proxy.drain(this.target ? 1000 : 200);
       await this.proxy.close();
       this.ca.dispose();
       this.ended = true;
       this.emit({ type: 'end', exitCode: exit?.code ?? null, signal: exit?.signal ?? null, ...this.scenarioField() });
-      this.resolveDone({ target: exit, outbound: this.follower ? this.follower.outbound : null, requests: this.proxy.stats.requests });
+      this.resolveDone({ target: exit, outbound: this.follower ? this.follower.outbound : null, directLoopback: this.follower?.directLoopback ?? 0, requests: this.proxy.stats.requests });
     })();
     return this.ending;
   }

@@ -9,7 +9,7 @@
  * HTTP) leave as `connection` feed events.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FeedEvent } from '../capture/capture-feed.js';
 import type { CaptureOrigin, CapturedRequest, Transport } from '../capture/captured-request.js';
@@ -47,6 +47,8 @@ export interface InterceptingProxy {
   /** http://host:port, as clients are told. */
   readonly url: string;
   readonly stats: { requests: number; tunnels: number; refusedClients: number };
+  /** Wait (up to `maxMs`) until every client connection has closed, so their last events are in. */
+  drain(maxMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,8 @@ interface Tunnel {
   port: number;
   secure: boolean;
   pid: number | undefined;
+  /** Requests (or unreadable bytes) seen in it: a TLS tunnel closed with none was likely refused. */
+  used: number;
 }
 
 /** Which clients the proxy serves: loopback only, unless remote clients were allowed. */
@@ -71,6 +75,24 @@ export function parseAuthority(target: string | undefined): { host: string; port
   const port = Number(m[3]);
   if (port < 1 || port > 65535) return null;
   return { host: (m[1] ?? m[2])!, port };
+}
+
+const CONNECT_PREFIX = Buffer.from('CONNECT ');
+const MAX_CONNECT_HEAD = 16 * 1024;
+
+/** The target and headers of a CONNECT request head (without the blank line); null if malformed. */
+export function parseConnectHead(head: string): { target: { host: string; port: number }; headers: Record<string, string> } | null {
+  const [line, ...rest] = head.split('\r\n');
+  const m = /^CONNECT (\S+) HTTP\/1\.[01]$/.exec(line ?? '');
+  const target = m ? parseAuthority(m[1]) : null;
+  if (!target) return null;
+  const headers: Record<string, string> = {};
+  for (const h of rest) {
+    const i = h.indexOf(':');
+    if (i <= 0) return null;
+    headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
+  }
+  return { target, headers };
 }
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
@@ -140,13 +162,14 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     if (tunnel) return tunnel.id;
     let t = tunnels.get(socket);
     if (!t) {
-      t = { id: `c${++connectionSeq}`, host: '', port: 0, secure: false, pid: undefined };
+      t = { id: `c${++connectionSeq}`, host: '', port: 0, secure: false, pid: undefined, used: 0 };
       tunnels.set(socket, t);
     }
     return t.id;
   };
 
   const handleRequest = (req: IncomingMessage, res: ServerResponse, tunnel: Tunnel | undefined): void => {
+    if (tunnel) tunnel.used++;
     const time = new Date().toISOString();
     const url = urlOf(req, tunnel, false);
     const connection = connectionIdOf(req.socket, tunnel);
@@ -182,6 +205,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, tunnel: Tunnel | undefined): void => {
     socket.on('error', () => socket.destroy());
+    if (tunnel) tunnel.used++;
     const time = new Date().toISOString();
     const connection = connectionIdOf(socket, tunnel);
     if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
@@ -200,6 +224,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   };
 
   const handleClientError = (err: Error & { code?: string }, socket: Duplex, tunnel: Tunnel | undefined): void => {
+    if (tunnel) tunnel.used++;
     if (err.code?.startsWith('HPE_') && err.code !== 'HPE_HEADER_OVERFLOW' && socket.writable) {
       const where = tunnel ? `${authorityOf(tunnel.host, tunnel.port, '')}` : 'the proxy';
       finding(RULES.liveUnreadable, `traffic to ${where} is not HTTP/1.1 (${err.code}); it could not be read or audited`, tunnel?.host ?? bindHost, tunnel?.port);
@@ -209,38 +234,13 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     socket.destroy();
   };
 
-  // Requests inside CONNECT tunnels are handed to a server that never listens.
-  const inner = http.createServer();
-  inner.on('request', (req, res) => handleRequest(req, res, tunnels.get(req.socket)));
-  inner.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(req, socket, head, tunnels.get(socket)));
-  inner.on('clientError', (err: Error, socket: Duplex) => handleClientError(err, socket, tunnels.get(socket)));
-  inner.on('connect', (_req: IncomingMessage, socket: Duplex) => socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n'));
-
-  const outer = http.createServer();
-  outer.on('connection', (socket: Socket) => {
-    if (!acceptsClient(socket.remoteAddress, opts.allowRemoteClients)) {
-      stats.refusedClients++;
-      emit({ type: 'status', message: `refused a client at ${socket.remoteAddress ?? 'an unknown address'}: not on loopback` });
-      socket.destroy();
-      return;
-    }
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  outer.on('request', (req, res) => handleRequest(req, res, undefined));
-  outer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(req, socket, head, undefined));
-  outer.on('clientError', (err: Error, socket: Duplex) => handleClientError(err, socket, undefined));
-  outer.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const target = parseAuthority(req.url);
-    if (!target) {
-      socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n');
-      return;
-    }
+  /** Open a tunnel on a raw socket: answer the CONNECT, then read TLS or plain HTTP inside. */
+  const openTunnel = (socket: Socket, target: { host: string; port: number }, headers: Record<string, string>, rest: Buffer): void => {
     stats.tunnels++;
-    const tunnel: Tunnel = { id: `t${++connectionSeq}`, host: target.host, port: target.port, secure: false, pid: pidOf(req.headers['x-telemetry-audit-pid']) };
+    const tunnel: Tunnel = { id: `t${++connectionSeq}`, host: target.host, port: target.port, secure: false, pid: pidOf(headers['x-telemetry-audit-pid']), used: 0 };
     socket.on('error', () => socket.destroy());
     // The preload's "silent" tunnels were opened without waiting for an answer.
-    if (req.headers['x-telemetry-audit-tunnel'] !== 'silent') socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (headers['x-telemetry-audit-tunnel'] !== 'silent') socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     const route = (first: Buffer): void => {
       socket.pause();
       socket.unshift(first);
@@ -258,7 +258,21 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
           (tls) => {
             if (!tls) return;
             tunnels.set(tls, tunnel);
-            inner.emit('connection', tls);
+            sockets.add(tls as unknown as Socket);
+            tls.once('close', () => {
+              sockets.delete(tls as unknown as Socket);
+              // A client that verifies after the handshake completes TLS, finds the certificate
+              // untrusted and hangs up without a word: a silent refusal.
+              if (tunnel.used > 0) return;
+              finding(
+                RULES.liveTlsNotIntercepted,
+                `TLS not intercepted: the client closed its connection to ${authorityOf(tunnel.host, tunnel.port, '')} right after the handshake without sending a request; it most likely rejected the interception certificate, so what it sends there cannot be seen`,
+                tunnel.host,
+                tunnel.port,
+              );
+            });
+            http1.emit('connection', tls);
+            tls.resume();
           },
           (err: Error) => {
             finding(RULES.liveTlsNotIntercepted, `TLS not intercepted for ${authorityOf(target.host, target.port, '')}: no certificate could be made (${err.message})`, target.host, target.port);
@@ -267,12 +281,80 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
         );
       } else {
         tunnels.set(socket, tunnel);
-        inner.emit('connection', socket);
+        http1.emit('connection', socket);
         socket.resume();
       }
     };
-    if (head.length > 0) route(head);
-    else socket.once('data', route);
+    if (rest.length > 0) route(rest);
+    else {
+      socket.once('data', route);
+      socket.resume();
+    }
+  };
+
+  // One HTTP/1.1 server, never listening: it reads plain proxy requests (absolute-form) handed
+  // over by the listener below, and the requests inside tunnels.
+  const http1 = http.createServer();
+  http1.on('request', (req, res) => handleRequest(req, res, tunnels.get(req.socket)));
+  http1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(req, socket, head, tunnels.get(socket)));
+  http1.on('clientError', (err: Error, socket: Duplex) => handleClientError(err, socket, tunnels.get(socket)));
+  http1.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A CONNECT after other requests on a kept-alive connection (or nested in a tunnel).
+    const target = parseAuthority(req.url);
+    if (!target || tunnels.get(socket)?.host || !(socket instanceof net.Socket)) {
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of pairs(req.rawHeaders)) headers[k.toLowerCase()] = v;
+    openTunnel(socket, target, headers, head);
+  });
+
+  // The listener reads the first request line itself: a CONNECT is handled on the raw socket
+  // (TLS over a socket the HTTP parser once consumed does not see the client hang up), and
+  // anything else goes to the HTTP server with its first bytes put back.
+  const outer = net.createServer((socket) => {
+    if (!acceptsClient(socket.remoteAddress, opts.allowRemoteClients)) {
+      stats.refusedClients++;
+      emit({ type: 'status', message: `refused a client at ${socket.remoteAddress ?? 'an unknown address'}: not on loopback` });
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let buffered: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      const prefix = buffered.subarray(0, CONNECT_PREFIX.length);
+      if (!CONNECT_PREFIX.subarray(0, prefix.length).equals(prefix)) {
+        socket.removeListener('data', onData);
+        socket.pause();
+        socket.unshift(buffered);
+        http1.emit('connection', socket);
+        socket.resume();
+        return;
+      }
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end === -1) {
+        if (buffered.length > MAX_CONNECT_HEAD) {
+          socket.removeListener('data', onData);
+          finding(RULES.liveUnreadable, `a CONNECT request to the proxy has a head over ${MAX_CONNECT_HEAD} bytes; it could not be read`, bindHost, undefined);
+          socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n\r\n');
+        }
+        return;
+      }
+      socket.removeListener('data', onData);
+      socket.pause();
+      const head = parseConnectHead(buffered.subarray(0, end).toString('latin1'));
+      if (!head) {
+        finding(RULES.liveUnreadable, 'a malformed CONNECT request reached the proxy; it could not be read', bindHost, undefined);
+        socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n');
+        return;
+      }
+      openTunnel(socket, head.target, head.headers, buffered.subarray(end + 4));
+    };
+    socket.on('data', onData);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -296,12 +378,16 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     port,
     url: `http://${urlHost}:${port}`,
     stats,
+    async drain(maxMs: number) {
+      const until = Date.now() + maxMs;
+      while (sockets.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    },
     close() {
       closed ??= new Promise<void>((resolve) => {
         websockets.close();
         outer.close(() => resolve());
         for (const s of sockets) s.destroy();
-        inner.closeAllConnections();
+        http1.closeAllConnections();
       });
       return closed;
     },

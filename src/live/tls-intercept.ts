@@ -39,6 +39,8 @@ function reasonOf(err: Error & { code?: string; reason?: string }): string {
 /**
  * Wrap a raw tunnel socket as the TLS server side for `host` (SNI may name another host; the
  * leaf follows it). Resolves once the handshake completes, or null after reporting a refusal.
+ * The resolved socket is paused, with anything that arrived early put back: hand it to an
+ * HTTP server and resume it.
  */
 export async function interceptTls(raw: Socket, target: { host: string; port: number }, ca: CertificateAuthority, onRefused: (r: TlsRefusal) => void): Promise<tls.TLSSocket | null> {
   const context = await secureContextFor(ca, target.host);
@@ -66,9 +68,17 @@ export async function interceptTls(raw: Socket, target: { host: string; port: nu
       socket.destroy();
       resolve(null);
     };
+    // Flowing during the handshake, so a client that hangs up mid-way is noticed at once;
+    // nothing but handshake bytes should come before 'secure', but nothing is dropped either.
+    const early: Buffer[] = [];
+    const collect = (chunk: Buffer): void => void early.push(chunk);
+    socket.on('data', collect);
     socket.once('secure', () => {
       if (settled) return;
       settled = true;
+      socket.removeListener('data', collect);
+      socket.pause();
+      if (early.length > 0) socket.unshift(Buffer.concat(early));
       resolve(socket);
     });
     socket.once('error', (err: Error) => refuse(reasonOf(err)));

@@ -86,6 +86,8 @@ export class TraceFollower {
   private timer: NodeJS.Timeout | null = null;
   /** Outbound attempts seen (bypasses and DNS lookups), for the "nothing was sent" verdict. */
   outbound = 0;
+  /** Direct connections to loopback services (not bypasses unless loopbackIsBypass). */
+  directLoopback = 0;
 
   constructor(private readonly opts: TraceFollowerOptions) {}
 
@@ -158,6 +160,7 @@ export class TraceFollower {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     if (isLoopbackHost(address) && !this.opts.loopbackIsBypass) {
+      this.directLoopback++;
       this.opts.emit({ type: 'status', message: `direct connection to ${hostPort(address, port)} by pid ${e.pid} (loopback: stays on this machine, not counted as a bypass)`, ...scenario });
       return;
     }
@@ -166,13 +169,20 @@ export class TraceFollower {
       type: 'connection',
       rule: RULES.liveBypass.id,
       severity: RULES.liveBypass.severity,
-      message: `bypassed the proxy: pid ${e.pid} connected to ${hostPort(address, port)} directly (${e.result === '0' ? 'connected' : e.result}); what it sent there was not seen`,
+      message: `bypassed the proxy: pid ${e.pid} connected to ${hostPort(address, port)} directly (${describeResult(e.result)}); what it sent there was not seen`,
       host: address,
       port,
       time,
       ...scenario,
     });
   }
+}
+
+function describeResult(result: string): string {
+  if (result === '0') return 'connected';
+  const errno = /^-1\s+(\w+)/.exec(result)?.[1];
+  if (errno === 'EINPROGRESS') return 'connection under way';
+  return errno ? `connect failed with ${errno}` : `connect() = ${result}`;
 }
 
 function hostPort(address: string, port: number): string {

@@ -114,7 +114,7 @@ export const runCommand: CommandSpec = {
     if (run.settings.quiet && end.target && (end.target.stoppedBy !== null || end.target.code !== 0 || end.target.spawnError)) {
       await live.status(describeExit(command.join(' '), end.target), true);
     }
-    const outcome = liveOutcome({ audited: run.currentSummary().audited, requests: live.requests, trace: session.trace, target: end.target });
+    const outcome = liveOutcome({ audited: run.currentSummary().audited, requests: live.requests, trace: session.trace, target: end.target, directLoopback: end.directLoopback });
     return run.finish(outcome ?? undefined);
   },
 };
