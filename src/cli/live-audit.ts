@@ -43,7 +43,9 @@ function openForWriting(file: string, cwd: string, option: string): { fd: number
 }
 
 export class LiveAudit {
-  private queue: Promise<void> = Promise.resolve();
+  /** Events wait here and are handled one at a time, in order, by a single pump. */
+  private readonly pending: FeedEvent[] = [];
+  private pumping: Promise<void> | null = null;
   private failure: unknown = null;
   private readonly harBuilder: HarBuilder | null;
   private readonly style;
@@ -82,10 +84,29 @@ export class LiveAudit {
 
   attach(feed: CaptureFeed): () => void {
     return feed.subscribe((event) => {
-      this.queue = this.queue.then(() => this.handle(event)).catch((err: unknown) => {
-        this.failure ??= err;
-      });
+      this.pending.push(event);
+      this.pumping ??= this.pump();
     });
+  }
+
+  private async pump(): Promise<void> {
+    // Yield once so a burst of events is drained in one pass.
+    await Promise.resolve();
+    let head = 0;
+    while (head < this.pending.length) {
+      try {
+        await this.handle(this.pending[head++]!);
+      } catch (err) {
+        this.failure ??= err;
+      }
+      // A long session never stops: drop handled events as it goes.
+      if (head >= 1024) {
+        this.pending.splice(0, head);
+        head = 0;
+      }
+    }
+    this.pending.length = 0;
+    this.pumping = null;
   }
 
   /** Status for people, on stderr so stdout stays the report. */
@@ -125,7 +146,7 @@ export class LiveAudit {
 
   /** Wait for every event to be handled, then write the HAR and close the files. */
   async close(): Promise<void> {
-    await this.queue;
+    while (this.pumping) await this.pumping;
     if (this.saveFd !== null) closeSync(this.saveFd);
     if (this.harBuilder && this.harPath) writeFileSync(this.harPath, this.harBuilder.toString());
     if (this.failure) throw this.failure;

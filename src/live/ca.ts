@@ -8,7 +8,7 @@
  * Nothing is ever reused across runs, so a leaked key is worth one run at most.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,6 +47,70 @@ function pem(label: string, der: ArrayBuffer): string {
 function subjectValue(host: string): string {
   // Distinguished-name syntax: commas, equals and the like must be escaped in a CN.
   return host.replace(/([,=+<>#;"\\])/g, '\\$1');
+}
+
+/** Leaf certificates signed by the CA, one per host, made on first use and cached. */
+async function leafFactory(caCert: x509.X509Certificate, caKey: webcrypto.CryptoKey, caPem: string): Promise<(host: string) => Promise<LeafCertificate>> {
+  const subtle = globalThis.crypto.subtle;
+  const now = Date.now();
+  // One leaf key for every host: generating a key per host would cost more than the signature.
+  const leafKeys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const leafKeyPem = pem('PRIVATE KEY', await subtle.exportKey('pkcs8', leafKeys.privateKey));
+  const authorityKeyId = await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey);
+  const leafKeyId = await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey);
+  const leaves = new Map<string, Promise<LeafCertificate>>();
+
+  const makeLeaf = async (host: string): Promise<LeafCertificate> => {
+    const ip = isIP(host) !== 0;
+    const cert = await x509.X509CertificateGenerator.create({
+      subject: `CN=${subjectValue(host)}`,
+      issuer: caCert.subject,
+      publicKey: leafKeys.publicKey,
+      signingKey: caKey,
+      signingAlgorithm: ALG,
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 30 * DAY),
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+        new x509.SubjectAlternativeNameExtension([{ type: ip ? 'ip' : 'dns', value: host }]),
+        authorityKeyId,
+        leafKeyId,
+      ],
+    });
+    return { certPem: cert.toString('pem') + '\n' + caPem, keyPem: leafKeyPem };
+  };
+
+  return (host: string) => {
+    const key = host.toLowerCase();
+    let leaf = leaves.get(key);
+    if (!leaf) {
+      leaf = makeLeaf(key);
+      leaves.set(key, leaf);
+      leaf.catch(() => leaves.delete(key));
+    }
+    return leaf;
+  };
+}
+
+/**
+ * Use a CA that another thread created (the proxy's worker thread): read its files, sign
+ * leaves with its key. This handle does not own the files; dispose() leaves them.
+ */
+export async function loadCertificateAuthority(dir: string): Promise<CertificateAuthority> {
+  x509.cryptoProvider.set(globalThis.crypto);
+  const certPath = path.join(dir, 'ca.pem');
+  const keyPath = path.join(dir, 'ca-key.pem');
+  try {
+    const certPem = readFileSync(certPath, 'utf8');
+    const keyDer = Buffer.from(readFileSync(keyPath, 'utf8').replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+    const caKey = await globalThis.crypto.subtle.importKey('pkcs8', keyDer, ALG, false, ['sign']);
+    const leafFor = await leafFactory(new x509.X509Certificate(certPem), caKey, certPem);
+    return { dir, certPem, certPath, keyPath, leafFor, dispose: () => {} };
+  } catch (err) {
+    throw new CaError(`cannot load the interception CA from ${dir}: ${(err as Error).message}`);
+  }
 }
 
 /** Create a CA in a new temp dir under `parent` (default: the OS temp dir). Throws CaError. */
@@ -89,34 +153,7 @@ export async function createCertificateAuthority(opts: { parent?: string; common
     writeFileSync(keyPath, keyPem, { mode: 0o600, flag: 'wx' });
     writeFileSync(certPath, certPem, { mode: 0o644, flag: 'wx' });
 
-    // One leaf key for every host: generating a key per host would cost more than the signature.
-    const leafKeys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-    const leafKeyPem = pem('PRIVATE KEY', await subtle.exportKey('pkcs8', leafKeys.privateKey));
-    const authorityKeyId = await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey);
-    const leafKeyId = await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey);
-    const leaves = new Map<string, Promise<LeafCertificate>>();
-
-    const makeLeaf = async (host: string): Promise<LeafCertificate> => {
-      const ip = isIP(host) !== 0;
-      const cert = await x509.X509CertificateGenerator.create({
-        subject: `CN=${subjectValue(host)}`,
-        issuer: caCert.subject,
-        publicKey: leafKeys.publicKey,
-        signingKey: caKeys.privateKey,
-        signingAlgorithm: ALG,
-        notBefore: new Date(now - DAY),
-        notAfter: new Date(now + 30 * DAY),
-        extensions: [
-          new x509.BasicConstraintsExtension(false, undefined, true),
-          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-          new x509.SubjectAlternativeNameExtension([{ type: ip ? 'ip' : 'dns', value: host }]),
-          authorityKeyId,
-          leafKeyId,
-        ],
-      });
-      return { certPem: cert.toString('pem') + '\n' + certPem, keyPem: leafKeyPem };
-    };
+    const leafFor = await leafFactory(caCert, caKeys.privateKey, certPem);
 
     let disposed = false;
     return {
@@ -124,16 +161,7 @@ export async function createCertificateAuthority(opts: { parent?: string; common
       certPem,
       certPath,
       keyPath,
-      leafFor(host: string) {
-        const key = host.toLowerCase();
-        let leaf = leaves.get(key);
-        if (!leaf) {
-          leaf = makeLeaf(key);
-          leaves.set(key, leaf);
-          leaf.catch(() => leaves.delete(key));
-        }
-        return leaf;
-      },
+      leafFor,
       dispose() {
         if (disposed) return;
         disposed = true;

@@ -18,6 +18,7 @@ import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
 import { buildChildEnv, interceptionVars, RUN_ID_ENV, writeCaBundle } from './child-env.js';
 import type { FakeResponse } from './fake-response.js';
 import { startProxy, type InterceptingProxy } from './proxy.js';
+import { startProxyThread } from './proxy-thread.js';
 import { resolveCommand, RunningTarget, type StopReason, type TargetExit } from './run-target.js';
 import { traceCommand, TraceFollower, traceSupport, type TraceSupport } from './trace.js';
 
@@ -39,6 +40,8 @@ export interface LiveSessionOptions {
   stdio?: StdioOptions;
   /** Label for every event and capture (the opt-out runner names its scenarios). */
   scenario?: string;
+  /** Run the proxy on its own worker thread (default true). */
+  proxyThread?: boolean;
 }
 
 export interface TraceState {
@@ -110,7 +113,7 @@ export class LiveSession implements CaptureFeed {
     const origin = (pid: number | undefined): CaptureOrigin => session?.originFor(pid) ?? { kind: 'process', ...(pid ? { pid } : {}) };
     try {
       bundlePath = writeCaBundle(ca.certPem, ca.dir);
-      proxy = await startProxy({
+      proxy = await (opts.proxyThread === false ? startProxy : startProxyThread)({
         ca,
         host: opts.host,
         port: opts.port,

@@ -56,6 +56,38 @@ export function signalTree(pgid: number | undefined, marker: { name: string; val
   return n;
 }
 
+/** State and process group of a Linux process, from /proc/<pid>/stat; null when gone. */
+function procStat(pid: number): { state: string; pgrp: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name (field 2) may hold spaces and parentheses: read after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '?', pgrp: Number(fields[2]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True while a process group has a member that is not a zombie. A zombie is dead; it lingers
+ * only when its new parent (here, sometimes PID 1) never reaps it.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (process.platform !== 'linux') return alive(-pgid);
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return alive(-pgid);
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const s = procStat(Number(entry));
+    if (s && s.pgrp === pgid && s.state !== 'Z' && s.state !== 'X') return true;
+  }
+  return false;
+}
+
 /** True when a process (or group, for a negative pid) still exists. */
 export function alive(pid: number): boolean {
   try {

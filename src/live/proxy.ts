@@ -181,8 +181,8 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       if (done) return;
       done = true;
       capture(req, tunnel, Buffer.concat(chunks), { method: req.method ?? 'GET', url, transport: 'http', time, connection });
-      const where = new URL(url);
       if (truncated) {
+        const where = new URL(url);
         finding(RULES.liveUnreadable, `${where.host}: a request body over ${maxBody} bytes was cut to its first ${maxBody} bytes; the rest could not be audited`, where.hostname, Number(where.port) || undefined);
       }
       if (!complete) return;

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { alive, markedProcesses, signalTree } from './process-tree.js';
+import { groupAlive, markedProcesses, signalTree } from './process-tree.js';
 
 export class TargetNotFoundError extends Error {
   override name = 'TargetNotFoundError';
@@ -111,9 +111,9 @@ export class RunningTarget {
   private async waitForTree(): Promise<void> {
     const pgid = this.child.pid;
     for (;;) {
-      const groupAlive = pgid !== undefined && alive(-pgid);
+      const group = pgid !== undefined && groupAlive(pgid);
       const marked = this.spec.marker ? markedProcesses(this.spec.marker.name, this.spec.marker.value) : [];
-      if (!groupAlive && marked.length === 0) return;
+      if (!group && marked.length === 0) return;
       await new Promise((r) => setTimeout(r, 150));
     }
   }

@@ -4,7 +4,7 @@ import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
-import { CAPTURE_OPTIONS, captureSettings } from '../options/live-options.js';
+import { CAPTURE_OPTIONS, captureSettings, printsPayloads } from '../options/live-options.js';
 import { boolOpt, stringOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
 
@@ -69,7 +69,7 @@ export const runCommand: CommandSpec = {
       throw err;
     }
     const notes = [trace.active ? 'bypass detection: strace follows every connect() and DNS query of the process tree' : `bypasses could not be seen: ${trace.reason}`];
-    const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: true, notes });
+    const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });
 
     let session: LiveSession;
     try {

@@ -8,7 +8,7 @@ import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { withInterruptHandler } from '../interrupt.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
-import { CAPTURE_OPTIONS, captureSettings } from '../options/live-options.js';
+import { CAPTURE_OPTIONS, captureSettings, printsPayloads } from '../options/live-options.js';
 import { boolOpt, stringOpt } from '../parse-args.js';
 
 const SERVE_OPTIONS: OptionSpec[] = [
@@ -34,7 +34,7 @@ export const serveCommand: CommandSpec = {
     const capture = captureSettings(args);
     const host = stringOpt(args, 'host') ?? '127.0.0.1';
     const allowRemote = boolOpt(args, 'allow-remote');
-    const run = await AuditRun.fromArgs(args, io, ['serve'], { keepPayload: true, notes: ['bypasses could not be seen: the proxy runs alone, with no tracer'] });
+    const run = await AuditRun.fromArgs(args, io, ['serve'], { keepPayload: printsPayloads(args), notes: ['bypasses could not be seen: the proxy runs alone, with no tracer'] });
 
     let session: LiveSession;
     try {

@@ -2,7 +2,7 @@
 import { FakeResponseError, parseFakeResponse, DEFAULT_FAKE_RESPONSE, type FakeResponse } from '../../live/fake-response.js';
 import type { OptionSpec, ParsedArgs } from '../command.js';
 import { UsageError } from '../errors.js';
-import { intOpt, stringOpt } from '../parse-args.js';
+import { boolOpt, intOpt, stringOpt } from '../parse-args.js';
 
 export const CAPTURE_OPTIONS: OptionSpec[] = [
   { name: 'save', type: 'string', value: 'FILE', description: 'write every capture to FILE as NDJSON, flushed per request (read back with `audit FILE`)' },
@@ -32,4 +32,9 @@ export function captureSettings(args: ParsedArgs): CaptureSettings {
   const port = intOpt(args, 'port');
   if (port !== undefined && port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
   return { save: stringOpt(args, 'save'), har: stringOpt(args, 'har'), respond, port };
+}
+
+/** Whether each would-be payload is printed (text report, not --quiet): only then keep payloads. */
+export function printsPayloads(args: ParsedArgs): boolean {
+  return !boolOpt(args, 'quiet') && (stringOpt(args, 'format') ?? 'text') === 'text';
 }
