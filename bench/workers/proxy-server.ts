@@ -2,16 +2,15 @@
  * The receiving side of the proxy bench, in its own process:
  *   bare       a plain Node HTTP server that reads each body and answers {} (the baseline)
  *   bare-tls   the same over HTTPS, with a leaf from a per-run CA
- *   proxy      what `serve --format json --save FILE` runs: the intercepting proxy, every capture
- *              saved as NDJSON (to the null device), audited against the Hasura policy with the
- *              default detectors, summarised, and rendered as the JSON report (to a null stream)
+ *   proxy ARGS what `serve ARGS` runs: the intercepting proxy (on its thread), every capture
+ *              audited against the Hasura policy with the default detectors and summarised; with
+ *              e.g. `--format json --save /dev/null` also rendered and saved (output to null streams)
  * Prints {"port": N, "caPem": ...} when listening; on a line "stop" on stdin, prints
  * {"captured": n, "audited": n} and exits.
  */
 import http from 'node:http';
 import https from 'node:https';
 import readline from 'node:readline';
-import { devNull } from 'node:os';
 import { Writable } from 'node:stream';
 import { AuditRun } from '../../src/cli/audit-run.js';
 import { serveCommand } from '../../src/cli/commands/serve.js';
@@ -54,10 +53,10 @@ if (mode === 'bare' || mode === 'bare-tls') {
   // The serve/run pipeline itself: proxy-only LiveSession, LiveAudit, an AuditRun made from
   // command-line arguments (JSON report, every capture saved), output to a null stream.
   const io = { stdout: nullStream(), stderr: nullStream(), stdin: process.stdin, env: process.env, cwd: process.cwd() };
-  const args = parseCommandArgs(serveCommand, ['--format', 'json', '--save', devNull]);
+  const args = parseCommandArgs(serveCommand, process.argv.slice(3));
   const run = await AuditRun.fromArgs(args, io, ['bench'], { keepPayload: printsPayloads(args) });
   const session = await LiveSession.create({ env: process.env, cwd: process.cwd() });
-  const live = LiveAudit.open(run, io, { save: devNull, respond: DEFAULT_FAKE_RESPONSE, label: 'bench', origin: { kind: 'process' } });
+  const live = LiveAudit.open(run, io, { save: typeof args.values.save === 'string' ? args.values.save : undefined, respond: DEFAULT_FAKE_RESPONSE, label: 'bench', origin: { kind: 'process' } });
   live.attach(session);
   await run.begin();
   await session.start();
