@@ -70,6 +70,9 @@ function nodeOptionArg(value: string): string {
   return /[\s"\\]/.test(value) ? `"${value.replace(/(["\\])/g, '\\$1')}"` : value;
 }
 
+export type NodePreload = 'both' | 'require' | 'off';
+export const NODE_PRELOADS: readonly NodePreload[] = ['both', 'require', 'off'];
+
 export interface ChildEnvOptions {
   /** host:port of the proxy, as the child reaches it. */
   proxyHost: string;
@@ -78,8 +81,11 @@ export interface ChildEnvOptions {
   caBundlePath: string;
   /** Marks every process of this run (the process-tree scan finds them by it). */
   runId?: string;
-  /** Add the Node preload to NODE_OPTIONS (default true). */
-  nodePreload?: boolean;
+  /**
+   * The Node preloads in NODE_OPTIONS: both (default), `require` only (Node older than 20.6 and
+   * 18.19 refuse `--import` there and would not start), or off.
+   */
+  nodePreload?: NodePreload;
 }
 
 /** The variables to set (values) and to clear (empty strings are set, not deleted). */
@@ -94,9 +100,11 @@ export function interceptionVars(opts: ChildEnvOptions, base: NodeJS.ProcessEnv 
   for (const v of EXTRA_CA_VARS) vars[v] = opts.caCertPath;
   vars[PROXY_ENV] = `${host}:${opts.proxyPort}`;
   if (opts.runId) vars[RUN_ID_ENV] = opts.runId;
-  if (opts.nodePreload !== false) {
+  const preload = opts.nodePreload ?? 'both';
+  if (preload !== 'off') {
     const { cjs, esm } = preloadPaths();
-    const own = `--require ${nodeOptionArg(cjs)} --import ${nodeOptionArg(new URL(`file://${esm}`).href)}`;
+    let own = `--require ${nodeOptionArg(cjs)}`;
+    if (preload === 'both') own += ` --import ${nodeOptionArg(new URL(`file://${esm}`).href)}`;
     const existing = base.NODE_OPTIONS?.trim();
     vars.NODE_OPTIONS = existing ? `${own} ${existing}` : own;
   }

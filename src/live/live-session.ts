@@ -15,7 +15,7 @@ import type { StdioOptions } from 'node:child_process';
 import type { CaptureFeed, FeedEvent } from '../capture/capture-feed.js';
 import type { CaptureOrigin } from '../capture/captured-request.js';
 import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
-import { buildChildEnv, interceptionVars, RUN_ID_ENV, writeCaBundle } from './child-env.js';
+import { buildChildEnv, interceptionVars, RUN_ID_ENV, writeCaBundle, type NodePreload } from './child-env.js';
 import type { FakeResponse } from './fake-response.js';
 import { startProxy, type InterceptingProxy } from './proxy.js';
 import { startProxyThread } from './proxy-thread.js';
@@ -42,6 +42,8 @@ export interface LiveSessionOptions {
   scenario?: string;
   /** Run the proxy on its own worker thread (default true). */
   proxyThread?: boolean;
+  /** Which Node preloads go into NODE_OPTIONS (default both). */
+  nodePreload?: NodePreload;
 }
 
 export interface TraceState {
@@ -144,12 +146,12 @@ export class LiveSession implements CaptureFeed {
 
   /** The variables a target needs, for `serve` to print or a caller to merge itself. */
   interceptionVars(base: NodeJS.ProcessEnv = {}): Record<string, string> {
-    return interceptionVars({ proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId }, base);
+    return interceptionVars({ proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId, nodePreload: this.opts.nodePreload }, base);
   }
 
   /** The full environment the target gets. */
   childEnv(): NodeJS.ProcessEnv {
-    return buildChildEnv(this.opts.env, { proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId });
+    return buildChildEnv(this.opts.env, { proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId, nodePreload: this.opts.nodePreload });
   }
 
   /** Start the target (when there is one). A proxy-only session runs until stop(). */

@@ -11,6 +11,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { FeedEvent } from '../capture/capture-feed.js';
 import { isLoopbackHost } from '../engine/loopback.js';
 import { RULES } from '../engine/rules.js';
+import { resolveCommand } from './run-target.js';
 import { StraceParser, type TraceEvent } from './strace-parse.js';
 
 export interface TraceSupport {
@@ -28,7 +29,13 @@ let cached: TraceSupport | undefined;
 export function traceSupport(env: NodeJS.ProcessEnv = process.env): TraceSupport {
   if (cached) return cached;
   if (process.platform !== 'linux') return (cached = { available: false, reason: `syscall tracing needs Linux (this is ${process.platform})` });
-  const executable = env.TELEMETRY_AUDIT_STRACE ?? 'strace';
+  let executable: string;
+  try {
+    // The absolute path: the target's PATH may differ from the one that found it.
+    executable = resolveCommand(env.TELEMETRY_AUDIT_STRACE ?? 'strace', env.PATH ? env : process.env, process.cwd());
+  } catch {
+    return (cached = { available: false, reason: 'strace is not installed' });
+  }
   const probe = (extra: string[]): ReturnType<typeof spawnSync> =>
     spawnSync(executable, ['-f', '-qq', ...extra, '-e', 'trace=connect', '-o', '/dev/null', '--', 'true'], { encoding: 'utf8', timeout: 10_000 });
   let r = probe(['--seccomp-bpf']);

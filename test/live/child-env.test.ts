@@ -27,6 +27,11 @@ describe('child environment', () => {
     assert.match(env.NODE_OPTIONS!, /^--require \S+route-through-proxy\.cjs --import file:\/\/\S+route-through-proxy-esm\.js --max-old-space-size=512$/);
   });
 
+  it('can leave out the ESM preload (old Node refuses --import in NODE_OPTIONS), or both', () => {
+    assert.match(buildChildEnv({}, { ...opts, nodePreload: 'require' }).NODE_OPTIONS!, /^--require \S+route-through-proxy\.cjs$/);
+    assert.equal(buildChildEnv({ NODE_OPTIONS: '--inspect' }, { ...opts, nodePreload: 'off' }).NODE_OPTIONS, '--inspect');
+  });
+
   it('writes a bundle with the CA first and system roots after it', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-bundle-'));
     const text = readFileSync(writeCaBundle(CA, dir), 'utf8');

@@ -82,6 +82,7 @@ export const runCommand: CommandSpec = {
         timeoutMs: timeout,
         port: capture.port,
         respond: capture.respond,
+        nodePreload: capture.nodePreload,
         // The report owns stdout; the command's output goes to stderr.
         stdio: ['inherit', 2, 2],
       });

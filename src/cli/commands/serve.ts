@@ -38,7 +38,7 @@ export const serveCommand: CommandSpec = {
 
     let session: LiveSession;
     try {
-      session = await LiveSession.create({ env: io.env, cwd: io.cwd, host, port: capture.port, allowRemoteClients: allowRemote, respond: capture.respond });
+      session = await LiveSession.create({ env: io.env, cwd: io.cwd, host, port: capture.port, allowRemoteClients: allowRemote, respond: capture.respond, nodePreload: capture.nodePreload });
     } catch (err) {
       if (err instanceof LiveSetupError) throw new ConfigError(err.message);
       throw err;
@@ -59,7 +59,13 @@ export const serveCommand: CommandSpec = {
       `CA certificate: ${session.ca.certPath}`,
       `CA bundle (CA + system roots): ${session.bundlePath}`,
     ];
-    if (!isLoopbackHost(host) && !allowRemote) lines.push(`note: only loopback clients are served; add --allow-remote to accept others on ${host}`);
+    if (!isLoopbackHost(host)) {
+      lines.push(
+        allowRemote
+          ? `note: from a container or another machine, use an address of this machine that it can reach in place of ${session.proxyHost}, and copy the CA there`
+          : `note: only loopback clients are served; add --allow-remote to accept others on ${host}`,
+      );
+    }
     lines.push(
       '',
       "Set in the target's environment (the CA files are removed when serve stops):",
