@@ -143,6 +143,23 @@ describe('run: a client that ignores the proxy and connects directly (loopback o
   });
 });
 
+describe('run: without a working tracer', () => {
+  const noStrace = { TELEMETRY_AUDIT_STRACE: 'telemetry-audit-no-such-strace' };
+
+  it('says bypasses could not be seen, and a run that captured nothing is inconclusive', async () => {
+    const r = await runCli(['run', '--', ...NODE_CLI, 'version'], { env: { ...noStrace, HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false' }, ...TIMEOUT });
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /note: bypasses could not be seen: strace is not installed/);
+    assert.match(r.stdout, /Verdict: INCONCLUSIVE \(exit 3\)/);
+  });
+
+  it('--trace then refuses to run at all', async () => {
+    const r = await runCli(['run', '--trace', '--', ...NODE_CLI, 'version'], { env: noStrace });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--trace was asked for, but strace is not installed/);
+  });
+});
+
 describe('run: dry-run forwards nothing', () => {
   it('a loopback upstream named as the endpoint, over http and https, is never contacted', async () => {
     const upstream = await startCountingUpstream();
