@@ -158,14 +158,13 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     emit({ type: 'request', request });
   };
 
+  // Plain proxy connections (no tunnel) still get an id, kept apart from the tunnels.
+  const plainConnections = new WeakMap<object, string>();
   const connectionIdOf = (socket: object, tunnel: Tunnel | undefined): string => {
     if (tunnel) return tunnel.id;
-    let t = tunnels.get(socket);
-    if (!t) {
-      t = { id: `c${++connectionSeq}`, host: '', port: 0, secure: false, pid: undefined, used: 0 };
-      tunnels.set(socket, t);
-    }
-    return t.id;
+    let id = plainConnections.get(socket);
+    if (id === undefined) plainConnections.set(socket, (id = `c${++connectionSeq}`));
+    return id;
   };
 
   const handleRequest = (req: IncomingMessage, res: ServerResponse, tunnel: Tunnel | undefined): void => {
@@ -182,8 +181,8 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       done = true;
       capture(req, tunnel, Buffer.concat(chunks), { method: req.method ?? 'GET', url, transport: 'http', time, connection });
       if (truncated) {
-        const where = new URL(url);
-        finding(RULES.liveUnreadable, `${where.host}: a request body over ${maxBody} bytes was cut to its first ${maxBody} bytes; the rest could not be audited`, where.hostname, Number(where.port) || undefined);
+        const where = URL.canParse(url) ? new URL(url) : null;
+        finding(RULES.liveUnreadable, `${where?.host ?? url}: a request body over ${maxBody} bytes was cut to its first ${maxBody} bytes; the rest could not be audited`, where?.hostname ?? bindHost, where ? Number(where.port) || undefined : undefined);
       }
       if (!complete) return;
       res.writeHead(respond.status, { 'content-type': respond.contentType, 'content-length': Buffer.byteLength(respond.body) });
@@ -301,7 +300,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   http1.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A CONNECT after other requests on a kept-alive connection (or nested in a tunnel).
     const target = parseAuthority(req.url);
-    if (!target || tunnels.get(socket)?.host || !(socket instanceof net.Socket)) {
+    if (!target || tunnels.has(socket) || !(socket instanceof net.Socket)) {
       socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n');
       return;
     }

@@ -134,6 +134,36 @@ describe('proxy set-up', () => {
     }
   });
 
+  it('keeps URLs right across kept-alive requests sent to it directly, and cuts oversized bodies with a finding', async () => {
+    const ca = await createCertificateAuthority();
+    const log = new EventLog();
+    const proxy = await startProxy({ ca, emit: log.push, maxBodyBytes: 64 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (path: string, body: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: proxy.port, path, method: 'POST', agent, headers: { host: 'telemetry.hasura.io' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      assert.equal(await post('/v1/http', '{"a":1}'), 200);
+      assert.equal(await post('/v1/other', 'x'.repeat(100)), 200);
+      await log.waitFor('two requests', () => log.requests().length === 2);
+      assert.deepEqual(log.requests().map((r) => r.url), ['http://telemetry.hasura.io/v1/http', 'http://telemetry.hasura.io/v1/other']);
+      assert.equal(log.requests()[0]!.connection, log.requests()[1]!.connection, 'one kept-alive connection');
+      assert.equal(log.requests()[1]!.body.length, 64);
+      const cut = log.connections().find((c) => c.rule === 'live/unreadable-traffic');
+      assert.ok(cut && /over 64 bytes was cut/.test(cut.message) && cut.host === 'telemetry.hasura.io');
+    } finally {
+      agent.destroy();
+      await proxy.close();
+      ca.dispose();
+    }
+  });
+
   it('fails clearly when the port is taken', async () => {
     const ca = await createCertificateAuthority();
     const blocker = net.createServer();
