@@ -215,6 +215,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     const url = urlOf(req, tunnel, true);
     websockets.handle(req, socket, head, {
       onMessage: (body, _frame, at) => capture(req, tunnel, body, { method: 'WS', url, transport: 'websocket', time: at, connection }),
+      onError: (err) => finding(RULES.liveUnreadable, `a WebSocket frame to ${url} could not be read (${err.message}); it could not be audited`, tunnel?.host ?? bindHost, tunnel?.port),
       onClose: (frames) => {
         // The handshake alone still sent its URL and headers: audit it, as the HAR reader does.
         if (frames === 0) capture(req, tunnel, Buffer.alloc(0), { method: req.method ?? 'GET', url, transport: 'websocket', time, connection });

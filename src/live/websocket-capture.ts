@@ -12,6 +12,8 @@ export interface WebSocketCaptureHooks {
   onMessage(body: Buffer, frame: number, time: string): void;
   /** The socket closed; `frames` is how many messages were captured. */
   onClose(frames: number): void;
+  /** A frame could not be read (over the size cap, invalid UTF-8 in a text frame, bad framing). */
+  onError(err: Error): void;
 }
 
 export class WebSocketCapture {
@@ -28,7 +30,10 @@ export class WebSocketCapture {
         const body = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
         hooks.onMessage(body, ++frames, new Date().toISOString());
       });
-      ws.on('error', () => ws.terminate());
+      ws.on('error', (err) => {
+        hooks.onError(err);
+        ws.terminate();
+      });
       ws.once('close', () => hooks.onClose(frames));
     });
   }

@@ -164,6 +164,24 @@ describe('proxy set-up', () => {
     }
   });
 
+  it('reports a WebSocket frame over the size cap', async () => {
+    const ca = await createCertificateAuthority();
+    const log = new EventLog();
+    const proxy = await startProxy({ ca, emit: log.push, maxBodyBytes: 64 });
+    try {
+      const socket = await openTunnel(proxy.port, 'telemetry.hasura.io:80');
+      const ws = new WebSocket('ws://telemetry.hasura.io/v1/ws', { createConnection: () => socket });
+      ws.on('error', () => {});
+      await new Promise<void>((r, j) => ws.once('open', () => r()).once('error', j));
+      ws.send('y'.repeat(100));
+      await log.waitFor('a finding for the frame', () => log.connections().some((c) => /WebSocket frame to ws:\/\/telemetry\.hasura\.io\/v1\/ws could not be read/.test(c.message)));
+      ws.terminate();
+    } finally {
+      await proxy.close();
+      ca.dispose();
+    }
+  });
+
   it('fails clearly when the port is taken', async () => {
     const ca = await createCertificateAuthority();
     const blocker = net.createServer();
