@@ -2,11 +2,31 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCertificateAuthority } from './ca.js';
 import { startProxy } from './proxy.js';
+import type { FeedEvent } from '../capture/capture-feed.js';
 import type { ProxyWorkerCommand, ProxyWorkerData, ProxyWorkerMessage } from './proxy-thread.js';
 
 const data = workerData as ProxyWorkerData;
 const port = parentPort!;
-const post = (m: ProxyWorkerMessage): void => port.postMessage(m);
+let batch: Array<{ event: FeedEvent; pid?: number }> = [];
+let scheduled = false;
+const flush = (): void => {
+  scheduled = false;
+  if (batch.length === 0) return;
+  port.postMessage({ type: 'events', events: batch } satisfies ProxyWorkerMessage);
+  batch = [];
+};
+// One message per turn of the event loop rather than per event: a burst crosses at once.
+const queue = (event: FeedEvent, pid: number | undefined): void => {
+  batch.push(pid ? { event, pid } : { event });
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
+};
+const post = (m: ProxyWorkerMessage): void => {
+  flush();
+  port.postMessage(m);
+};
 
 try {
   const ca = await loadCertificateAuthority(data.caDir);
@@ -18,7 +38,7 @@ try {
     respond: data.respond,
     // The pid travels next to the event; the owning thread makes the origin.
     origin: (pid) => ({ kind: 'process', ...(pid ? { pid } : {}) }),
-    emit: (event) => post({ type: 'event', event, ...(event.type === 'request' && event.request.origin.kind === 'process' && event.request.origin.pid ? { pid: event.request.origin.pid } : {}) }),
+    emit: (event) => queue(event, event.type === 'request' && event.request.origin.kind === 'process' ? event.request.origin.pid : undefined),
   });
   post({ type: 'ready', host: proxy.host, port: proxy.port, url: proxy.url });
   port.on('message', (c: ProxyWorkerCommand) => {

@@ -34,7 +34,8 @@ export interface ProxyWorkerData {
 export type ProxyWorkerMessage =
   | { type: 'ready'; host: string; port: number; url: string }
   | { type: 'failed'; message: string }
-  | { type: 'event'; event: FeedEvent; pid?: number }
+  /** Events in the order they happened, batched per turn of the worker's event loop. */
+  | { type: 'events'; events: Array<{ event: FeedEvent; pid?: number }> }
   | { type: 'stats'; stats: InterceptingProxy['stats'] }
   | { type: 'drained' }
   | { type: 'closed' };
@@ -60,13 +61,14 @@ export async function startProxyThread(opts: ProxyThreadOptions): Promise<Interc
           return resolve(m);
         case 'failed':
           return reject(new ProxyStartError(m.message));
-        case 'event': {
-          const e = m.event;
-          // Structured clone hands bodies over as plain Uint8Arrays; origins are made here.
-          if (e.type === 'request' && opts.origin) e.request.origin = opts.origin(m.pid);
-          if (e.type === 'request') stats.requests++;
-          return opts.emit(e);
-        }
+        case 'events':
+          for (const { event: e, pid } of m.events) {
+            // Structured clone hands bodies over as plain Uint8Arrays; origins are made here.
+            if (e.type === 'request' && opts.origin) e.request.origin = opts.origin(pid);
+            if (e.type === 'request') stats.requests++;
+            opts.emit(e);
+          }
+          return;
         case 'stats':
           Object.assign(stats, m.stats);
           return;
