@@ -1,8 +1,11 @@
 /** Helpers for live-capture tests: loopback servers that count hits, and proxy plumbing. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import type { FeedEvent } from '../../src/capture/capture-feed.js';
 import { traceSupport } from '../../src/live/trace.js';
+import { CLI, REPO_ROOT } from './paths.js';
+import { tempHome } from './run-cli.js';
 
 /** A TCP server on 127.0.0.1 that counts every connection and answers HTTP with `{}`. */
 export async function startCountingUpstream(): Promise<{ port: number; hits: () => number; close: () => Promise<void> }> {
@@ -70,9 +73,6 @@ export function traceSkip(): string | false {
   return s.available ? false : `strace cannot trace here: ${s.reason}`;
 }
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { CLI, REPO_ROOT } from './paths.js';
-import { tempHome } from './run-cli.js';
 
 /** The built CLI as a long-running child (serve, Ctrl-C tests): output collected as it comes. */
 export class CliProcess {
