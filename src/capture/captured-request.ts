@@ -30,6 +30,8 @@ export interface CapturedRequest {
   body: Uint8Array;
   transport: Transport;
   origin: CaptureOrigin;
+  /** Live captures: the connection it came over, shared by the frames of one WebSocket. */
+  connection?: string;
 }
 
 export function headerValues(request: Pick<CapturedRequest, 'headers'>, name: string): string[] {

@@ -43,12 +43,12 @@ export class AuditRun {
   ) {}
 
   /** Set up from command-line options. `inputs` labels the report header. */
-  static async fromArgs(args: ParsedArgs, io: CliIO, inputs: string[], opts: { keepPayload?: boolean } = {}): Promise<AuditRun> {
+  static async fromArgs(args: ParsedArgs, io: CliIO, inputs: string[], opts: { keepPayload?: boolean; notes?: string[] } = {}): Promise<AuditRun> {
     const settings = reportSettings(args, io);
     const baselines = await Baselines.fromArgs(args, io);
     const detection = await setupDetection(args, io);
     const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
-    const notes = [...detection.notes, ...policyNotes];
+    const notes = [...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
     const rules: ReportRule[] = [...compiled.rules.values()].map((r) => {
       const severity = compiled.severityOf(r.id);
       return { ...r, severity: severity ?? r.severity, enabled: severity !== null };
@@ -101,12 +101,20 @@ export class AuditRun {
     return this.summary.build();
   }
 
-  /** Write the summary and return the exit code (2 when nothing was audited). */
-  async finish(): Promise<number> {
+  /** The exit code the audit alone gives (2 when nothing was audited). */
+  auditExitCode(): number {
+    return auditExitCode(this.summary.build(), this.settings.maxWarnings);
+  }
+
+  /**
+   * Write the summary and return the exit code: the audit's, unless a live run concluded
+   * otherwise (nothing sent, or inconclusive) and says why.
+   */
+  async finish(outcome?: { exitCode: number; conclusion: string }): Promise<number> {
     const final = this.summary.build();
-    const code = auditExitCode(final, this.settings.maxWarnings);
+    const code = outcome?.exitCode ?? auditExitCode(final, this.settings.maxWarnings);
     await this.baselines.finish(final, this.io, this.policy.name);
-    await this.outputs.end(final, code);
+    await this.outputs.end(final, code, outcome?.conclusion);
     return code;
   }
 }

@@ -87,10 +87,11 @@ export class ReportOutputs {
     this.collected?.push(toReportedRequest(result, this.showEvidence));
   }
 
-  async end(summary: AuditSummary, exitCode: number): Promise<void> {
+  /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
+  async end(summary: AuditSummary, exitCode: number, conclusion?: string): Promise<void> {
     for (const t of this.targets) {
-      if (t.stream) await writeOut(t.out, t.stream.end(summary, exitCode));
-      else for (const piece of t.render!({ requests: this.collected ?? [], summary, exitCode }, t.ctx)) await writeOut(t.out, piece);
+      if (t.stream) await writeOut(t.out, t.stream.end(summary, exitCode, conclusion));
+      else for (const piece of t.render!({ requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}) }, t.ctx)) await writeOut(t.out, piece);
       if (t.file) await closeFile(t.file, t.display);
     }
   }

@@ -142,6 +142,33 @@ export const RULES = {
     description: 'The policy promises random UUIDs; a v1 UUID embeds the MAC address and the time it was made, other versions are not random.',
     leak: true,
   },
+  // Live capture (`run`, `serve`): what the proxy and the tracer see that is not a readable request.
+  liveBypass: {
+    id: 'live/proxy-bypass',
+    severity: 'error',
+    title: 'Connection that bypassed the proxy',
+    description: 'The target connected to an address directly, not through the intercepting proxy, so what it sent there was not seen (the syscall tracer saw the connect()).',
+    leak: true,
+  },
+  liveDnsLookup: {
+    id: 'live/dns-lookup',
+    severity: 'error',
+    title: 'DNS lookup by the target',
+    description: 'The target sent a DNS query itself. Through the proxy a client never resolves the names it sends to, so this is a client about to connect on its own; the name is reported.',
+    leak: true,
+  },
+  liveTlsNotIntercepted: {
+    id: 'live/tls-not-intercepted',
+    severity: 'error',
+    title: 'TLS not intercepted',
+    description: 'The client refused the per-run interception certificate (certificate pinning or its own trust store), so what it sends to this host cannot be seen.',
+  },
+  liveUnreadable: {
+    id: 'live/unreadable-traffic',
+    severity: 'error',
+    title: 'Traffic the proxy could not read',
+    description: 'Bytes sent through the proxy that are not HTTP/1.1 (another protocol, HTTP/2 without TLS) or a body over the size cap: they could not be audited.',
+  },
 } as const satisfies Record<string, RuleDoc>;
 
 export const ENGINE_RULES: readonly RuleDoc[] = Object.values(RULES);

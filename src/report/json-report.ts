@@ -59,8 +59,9 @@ export function jsonReporter(ctx: ReportContext): StreamReporter {
       if (ctx.quiet) return '';
       return (count++ === 0 ? '' : ',\n') + JSON.stringify(requestJson(r, ctx.showEvidence));
     },
-    end(summary: AuditSummary, exitCode: number) {
-      return `\n],"summary":${JSON.stringify(summary)},"exitCode":${exitCode}}\n`;
+    end(summary: AuditSummary, exitCode: number, conclusion?: string) {
+      const extra = conclusion !== undefined ? `,"conclusion":${JSON.stringify(conclusion)}` : '';
+      return `\n],"summary":${JSON.stringify(summary)}${extra},"exitCode":${exitCode}}\n`;
     },
   };
 }

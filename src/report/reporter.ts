@@ -36,7 +36,8 @@ export interface ReportContext {
 export interface StreamReporter {
   begin(): string;
   result(result: RequestResult): string;
-  end(summary: AuditSummary, exitCode: number): string;
+  /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
+  end(summary: AuditSummary, exitCode: number, conclusion?: string): string;
 }
 
 /** A finding as a whole-report reporter sees it: `evidence` is what the report may print. */
@@ -53,6 +54,8 @@ export interface AuditReport {
   requests: ReportedRequest[];
   summary: AuditSummary;
   exitCode: number;
+  /** What a live run concluded when its exit code is not the audit's alone. */
+  conclusion?: string;
 }
 
 /** The report text, in pieces in order: a large run's report need not be one string. */

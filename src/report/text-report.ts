@@ -38,14 +38,18 @@ export function textReporter(ctx: ReportContext): StreamReporter {
       }
       return lines.join('\n') + '\n';
     },
-    end(summary: AuditSummary, exitCode: number) {
+    end(summary: AuditSummary, exitCode: number, conclusion?: string) {
       const kinds = Object.entries(summary.kinds)
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .map(([k, n]) => `${k} ${n}`)
         .join(', ');
       const verdict =
         summary.verdict === 'empty'
-          ? style.red('NOTHING AUDITED')
+          ? exitCode === 0
+            ? style.green('NOTHING SENT')
+            : exitCode === 3
+              ? style.red('INCONCLUSIVE')
+              : style.red('NOTHING AUDITED')
           : exitCode === 0
             ? style.green(summary.verdict === 'warn' ? 'PASS (with warnings)' : 'PASS')
             : style.red(style.bold('FAIL'));
@@ -57,7 +61,8 @@ export function textReporter(ctx: ReportContext): StreamReporter {
       if (kinds) out.push(`Kinds: ${kinds}`);
       const rules = Object.entries(summary.rules).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
       if (rules.length > 0) out.push(`Rules: ${rules.map(([id, r]) => `${id} ${r.count}`).join(', ')}`);
-      if (summary.verdict === 'empty') out.push('No request was audited: an audit of nothing proves nothing.');
+      if (conclusion !== undefined) out.push(`Conclusion: ${conclusion}`);
+      else if (summary.verdict === 'empty') out.push('No request was audited: an audit of nothing proves nothing.');
       if (!ctx.showEvidence && (summary.errors > 0 || summary.warnings > 0 || summary.approved > 0)) out.push(style.dim('Evidence is redacted; --show-evidence reveals it.'));
       out.push(`Verdict: ${verdict} (exit ${exitCode})`);
       return out.join('\n') + '\n';

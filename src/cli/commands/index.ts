@@ -18,4 +18,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'pack', summary: 'opt-out pack files: schema, show, check', load: async () => (await import('./pack.js')).packCommands },
   { name: 'preview', summary: 'show and audit the server telemetry Hasura would send for a metadata dir', load: async () => (await import('./preview.js')).previewCommand },
   { name: 'inspect', summary: 'inspect captures in a terminal UI, field by field (text report when not a terminal)', load: async () => (await import('./inspect.js')).inspectCommand },
+  { name: 'run', summary: 'run a command with interception and audit what it sends, live (dry-run)', load: async () => (await import('./run.js')).runCommand },
+  { name: 'serve', summary: 'run the intercepting proxy alone; audit what arrives when stopped', load: async () => (await import('./serve.js')).serveCommand },
 ];

@@ -1,0 +1,91 @@
+/**
+ * Issue 4: requests per second through the intercepting proxy with the audit on, against a bare
+ * Node HTTP server answering the same requests, in the same run. The load comes from a second
+ * process on loopback (keep-alive, a bounded number in flight); each side runs in its own
+ * process. A round counts until every request is answered AND audited (the proxy answers on its
+ * own thread, so the audit may finish after the last answer); it fails if any is lost.
+ *
+ * Proxy configurations, as `serve` runs them:
+ *   -q                           audit + summary (the audit on, no per-request output)
+ *   --format json --save FILE    also every capture saved as NDJSON and rendered in the report
+ * and the same over TLS: CONNECT tunnels with interception vs a bare HTTPS server.
+ */
+import { spawn } from 'node:child_process';
+import { devNull } from 'node:os';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { measureInChild, median } from '../measure.js';
+import type { BenchCase } from '../run.js';
+
+const REQUESTS = Number(process.env.BENCH_PROXY_REQUESTS ?? 20_000);
+const CONCURRENCY = Number(process.env.BENCH_PROXY_CONCURRENCY ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const serverScript = fileURLToPath(new URL('../workers/proxy-server.js', import.meta.url));
+const loadScript = fileURLToPath(new URL('../workers/proxy-load.js', import.meta.url));
+
+interface Round {
+  /** Until the load generator had every answer. */
+  answeredMs: number;
+  /** Until the server had captured and audited every request. */
+  doneMs: number;
+}
+
+async function round(server: string[], loadMode: string, requests: number): Promise<Round> {
+  const child = spawn(process.execPath, [serverScript, ...server], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  try {
+    const ready = JSON.parse(String((await lines.next()).value)) as { port: number; caPem: string };
+    const started = performance.now();
+    const load = await measureInChild(loadScript, [String(ready.port), loadMode, String(requests), String(CONCURRENCY)], { BENCH_CA_PEM: ready.caPem });
+    // The load child's start-up and exit are not the server's time: take them out of "done".
+    const childOverhead = performance.now() - started - load.ms;
+    child.stdin!.write('stop\n');
+    const done = JSON.parse(String((await lines.next()).value)) as { captured: number; audited: number };
+    const doneMs = performance.now() - started - childOverhead;
+    const audited = server[0] === 'proxy' ? done.audited : done.captured;
+    if (load.ok !== requests || done.captured !== requests || audited !== requests) {
+      throw new Error(`${server.join(' ')}: ${load.ok} of ${requests} answered, ${done.captured} captured, ${audited} audited`);
+    }
+    return { answeredMs: load.ms, doneMs: Math.max(load.ms, doneMs) };
+  } finally {
+    child.kill();
+  }
+}
+
+const rps = (ms: number, n: number): number => Math.round(n / (ms / 1000));
+const fmt = (n: number): string => n.toLocaleString('en');
+
+export const bench: BenchCase = {
+  name: 'proxy-throughput',
+  description: `${fmt(REQUESTS)} telemetry POSTs, ${CONCURRENCY} in flight from another process: intercepting proxy with the audit on vs a bare Node HTTP server`,
+  async run() {
+    const out: string[] = [];
+    const cases = [
+      { label: 'plain HTTP, serve -q (audit + summary)', bare: ['bare'], bareLoad: 'direct', proxy: ['proxy', '-q'], proxyLoad: 'proxy', n: REQUESTS, target: true },
+      { label: 'plain HTTP, serve --format json --save FILE', bare: ['bare'], bareLoad: 'direct', proxy: ['proxy', '--format', 'json', '--save', devNull], proxyLoad: 'proxy', n: REQUESTS, target: false },
+      { label: 'TLS (CONNECT + interception), serve -q', bare: ['bare-tls'], bareLoad: 'direct-tls', proxy: ['proxy', '-q'], proxyLoad: 'proxy-tls', n: Math.round(REQUESTS / 2), target: false },
+    ];
+    for (const c of cases) {
+      const bare: number[] = [];
+      const answered: number[] = [];
+      const done: number[] = [];
+      // Interleaved so drift in machine load hits both sides alike.
+      for (let r = 0; r < ROUNDS; r++) {
+        bare.push((await round(c.bare, c.bareLoad, c.n)).answeredMs);
+        const p = await round(c.proxy, c.proxyLoad, c.n);
+        answered.push(p.answeredMs);
+        done.push(p.doneMs);
+      }
+      const b = rps(median(bare), c.n);
+      const a = rps(median(answered), c.n);
+      const d = rps(median(done), c.n);
+      out.push(
+        `${c.label}: ${fmt(c.n)} requests, median of ${ROUNDS}`,
+        `  bare Node server:             ${fmt(b)} req/s`,
+        `  proxy, answered:              ${fmt(a)} req/s (${(a / b).toFixed(2)}x)`,
+        `  proxy, answered and audited:  ${fmt(d)} req/s  -> ratio ${(d / b).toFixed(2)}x${c.target ? ' (target >= 0.5x)' : ''}`,
+      );
+    }
+    return out;
+  },
+};

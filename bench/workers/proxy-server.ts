@@ -1,0 +1,82 @@
+/**
+ * The receiving side of the proxy bench, in its own process:
+ *   bare       a plain Node HTTP server that reads each body and answers {} (the baseline)
+ *   bare-tls   the same over HTTPS, with a leaf from a per-run CA
+ *   proxy ARGS what `serve ARGS` runs: the intercepting proxy (on its thread), every capture
+ *              audited against the Hasura policy with the default detectors and summarised; with
+ *              e.g. `--format json --save /dev/null` also rendered and saved (output to null streams)
+ * Prints {"port": N, "caPem": ...} when listening; on a line "stop" on stdin, prints
+ * {"captured": n, "audited": n} and exits.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import readline from 'node:readline';
+import { Writable } from 'node:stream';
+import { AuditRun } from '../../src/cli/audit-run.js';
+import { serveCommand } from '../../src/cli/commands/serve.js';
+import { LiveAudit } from '../../src/cli/live-audit.js';
+import { parseCommandArgs } from '../../src/cli/parse-args.js';
+import { printsPayloads } from '../../src/cli/options/live-options.js';
+import { createCertificateAuthority } from '../../src/live/ca.js';
+import { DEFAULT_FAKE_RESPONSE } from '../../src/live/fake-response.js';
+import { LiveSession } from '../../src/live/live-session.js';
+
+function nullStream(): Writable {
+  return new Writable({ write: (_chunk, _enc, cb) => cb() });
+}
+
+const mode = process.argv[2];
+const ca = await createCertificateAuthority();
+let captured = 0;
+let audited = 0;
+let close: () => Promise<void>;
+
+const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+  req.resume();
+  req.on('end', () => {
+    captured++;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 });
+    res.end('{}');
+  });
+};
+
+let port: number;
+let caPem = ca.certPem;
+if (mode === 'bare' || mode === 'bare-tls') {
+  const leaf = await ca.leafFor('telemetry.hasura.io');
+  const server = mode === 'bare' ? http.createServer(answer) : https.createServer({ cert: leaf.certPem, key: leaf.keyPem }, answer);
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  port = (server.address() as { port: number }).port;
+  close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+} else if (mode === 'proxy') {
+  // The serve/run pipeline itself: proxy-only LiveSession, LiveAudit, an AuditRun made from
+  // command-line arguments (JSON report, every capture saved), output to a null stream.
+  const io = { stdout: nullStream(), stderr: nullStream(), stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  const args = parseCommandArgs(serveCommand, process.argv.slice(3));
+  const run = await AuditRun.fromArgs(args, io, ['bench'], { keepPayload: printsPayloads(args) });
+  const session = await LiveSession.create({ env: process.env, cwd: process.cwd() });
+  const live = LiveAudit.open(run, io, { save: typeof args.values.save === 'string' ? args.values.save : undefined, respond: DEFAULT_FAKE_RESPONSE, label: 'bench', origin: { kind: 'process' } });
+  live.attach(session);
+  await run.begin();
+  await session.start();
+  port = session.proxy.port;
+  caPem = session.ca.certPem;
+  close = async () => {
+    await session.stop();
+    await live.close();
+    captured = live.requests;
+    audited = run.currentSummary().audited;
+    await run.finish();
+  };
+} else {
+  throw new Error('usage: proxy-server bare|bare-tls|proxy');
+}
+process.stdout.write(JSON.stringify({ port, caPem }) + '\n');
+for await (const line of readline.createInterface({ input: process.stdin })) {
+  if (line.trim() !== 'stop') continue;
+  await close();
+  ca.dispose();
+  process.stdout.write(JSON.stringify({ captured, audited }) + '\n');
+  process.exit(0);
+}

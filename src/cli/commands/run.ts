@@ -1,0 +1,121 @@
+/** `telemetry-audit run -- <command>`: run a program with interception and audit what it sends. */
+import { describeExit, LiveSession, LiveSetupError, resolveTrace, type TraceMode } from '../../live/live-session.js';
+import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
+import type { CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { LiveAudit, liveOutcome } from '../live-audit.js';
+import { CAPTURE_OPTIONS, captureSettings, printsPayloads } from '../options/live-options.js';
+import { boolOpt, stringOpt } from '../parse-args.js';
+import { withInterruptHandler } from '../interrupt.js';
+
+const RUN_OPTIONS: OptionSpec[] = [
+  ...CAPTURE_OPTIONS,
+  { name: 'timeout', type: 'string', value: 'SECONDS', description: 'stop the command and its children after SECONDS (captures are kept and audited)' },
+  { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
+  { name: 'no-trace', type: 'boolean', description: 'do not trace (a run that captures nothing is then inconclusive, exit 3)' },
+  { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
+];
+
+function traceMode(args: ParsedArgs): TraceMode {
+  const on = boolOpt(args, 'trace');
+  const off = boolOpt(args, 'no-trace');
+  if (on && off) throw new UsageError('--trace and --no-trace contradict each other');
+  return on ? 'on' : off ? 'off' : 'auto';
+}
+
+function timeoutMs(args: ParsedArgs): number | undefined {
+  const v = stringOpt(args, 'timeout');
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--timeout needs a number of seconds > 0, got "${v}"`);
+  return Math.round(Number(v) * 1000);
+}
+
+export const runCommand: CommandSpec = {
+  name: 'run',
+  summary: 'Run a command with interception: capture everything it tries to send, audit it live (dry-run: nothing is forwarded).',
+  usage: 'telemetry-audit run [options] -- <command> [args...]',
+  takesCommand: true,
+  description: [
+    'The command runs behind a loopback proxy with a per-run CA: proxy and CA variables for every',
+    'ecosystem, a Node.js preload for http/https/fetch/WebSocket, and (where strace works) a tracer',
+    'that sees connections bypassing the proxy. Nothing is forwarded: the proxy answers as the',
+    'endpoint would (--respond), prints each would-be payload, and audits it like `audit`.',
+    "The command's own output goes to stderr; the report to stdout.",
+    '',
+    'Exit codes: 0 every audited request conforms, or (with the tracer) nothing left the machine;',
+    '1 errors found, or warnings over --max-warnings; 2 usage, command not found, proxy, CA or',
+    'output file errors (before the command starts); 3 inconclusive: nothing was captured and',
+    'bypasses could not be seen, or the command failed before sending anything.',
+  ].join('\n'),
+  options: [...AUDIT_RUN_OPTIONS, ...RUN_OPTIONS],
+  examples: [
+    'telemetry-audit run -- hasura version',
+    'telemetry-audit run --save capture.ndjson --har capture.har -- graphql-engine serve',
+    'telemetry-audit run --timeout 30 --format json -- ./my-cli sync > report.json',
+  ],
+  async run(args, io) {
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}": put the command after "--"`);
+    if (args.rest.length === 0) throw new UsageError('no command given: telemetry-audit run [options] -- <command> [args...]');
+    const capture = captureSettings(args);
+    const mode = traceMode(args);
+    const timeout = timeoutMs(args);
+    const command = args.rest;
+
+    let trace;
+    try {
+      ({ trace } = resolveTrace(mode, true, io.env));
+    } catch (err) {
+      if (err instanceof LiveSetupError) throw new ConfigError(err.message);
+      throw err;
+    }
+    const notes = [trace.active ? 'bypass detection: strace follows every connect() and DNS query of the process tree' : `bypasses could not be seen: ${trace.reason}`];
+    const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });
+
+    let session: LiveSession;
+    try {
+      session = await LiveSession.create({
+        command,
+        env: io.env,
+        cwd: io.cwd,
+        trace: mode,
+        traceLoopback: boolOpt(args, 'trace-loopback'),
+        timeoutMs: timeout,
+        port: capture.port,
+        respond: capture.respond,
+        nodePreload: capture.nodePreload,
+        // The report owns stdout; the command's output goes to stderr.
+        stdio: ['inherit', 2, 2],
+      });
+    } catch (err) {
+      if (err instanceof LiveSetupError) throw new ConfigError(err.message);
+      throw err;
+    }
+    let live: LiveAudit;
+    try {
+      live = LiveAudit.open(run, io, { save: capture.save, har: capture.har, respond: capture.respond, label: 'telemetry-audit run', origin: { kind: 'process', command: command.join(' ') } });
+    } catch (err) {
+      await session.stop();
+      throw err;
+    }
+    live.attach(session);
+    await run.begin();
+    await live.status(`proxy ${session.proxy.url}, CA ${session.ca.certPath}`);
+
+    const end = await withInterruptHandler(
+      () => {
+        void live.status('interrupted: stopping the command and its children (captures are kept)', true);
+        void session.stop('interrupt');
+      },
+      async () => {
+        await session.start();
+        return session.done;
+      },
+    );
+    await live.close();
+    if (run.settings.quiet && end.target && (end.target.stoppedBy !== null || end.target.code !== 0 || end.target.spawnError)) {
+      await live.status(describeExit(command.join(' '), end.target), true);
+    }
+    const outcome = liveOutcome({ audited: run.currentSummary().audited, requests: live.requests, trace: session.trace, target: end.target, directLoopback: end.directLoopback });
+    return run.finish(outcome ?? undefined);
+  },
+};

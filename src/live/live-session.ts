@@ -1,0 +1,257 @@
+/**
+ * One live capture: the per-run CA, the proxy, the target under the tracer, as one CaptureFeed.
+ * `run` consumes it on the command line, the TUI shows it, the opt-out runner drives one per
+ * scenario. Set-up errors (CA, port, command not found) surface from create() and start()
+ * before anything runs, so callers can exit 2 with nothing half-started.
+ *
+ *   const session = await LiveSession.create({ command, env, cwd, trace: 'auto' });
+ *   session.subscribe(onEvent);
+ *   await session.start();
+ *   const end = await session.done;
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { StdioOptions } from 'node:child_process';
+import type { CaptureFeed, FeedEvent } from '../capture/capture-feed.js';
+import type { CaptureOrigin } from '../capture/captured-request.js';
+import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
+import { buildChildEnv, interceptionVars, RUN_ID_ENV, writeCaBundle, type NodePreload } from './child-env.js';
+import type { FakeResponse } from './fake-response.js';
+import { startProxy, type InterceptingProxy } from './proxy.js';
+import { startProxyThread } from './proxy-thread.js';
+import { resolveCommand, RunningTarget, type StopReason, type TargetExit } from './run-target.js';
+import { traceCommand, TraceFollower, traceSupport, type TraceSupport } from './trace.js';
+
+export type TraceMode = 'auto' | 'on' | 'off';
+
+export interface LiveSessionOptions {
+  /** The command and its arguments; absent for a proxy-only session (`serve`). */
+  command?: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  trace?: TraceMode;
+  /** Count direct loopback connections (other than to the proxy) as bypasses. */
+  traceLoopback?: boolean;
+  timeoutMs?: number;
+  host?: string;
+  port?: number;
+  allowRemoteClients?: boolean;
+  respond?: FakeResponse;
+  stdio?: StdioOptions;
+  /** Label for every event and capture (the opt-out runner names its scenarios). */
+  scenario?: string;
+  /** Run the proxy on its own worker thread (default true). */
+  proxyThread?: boolean;
+  /** Which Node preloads go into NODE_OPTIONS (default both). */
+  nodePreload?: NodePreload;
+}
+
+export interface TraceState {
+  active: boolean;
+  /** Why tracing is off (not installed, not permitted, --no-trace). */
+  reason?: string;
+}
+
+export interface SessionEnd {
+  target: TargetExit | null;
+  /** Outbound attempts the tracer saw (bypasses, DNS lookups); null without a tracer. */
+  outbound: number | null;
+  /** Direct connections to loopback services the tracer saw (not counted as bypasses). */
+  directLoopback: number;
+  requests: number;
+}
+
+export class LiveSetupError extends Error {
+  override name = 'LiveSetupError';
+}
+
+export class LiveSession implements CaptureFeed {
+  readonly done: Promise<SessionEnd>;
+  private readonly listeners = new Set<(e: FeedEvent) => void>();
+  private target: RunningTarget | null = null;
+  private follower: TraceFollower | null = null;
+  private resolveDone!: (end: SessionEnd) => void;
+  private timeout: NodeJS.Timeout | null = null;
+  private ending: Promise<void> | null = null;
+  private readonly runId = randomUUID();
+  private ended = false;
+
+  private constructor(
+    private readonly opts: LiveSessionOptions,
+    readonly ca: CertificateAuthority,
+    readonly bundlePath: string,
+    readonly proxy: InterceptingProxy,
+    readonly trace: TraceState,
+    private readonly support: TraceSupport | null,
+    private readonly commandPath: string | null,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Make the CA and start the proxy; resolve the command and the tracer. Nothing runs yet. */
+  static async create(opts: LiveSessionOptions): Promise<LiveSession> {
+    let commandPath: string | null = null;
+    if (opts.command) {
+      if (opts.command.length === 0) throw new LiveSetupError('no command given: put it after "--"');
+      try {
+        commandPath = resolveCommand(opts.command[0]!, opts.env, opts.cwd);
+      } catch (err) {
+        throw new LiveSetupError((err as Error).message);
+      }
+    }
+    const { trace, support } = resolveTrace(opts.trace ?? 'auto', opts.command !== undefined, opts.env);
+
+    let ca: CertificateAuthority;
+    try {
+      ca = await createCertificateAuthority();
+    } catch (err) {
+      throw new LiveSetupError((err as Error).message);
+    }
+    let bundlePath: string;
+    let proxy: InterceptingProxy;
+    // Events can fire as soon as the proxy listens; they are routed to the session once made.
+    let session: LiveSession | null = null;
+    const early: FeedEvent[] = [];
+    const origin = (pid: number | undefined): CaptureOrigin => session?.originFor(pid) ?? { kind: 'process', ...(pid ? { pid } : {}) };
+    try {
+      bundlePath = writeCaBundle(ca.certPem, ca.dir);
+      proxy = await (opts.proxyThread === false ? startProxy : startProxyThread)({
+        ca,
+        host: opts.host,
+        port: opts.port,
+        allowRemoteClients: opts.allowRemoteClients,
+        respond: opts.respond,
+        origin,
+        emit: (e) => (session ? session.emit(e) : early.push(e)),
+      });
+    } catch (err) {
+      ca.dispose();
+      throw new LiveSetupError((err as Error).message);
+    }
+    session = new LiveSession(opts, ca, bundlePath, proxy, trace, support, commandPath);
+    for (const e of early) session.emit(e);
+    return session;
+  }
+
+  subscribe(listener: (event: FeedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The host a target should use for the proxy (a wildcard bind is reached over loopback). */
+  get proxyHost(): string {
+    const h = this.proxy.host;
+    return h === '0.0.0.0' ? '127.0.0.1' : h === '::' ? '::1' : h;
+  }
+
+  /** The variables a target needs, for `serve` to print or a caller to merge itself. */
+  interceptionVars(base: NodeJS.ProcessEnv = {}): Record<string, string> {
+    return interceptionVars({ proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId, nodePreload: this.opts.nodePreload }, base);
+  }
+
+  /** The full environment the target gets. */
+  childEnv(): NodeJS.ProcessEnv {
+    return buildChildEnv(this.opts.env, { proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId, nodePreload: this.opts.nodePreload });
+  }
+
+  /** Start the target (when there is one). A proxy-only session runs until stop(). */
+  async start(): Promise<void> {
+    if (!this.opts.command || !this.commandPath) {
+      this.emit({ type: 'status', message: `proxy listening on ${this.proxy.url}`, ...this.scenarioField() });
+      return;
+    }
+    const [, ...args] = this.opts.command;
+    let file = this.commandPath;
+    let argv = args;
+    if (this.trace.active && this.support) {
+      const traceFile = path.join(this.ca.dir, 'trace.txt');
+      ({ file, args: argv } = traceCommand(this.support, traceFile, this.commandPath, args));
+      this.follower = new TraceFollower({
+        file: traceFile,
+        proxy: { host: this.proxyHost, port: this.proxy.port },
+        loopbackIsBypass: this.opts.traceLoopback ?? false,
+        emit: (e) => this.emit(e),
+        ...this.scenarioField(),
+      });
+      this.follower.start();
+    }
+    this.target = new RunningTarget({
+      file,
+      args: argv,
+      env: this.childEnv(),
+      cwd: this.opts.cwd,
+      stdio: this.opts.stdio,
+      marker: { name: RUN_ID_ENV, value: this.runId },
+    });
+    this.emit({ type: 'status', message: `started ${this.commandLine()} (pid ${this.target.pid ?? '?'})${this.trace.active ? ' under strace' : ''}`, ...this.scenarioField() });
+    if (this.opts.timeoutMs !== undefined) {
+      this.timeout = setTimeout(() => {
+        this.emit({ type: 'status', message: `timed out after ${this.opts.timeoutMs! / 1000} s: stopping the target and its children`, ...this.scenarioField() });
+        void this.target?.stop('timeout');
+      }, this.opts.timeoutMs);
+    }
+    void this.target.exited.then((exit) => this.end(exit));
+  }
+
+  /** Stop the target's whole tree (or the proxy alone) and end the feed, keeping every capture. */
+  async stop(reason: StopReason = 'stop'): Promise<void> {
+    if (this.target) await this.target.stop(reason);
+    else await this.end(null);
+    await this.done;
+  }
+
+  private end(exit: TargetExit | null): Promise<void> {
+    this.ending ??= (async () => {
+      if (this.timeout) clearTimeout(this.timeout);
+      if (exit) this.emit({ type: 'status', message: describeExit(this.commandLine(), exit), ...this.scenarioField() });
+      this.follower?.stop();
+      // The target's tree is gone, so its connections are closing: let their last events in.
+      await this.proxy.drain(this.target ? 1000 : 200);
+      await this.proxy.close();
+      this.ca.dispose();
+      this.ended = true;
+      this.emit({ type: 'end', exitCode: exit?.code ?? null, signal: exit?.signal ?? null, ...this.scenarioField() });
+      this.resolveDone({ target: exit, outbound: this.follower ? this.follower.outbound : null, directLoopback: this.follower?.directLoopback ?? 0, requests: this.proxy.stats.requests });
+    })();
+    return this.ending;
+  }
+
+  private emit(event: FeedEvent): void {
+    if (this.ended) return;
+    const e = this.opts.scenario !== undefined && event.type !== 'request' ? { ...event, scenario: this.opts.scenario } : event;
+    for (const l of this.listeners) l(e);
+  }
+
+  private originFor(pid: number | undefined): CaptureOrigin {
+    const command = this.opts.command ? this.commandLine() : undefined;
+    const p = pid ?? this.target?.pid;
+    return { kind: 'process', ...(command ? { command } : {}), ...(p ? { pid: p } : {}), ...this.scenarioField() };
+  }
+
+  private commandLine(): string {
+    return (this.opts.command ?? []).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  }
+
+  private scenarioField(): { scenario?: string } {
+    return this.opts.scenario !== undefined ? { scenario: this.opts.scenario } : {};
+  }
+}
+
+/** Whether this session will trace, and why not; `on` without a working tracer is an error. */
+export function resolveTrace(mode: TraceMode, hasCommand: boolean, env: NodeJS.ProcessEnv): { trace: TraceState; support: TraceSupport | null } {
+  if (!hasCommand) return { trace: { active: false, reason: 'no target to trace (the proxy runs alone)' }, support: null };
+  if (mode === 'off') return { trace: { active: false, reason: 'tracing was turned off (--no-trace)' }, support: null };
+  const s = traceSupport(env);
+  if (s.available) return { trace: { active: true }, support: s };
+  if (mode === 'on') throw new LiveSetupError(`--trace was asked for, but ${s.reason}`);
+  return { trace: { active: false, reason: s.reason ?? 'tracing is not available' }, support: null };
+}
+
+export function describeExit(command: string, exit: TargetExit): string {
+  if (exit.spawnError) return `${command} could not be started: ${exit.spawnError}`;
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  if (exit.stoppedBy === 'timeout') return `${command} outlived --timeout and was stopped (${how})`;
+  if (exit.stoppedBy === 'interrupt') return `${command} was interrupted and stopped (${how})`;
+  if (exit.stoppedBy === 'stop') return `${command} was stopped (${how})`;
+  return `${command} ${how}`;
+}
