@@ -4,12 +4,8 @@
  * --save at once (so the file is valid after a crash or Ctrl-C) and to --har at the end.
  * Connection events (bypasses, refused CAs) become results with their finding.
  */
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import path from 'node:path';
 import type { CaptureFeed, FeedEvent } from '../capture/capture-feed.js';
 import type { CaptureOrigin } from '../capture/captured-request.js';
-import { serializeCaptureLine } from '../capture/capture-record.js';
-import { HarBuilder } from '../capture/har-writer.js';
 import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
 import type { TargetExit } from '../live/run-target.js';
@@ -18,9 +14,8 @@ import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { AuditRun } from './audit-run.js';
 import type { CliIO } from './command.js';
 import { writeOut } from './command.js';
-import { ConfigError } from './errors.js';
+import { CaptureFiles } from './capture-files.js';
 import { EXIT } from './exit-codes.js';
-import { TOOL_VERSION } from './version.js';
 
 export interface LiveAuditOptions {
   save?: string | undefined;
@@ -32,22 +27,11 @@ export interface LiveAuditOptions {
   origin: CaptureOrigin;
 }
 
-function openForWriting(file: string, cwd: string, option: string): { fd: number; path: string } {
-  const abs = path.resolve(cwd, file);
-  try {
-    return { fd: openSync(abs, 'w'), path: abs };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new ConfigError(`cannot write ${option} ${file}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' '));
-  }
-}
-
 export class LiveAudit {
   /** Events wait here and are handled one at a time, in order, by a single pump. */
   private readonly pending: FeedEvent[] = [];
   private pumping: Promise<void> | null = null;
   private failure: unknown = null;
-  private readonly harBuilder: HarBuilder | null;
   private readonly style;
   /** Requests captured (including those the policy skips, e.g. loopback). */
   requests = 0;
@@ -58,28 +42,14 @@ export class LiveAudit {
     private readonly run: AuditRun,
     private readonly io: CliIO,
     private readonly opts: LiveAuditOptions,
-    private readonly saveFd: number | null,
-    private readonly harPath: string | null,
+    private readonly files: CaptureFiles,
   ) {
-    this.harBuilder = harPath ? new HarBuilder(opts.respond, { name: 'telemetry-audit', version: TOOL_VERSION }) : null;
     this.style = run.settings.format === 'text' && colorEnabled(io.env, io.stdout.isTTY === true) ? COLOR : PLAIN;
   }
 
   /** Open the capture files now: an unwritable path is an error before any target starts. */
   static open(run: AuditRun, io: CliIO, opts: LiveAuditOptions): LiveAudit {
-    const save = opts.save ? openForWriting(opts.save, io.cwd, '--save') : null;
-    let harPath: string | null = null;
-    if (opts.har) {
-      try {
-        const har = openForWriting(opts.har, io.cwd, '--har');
-        closeSync(har.fd);
-        harPath = har.path;
-      } catch (err) {
-        if (save) closeSync(save.fd);
-        throw err;
-      }
-    }
-    return new LiveAudit(run, io, opts, save?.fd ?? null, harPath);
+    return new LiveAudit(run, io, opts, CaptureFiles.open(opts, io.cwd));
   }
 
   attach(feed: CaptureFeed): () => void {
@@ -120,8 +90,7 @@ export class LiveAudit {
       case 'request': {
         this.requests++;
         // Written before anything else: a capture survives even if the audit or output fails.
-        if (this.saveFd !== null) writeSync(this.saveFd, serializeCaptureLine(event.request));
-        this.harBuilder?.add(event.request);
+        this.files.add(event.request);
         const result = this.run.audit(event.request);
         if (this.run.settings.format === 'text' && !this.run.settings.quiet) {
           await writeOut(this.io.stdout, formatWouldBePayload(result, { showEvidence: this.run.settings.showEvidence, style: this.style }));
@@ -147,8 +116,7 @@ export class LiveAudit {
   /** Wait for every event to be handled, then write the HAR and close the files. */
   async close(): Promise<void> {
     while (this.pumping) await this.pumping;
-    if (this.saveFd !== null) closeSync(this.saveFd);
-    if (this.harBuilder && this.harPath) writeFileSync(this.harPath, this.harBuilder.toString());
+    this.files.close();
     if (this.failure) throw this.failure;
   }
 }

@@ -5,7 +5,7 @@
 import chalk from 'chalk';
 import { render } from 'ink';
 import type { CaptureFeed } from '../capture/capture-feed.js';
-import type { CapturedRequest } from '../capture/captured-request.js';
+import type { CaptureOrigin, CapturedRequest } from '../capture/captured-request.js';
 import type { AuditRun } from '../cli/audit-run.js';
 import type { CliIO } from '../cli/command.js';
 import { TOOL_VERSION } from '../cli/version.js';
@@ -19,9 +19,26 @@ import { initialState } from './state/inspector-state.js';
 import type { OptoutState } from './state/optout-matrix.js';
 import { createStore, type InspectorStore } from './state/store.js';
 import { startFeed } from './sources/feed-source.js';
+import type { AuditSummary } from '../engine/summary.js';
+import { toSummary } from './state/counts.js';
+import { connectionResult } from '../live/connection-result.js';
 import { startReplay } from './sources/replay-source.js';
 
-export type InspectorSource = { kind: 'replay'; requests: AsyncIterable<CapturedRequest> } | { kind: 'feed'; feed: CaptureFeed };
+export type InspectorSource =
+  | { kind: 'replay'; requests: AsyncIterable<CapturedRequest> }
+  /** `origin` labels connection results (a bypass has no request to take one from). */
+  | {
+      kind: 'feed';
+      feed: CaptureFeed;
+      origin?: CaptureOrigin;
+      /** Called once the inspector listens, so nothing the feed sends is missed (starts a live target). */
+      start?: () => Promise<void>;
+      /**
+       * What a live run concludes when it audited nothing (nothing sent with a tracer watching,
+       * or inconclusive): overrides "nothing audited", as for `run`.
+       */
+      conclude?: (summary: AuditSummary) => Promise<{ exitCode: number; conclusion: string } | null>;
+    };
 
 export interface RunInspectorOptions {
   io: CliIO;
@@ -109,8 +126,10 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
     const replay = startReplay(opts.source.requests, audit, store.dispatch);
     stopSource = async () => replay.cancel();
   } else {
-    const feed = startFeed(opts.source.feed, audit, store.dispatch);
+    const origin = opts.source.origin ?? { kind: 'process' as const };
+    const feed = startFeed(opts.source.feed, { audit, connection: (e) => connectionResult(e, run.compiled, origin) }, store.dispatch);
     stopSource = () => feed.stop();
+    await opts.source.start?.();
   }
   try {
     await instance.waitUntilExit();
@@ -122,8 +141,13 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
     for (const sig of signals) process.off(sig, onSignal);
   }
   const final = store.getState();
-  const verdict = inspectorVerdict(final, run.settings.maxWarnings);
   const c = final.counts;
+  const outcome = opts.source.kind === 'feed' && !final.source.error ? ((await opts.source.conclude?.(toSummary(c))) ?? null) : null;
+  if (outcome) {
+    stdout.write(`telemetry-audit inspect: ${c.requests} requests (${c.audited} audited, ${c.skipped} skipped): ${outcome.conclusion} (exit ${outcome.exitCode})\n`);
+    return outcome.exitCode;
+  }
+  const verdict = inspectorVerdict(final, run.settings.maxWarnings);
   stdout.write(
     `telemetry-audit inspect: ${c.requests} requests (${c.audited} audited, ${c.skipped} skipped), ${c.errors} errors, ${c.warnings} warnings: ${verdict.label} (exit ${verdict.code})\n`,
   );

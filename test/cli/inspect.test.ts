@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { serializeCaptureLine } from '../../src/capture/capture-record.js';
 import { runCli } from '../helpers/run-cli.js';
+import { FIXTURES } from '../helpers/paths.js';
 import { cliFlat, httpRequest } from '../helpers/requests.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-inspect-'));
@@ -49,12 +50,6 @@ describe('inspect without a terminal', () => {
 });
 
 describe('inspect usage errors (exit 2)', () => {
-  it('explains that live interception is not available yet, and what to do instead', async () => {
-    const run = await runCli(['inspect', '--', 'node', '-e', '1']);
-    assert.equal(run.code, 2);
-    assert.match(run.stderr, /live interception \("inspect -- <command>"\) is not available in this build yet.*inspect --follow FILE/);
-  });
-
   it('needs inputs or --follow, not both, not neither', async () => {
     const none = await runCli(['inspect']);
     assert.equal(none.code, 2);
@@ -69,5 +64,24 @@ describe('inspect usage errors (exit 2)', () => {
     assert.match(run.stdout, /inspect\s+inspect captures in a terminal UI/);
     const help = await runCli(['inspect', '--help']);
     assert.match(help.stdout, /-f, --follow FILE/);
+  });
+});
+
+describe('inspect -- <command> without a terminal', () => {
+  it('runs the command as `run` does and prints its text report, with the same exit code', async () => {
+    const emitter = path.join(FIXTURES, 'emitters', 'hasura-cli.mjs');
+    const r = await runCli(['inspect', '--no-local-identity', '--', process.execPath, emitter, 'migrate', 'apply', '--admin-secret', 'x'], {
+      env: { EMITTER_VARIANT: 'flags' },
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /running the command as `run` does/);
+    assert.match(r.stdout, /hasura\/cli-command-flags/);
+    assert.match(r.stdout, /Verdict: FAIL \(exit 1\)/);
+  });
+
+  it('refuses inputs and a command together', async () => {
+    const r = await runCli(['inspect', 'fixtures/hasura', '--', 'true']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /not several/);
   });
 });

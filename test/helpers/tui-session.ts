@@ -9,6 +9,8 @@ import { hasuraPolicy } from '../../src/policy/packs/hasura/index.js';
 import { createStore } from '../../src/tui/state/store.js';
 import { initialState } from '../../src/tui/state/inspector-state.js';
 import { REPO_ROOT } from './paths.js';
+import type { FeedEvent } from '../../src/capture/capture-feed.js';
+import { connectionResult } from '../../src/live/connection-result.js';
 
 export const compiled = compilePolicy(
   hasuraPolicy,
@@ -37,3 +39,9 @@ export function storeWith(results: readonly RequestResult[], size = { columns: 1
 }
 
 export const fixturePath = (...p: string[]) => path.join(REPO_ROOT, 'fixtures', ...p);
+
+/** What a live feed needs: the audit, and the result a connection event stands for. */
+export const feedAuditor = {
+  audit,
+  connection: (event: Extract<FeedEvent, { type: 'connection' }>) => connectionResult(event, compiled, { kind: 'process' }),
+};

@@ -7,7 +7,7 @@ import { initialState, type InspectorState } from '../../src/tui/state/inspector
 import { meetsExpectation } from '../../src/tui/state/optout-matrix.js';
 import { optoutLines } from '../../src/tui/render/optout-lines.js';
 import { lineText } from '../../src/tui/render/line.js';
-import { connectionResult } from '../../src/tui/sources/connection-result.js';
+import { feedAuditor } from '../helpers/tui-session.js';
 import { cliFlat, httpRequest } from '../helpers/requests.js';
 import { audit } from '../helpers/tui-session.js';
 
@@ -40,7 +40,7 @@ describe('opt-out matrix', () => {
   });
 
   it('counts requests, findings and bypass attempts per scenario from the results that arrive', () => {
-    const bypass = connectionResult({ type: 'connection', rule: 'capture/proxy-bypass', severity: 'error', message: 'bypassed the proxy', host: '203.0.113.9', port: 443, scenario: 'config file', time: '2026-11-02T09:15:02Z' }, 'c1');
+    const bypass = feedAuditor.connection({ type: 'connection', rule: 'live/proxy-bypass', severity: 'error', message: 'bypassed the proxy', host: '203.0.113.9', port: 443, scenario: 'config file', time: '2026-11-02T09:15:02Z' })!;
     const s = run(begun(), { type: 'results-added', results: [sent('control'), sent('control'), sent('config file', true), bypass, audit(httpRequest(cliFlat()))] });
     const byName = Object.fromEntries(s.optout!.scenarios.map((r) => [r.name, r]));
     assert.equal(byName['control']!.requests, 2);

@@ -7,7 +7,7 @@ import { startReplay } from '../../src/tui/sources/replay-source.js';
 import { createStore } from '../../src/tui/state/store.js';
 import { initialState } from '../../src/tui/state/inspector-state.js';
 import { cliFlat, httpRequest } from '../helpers/requests.js';
-import { audit } from '../helpers/tui-session.js';
+import { audit, feedAuditor } from '../helpers/tui-session.js';
 
 /** An in-memory feed: what the proxy of `run` will be, minus the network. */
 class MemoryFeed implements CaptureFeed {
@@ -31,7 +31,7 @@ describe('feed source', () => {
   it('audits requests as they arrive, in batches, and flushes them before a status', () => {
     const store = liveStore();
     const feed = new MemoryFeed();
-    const handle = startFeed(feed, audit, store.dispatch);
+    const handle = startFeed(feed, feedAuditor, store.dispatch);
     feed.emit({ type: 'request', request: httpRequest(cliFlat()) });
     feed.emit({ type: 'request', request: httpRequest(cliFlat({ command: 'hasura migrate apply --admin-secret' })) });
     assert.equal(store.getState().results.length, 0, 'batched, not one render per request');
@@ -46,14 +46,14 @@ describe('feed source', () => {
   it('turns a bypassing connection into a failing result with the feed\'s rule', () => {
     const store = liveStore();
     const feed = new MemoryFeed();
-    startFeed(feed, audit, store.dispatch);
-    feed.emit({ type: 'connection', rule: 'capture/proxy-bypass', severity: 'error', message: 'bypassed the proxy', host: '2001:db8::1', port: 443, time: '2026-11-02T09:15:02.000Z' });
+    startFeed(feed, feedAuditor, store.dispatch);
+    feed.emit({ type: 'connection', rule: 'live/proxy-bypass', severity: 'error', message: 'bypassed the proxy', host: '2001:db8::1', port: 443, time: '2026-11-02T09:15:02.000Z' });
     feed.emit({ type: 'end', exitCode: 0 });
     const [r] = store.getState().results;
     assert.equal(r!.request.method, 'CONNECT');
     assert.equal(r!.request.url, 'tcp://[2001:db8::1]:443');
     assert.equal(r!.verdict, 'fail');
-    assert.deepEqual(r!.findings.map((f) => [f.rule, f.severity, f.evidence]), [['capture/proxy-bypass', 'error', '[2001:db8::1]:443']]);
+    assert.deepEqual(r!.findings.map((f) => [f.rule, f.severity, f.message]), [['live/proxy-bypass', 'error', 'bypassed the proxy']]);
     assert.deepEqual(store.getState().source.ended, { exitCode: 0 });
     assert.equal(store.getState().source.active, false);
   });
@@ -61,7 +61,7 @@ describe('feed source', () => {
   it('stopping unsubscribes, flushes what is pending and stops the target', async () => {
     const store = liveStore();
     const feed = new MemoryFeed();
-    const handle = startFeed(feed, audit, store.dispatch);
+    const handle = startFeed(feed, feedAuditor, store.dispatch);
     feed.emit({ type: 'request', request: httpRequest(cliFlat()) });
     await handle.stop();
     assert.equal(store.getState().results.length, 1);

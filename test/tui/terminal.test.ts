@@ -141,4 +141,16 @@ describe(`inspect in a real terminal (${version ?? 'no tmux'})`, { skip }, () =>
     t.send('q');
     assert.equal(await t.exitCode(), 1);
   });
+  it('inspect -- <command> runs it with interception and shows its requests as they arrive', async () => {
+    const emitter = path.join(FIXTURES, 'emitters', 'hasura-cli.mjs');
+    const t = start(['inspect', '--no-local-identity', '--', process.execPath, emitter, 'migrate', 'apply', '--admin-secret', 's3cret'], {
+      env: { EMITTER_VARIANT: 'flags' },
+    });
+    let screen = await t.waitFor(/1 request \(1 audited/);
+    assert.match(screen, /cli-flat\s+POST telemetry\.hasura\.io\/v1\/http\s+FAIL/);
+    assert.match(screen, /log: \S+command\.log/, 'the header names the log of the command\'s own output');
+    screen = await t.waitFor(/"command": "hasura migrate apply --admin-secret"/);
+    t.send('q');
+    assert.equal(await t.exitCode(), 1);
+  });
 });

@@ -4,39 +4,53 @@
  * terminal, CI is set) it prints the same text report as `audit`, with the same exit code.
  * The UI itself is imported only once it is certain to be shown.
  */
+import { closeSync, mkdtempSync, openSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { InputError, readInputs, resolveInputs } from '../../capture/read-inputs.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
-import type { CommandSpec } from '../command.js';
+import type { CliIO, CommandSpec, ParsedArgs } from '../command.js';
+import { CaptureFiles } from '../capture-files.js';
+import { liveOutcome } from '../live-audit.js';
+import { captureSettings } from '../options/live-options.js';
+import type { LiveSession } from '../../live/live-session.js';
 import { writeOut } from '../command.js';
 import { UsageError } from '../errors.js';
 import { stringOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 import { auditCommand } from './audit.js';
+import { openLiveSession, RUN_OPTIONS, runCommand, traceFor, traceMode, traceNote } from './run.js';
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',
   summary: 'Inspect captured telemetry interactively, request by request and field by field.',
-  usage: 'telemetry-audit inspect [inputs...] [options]\n       telemetry-audit inspect --follow FILE [options]',
+  usage: 'telemetry-audit inspect [inputs...] [options]\n       telemetry-audit inspect --follow FILE [options]\n       telemetry-audit inspect [options] -- <command> [args...]',
   description: [
     'Opens a terminal UI: the requests, each payload as a tree coloured by verdict, its findings,',
     'a diff against the policy\'s documented sample and the previous payload of its kind, and the',
     'raw request. Inputs are read as by `audit`. --follow tails an NDJSON capture as it grows (what',
-    '`run --save FILE` writes). Keys: ? in the UI lists them all.',
+    '`run --save FILE` writes). After "--", the command runs with interception as under `run`, and',
+    'its requests appear as they are sent (its own output goes to a log file, named in the header).',
+    'Keys: ? in the UI lists them all.',
     '',
     'When standard output is not a terminal, or CI is set, the text report of `audit` is printed',
     'instead, with the same exit code. Quitting the UI (q) exits with the audit\'s exit code.',
   ].join('\n'),
-  options: [...AUDIT_RUN_OPTIONS, { name: 'follow', short: 'f', type: 'string', value: 'FILE', description: 'follow an NDJSON capture file as it grows, like tail -f' }],
+  options: [
+    ...AUDIT_RUN_OPTIONS,
+    { name: 'follow', short: 'f', type: 'string', value: 'FILE', description: 'follow an NDJSON capture file as it grows, like tail -f' },
+    ...RUN_OPTIONS,
+  ],
   takesCommand: true,
-  examples: ['telemetry-audit inspect fixtures/hasura', 'telemetry-audit inspect --follow capture.ndjson', 'npm start   # inspect the bundled Hasura corpus'],
+  examples: [
+    'telemetry-audit inspect fixtures/hasura',
+    'telemetry-audit inspect --follow capture.ndjson',
+    'telemetry-audit inspect -- hasura metadata export',
+    'npm start   # inspect the bundled Hasura corpus',
+  ],
   async run(args, io) {
-    if (args.rest.length > 0) {
-      throw new UsageError(
-        'live interception ("inspect -- <command>") is not available in this build yet; capture to a file and follow it instead: telemetry-audit inspect --follow FILE',
-      );
-    }
+    if (args.rest.length > 0) return inspectLive(args, io);
     const follow = stringOpt(args, 'follow');
     if (follow !== undefined && args.positionals.length > 0) throw new UsageError('give either --follow FILE or inputs to replay, not both');
     if (follow === undefined && args.positionals.length === 0) {
@@ -80,3 +94,71 @@ export const inspectCommand: CommandSpec = {
     }
   },
 };
+
+/**
+ * `inspect -- <command>`: the command runs behind the proxy as under `run`, and the inspector
+ * shows its requests as they arrive. Without a terminal it is `run` (same report, same exit code).
+ */
+async function inspectLive(args: ParsedArgs, io: CliIO): Promise<number> {
+  if (args.positionals.length > 0 || stringOpt(args, 'follow') !== undefined) {
+    throw new UsageError('give either inputs to replay, --follow FILE, or a command after "--", not several');
+  }
+  const decision = tuiDecision(io, { stdinIsData: false });
+  if (!decision.use) {
+    await writeOut(io.stderr, `telemetry-audit inspect: ${decision.reason}: running the command as \`run\` does, with its text report\n`);
+    return runCommand.run(args, io);
+  }
+  const command = args.rest;
+  try {
+    const { trace } = traceFor(traceMode(args), io);
+    const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { notes: [traceNote(trace)] });
+    const capture = captureSettings(args);
+    const files = CaptureFiles.open(capture, io.cwd);
+    // The inspector owns the terminal: the command's own output goes to a log file.
+    const logDir = mkdtempSync(path.join(os.tmpdir(), 'telemetry-audit-inspect-'));
+    const logPath = path.join(logDir, 'command.log');
+    const log = openSync(logPath, 'w');
+    let session: LiveSession;
+    try {
+      session = await openLiveSession(args, io, command, ['ignore', log, log]);
+    } catch (err) {
+      closeSync(log);
+      files.close();
+      throw err;
+    }
+    let captured = 0;
+    const unsubscribe = session.subscribe((e) => {
+      if (e.type !== 'request') return;
+      captured++;
+      files.add(e.request);
+    });
+    const { runInspector } = await loadInspector();
+    try {
+      return await runInspector({
+        io,
+        keys: decision.keys,
+        run,
+        label: `log: ${logPath} · ${command.join(' ')}`,
+        inputs: [command.join(' ')],
+        source: {
+          kind: 'feed',
+          feed: session,
+          origin: { kind: 'process', command: command.join(' ') },
+          start: () => session.start(),
+          // The inspector has stopped the session by the time it asks (q, or the target ended).
+          conclude: async (summary) => {
+            const end = await session.done;
+            return liveOutcome({ audited: summary.audited, requests: captured, trace: session.trace, target: end.target, directLoopback: end.directLoopback });
+          },
+        },
+      });
+    } finally {
+      unsubscribe();
+      await session.stop();
+      files.close();
+      closeSync(log);
+    }
+  } finally {
+    if (decision.ownsKeys) decision.keys.destroy();
+  }
+}

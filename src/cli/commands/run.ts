@@ -1,14 +1,16 @@
 /** `telemetry-audit run -- <command>`: run a program with interception and audit what it sends. */
-import { describeExit, LiveSession, LiveSetupError, resolveTrace, type TraceMode } from '../../live/live-session.js';
+import type { StdioOptions } from 'node:child_process';
+import { describeExit, LiveSession, LiveSetupError, resolveTrace, type TraceMode, type TraceState } from '../../live/live-session.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
-import type { CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
+import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
 import { CAPTURE_OPTIONS, captureSettings, printsPayloads } from '../options/live-options.js';
 import { boolOpt, stringOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
 
-const RUN_OPTIONS: OptionSpec[] = [
+/** Options of every command that runs a target live (`run`, `inspect -- <command>`). */
+export const RUN_OPTIONS: OptionSpec[] = [
   ...CAPTURE_OPTIONS,
   { name: 'timeout', type: 'string', value: 'SECONDS', description: 'stop the command and its children after SECONDS (captures are kept and audited)' },
   { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
@@ -16,7 +18,7 @@ const RUN_OPTIONS: OptionSpec[] = [
   { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
 ];
 
-function traceMode(args: ParsedArgs): TraceMode {
+export function traceMode(args: ParsedArgs): TraceMode {
   const on = boolOpt(args, 'trace');
   const off = boolOpt(args, 'no-trace');
   if (on && off) throw new UsageError('--trace and --no-trace contradict each other');
@@ -28,6 +30,41 @@ function timeoutMs(args: ParsedArgs): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--timeout needs a number of seconds > 0, got "${v}"`);
   return Math.round(Number(v) * 1000);
+}
+
+export function traceFor(mode: TraceMode, io: CliIO): { trace: TraceState } {
+  try {
+    return resolveTrace(mode, true, io.env);
+  } catch (err) {
+    if (err instanceof LiveSetupError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+export function traceNote(trace: TraceState): string {
+  return trace.active ? 'bypass detection: strace follows every connect() and DNS query of the process tree' : `bypasses could not be seen: ${trace.reason}`;
+}
+
+/** The proxy, CA and tracer for `command`, set up from the live options; nothing runs yet. */
+export async function openLiveSession(args: ParsedArgs, io: CliIO, command: string[], stdio: StdioOptions): Promise<LiveSession> {
+  const capture = captureSettings(args);
+  try {
+    return await LiveSession.create({
+      command,
+      env: io.env,
+      cwd: io.cwd,
+      trace: traceMode(args),
+      traceLoopback: boolOpt(args, 'trace-loopback'),
+      timeoutMs: timeoutMs(args),
+      port: capture.port,
+      respond: capture.respond,
+      nodePreload: capture.nodePreload,
+      stdio,
+    });
+  } catch (err) {
+    if (err instanceof LiveSetupError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 export const runCommand: CommandSpec = {
@@ -58,38 +95,13 @@ export const runCommand: CommandSpec = {
     if (args.rest.length === 0) throw new UsageError('no command given: telemetry-audit run [options] -- <command> [args...]');
     const capture = captureSettings(args);
     const mode = traceMode(args);
-    const timeout = timeoutMs(args);
     const command = args.rest;
 
-    let trace;
-    try {
-      ({ trace } = resolveTrace(mode, true, io.env));
-    } catch (err) {
-      if (err instanceof LiveSetupError) throw new ConfigError(err.message);
-      throw err;
-    }
-    const notes = [trace.active ? 'bypass detection: strace follows every connect() and DNS query of the process tree' : `bypasses could not be seen: ${trace.reason}`];
+    const { trace } = traceFor(mode, io);
+    const notes = [traceNote(trace)];
     const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });
-
-    let session: LiveSession;
-    try {
-      session = await LiveSession.create({
-        command,
-        env: io.env,
-        cwd: io.cwd,
-        trace: mode,
-        traceLoopback: boolOpt(args, 'trace-loopback'),
-        timeoutMs: timeout,
-        port: capture.port,
-        respond: capture.respond,
-        nodePreload: capture.nodePreload,
-        // The report owns stdout; the command's output goes to stderr.
-        stdio: ['inherit', 2, 2],
-      });
-    } catch (err) {
-      if (err instanceof LiveSetupError) throw new ConfigError(err.message);
-      throw err;
-    }
+    // The report owns stdout; the command's output goes to stderr.
+    const session = await openLiveSession(args, io, command, ['inherit', 2, 2]);
     let live: LiveAudit;
     try {
       live = LiveAudit.open(run, io, { save: capture.save, har: capture.har, respond: capture.respond, label: 'telemetry-audit run', origin: { kind: 'process', command: command.join(' ') } });

@@ -7,7 +7,6 @@ import type { CaptureFeed, FeedEvent } from '../../capture/capture-feed.js';
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import type { RequestResult } from '../../engine/audit-request.js';
 import type { Action } from '../state/actions.js';
-import { connectionResult } from './connection-result.js';
 import { ResultBatcher } from './result-batcher.js';
 
 /** The actions one feed event leads to (besides its result). Pure, for tests and the opt-out runner. */
@@ -32,13 +31,20 @@ export interface FeedHandle {
   stop(): Promise<void>;
 }
 
-export function startFeed(feed: CaptureFeed, audit: (r: CapturedRequest) => RequestResult, dispatch: (a: Action) => void): FeedHandle {
+export interface FeedAuditor {
+  audit(request: CapturedRequest): RequestResult;
+  /** The result a connection event (bypass, refused CA) stands for, or null when the policy turns it off. */
+  connection(event: Extract<FeedEvent, { type: 'connection' }>): RequestResult | null;
+}
+
+export function startFeed(feed: CaptureFeed, auditor: FeedAuditor, dispatch: (a: Action) => void): FeedHandle {
   const batcher = new ResultBatcher(dispatch);
-  let connections = 0;
   const unsubscribe = feed.subscribe((event) => {
-    if (event.type === 'request') batcher.add(audit(event.request));
-    else if (event.type === 'connection') batcher.add(connectionResult(event, `connection-${++connections}`));
-    else {
+    if (event.type === 'request') batcher.add(auditor.audit(event.request));
+    else if (event.type === 'connection') {
+      const result = auditor.connection(event);
+      if (result) batcher.add(result);
+    } else {
       // Results first, so the end of a feed is never shown before what it sent.
       batcher.flush();
       for (const action of feedEventActions(event)) dispatch(action);
