@@ -19,6 +19,7 @@ import type { TextPart } from './request-parts.js';
 import { jsonTextParts } from './request-parts.js';
 import { RULES } from './rules.js';
 import { parseUrl } from './parse-url.js';
+import { isVolatileText } from './volatile-text.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 
@@ -417,30 +418,79 @@ function walkPresence(spec: FieldSpec, value: unknown, path: string, policy: Com
   }
 }
 
+/** A scan hit without its place: the same text scans the same wherever it stands. */
+interface CachedHit {
+  rule: string;
+  message: string;
+  evidence?: string | undefined;
+  encoding?: string | undefined;
+  matched?: string | undefined;
+  severity?: Severity | undefined;
+}
+
+/**
+ * Scan results per short text, per set of detectors and scanners. Telemetry repeats itself:
+ * the same keys and enum values arrive in every payload of a kind, so most parts are texts
+ * already scanned. Long texts (bodies, stacks) are scanned every time.
+ */
+const scanCaches = new WeakMap<readonly Detector[], WeakMap<readonly TextScanner[], Map<string, CachedHit[]>>>();
+const NO_DETECTORS: readonly Detector[] = [];
+const NO_SCANNERS: readonly TextScanner[] = [];
+
+/** The cache for this pair of detector and scanner lists (callers build options anew per request). */
+function scanCacheFor(options: AuditOptions): Map<string, CachedHit[]> {
+  const detectors = options.detectors ?? NO_DETECTORS;
+  const scanners = options.scanners ?? NO_SCANNERS;
+  let byScanners = scanCaches.get(detectors);
+  if (!byScanners) scanCaches.set(detectors, (byScanners = new WeakMap()));
+  let cache = byScanners.get(scanners);
+  if (!cache) byScanners.set(scanners, (cache = new Map()));
+  return cache;
+}
+const CACHEABLE_TEXT = 64;
+const SCAN_CACHE_MAX = 20_000;
+
+function scanText(part: TextPart, options: AuditOptions): CachedHit[] {
+  const hits: CachedHit[] = [];
+  for (const detector of options.detectors ?? []) {
+    for (const hit of detector.detect(part.text)) {
+      hits.push({ rule: detector.id, message: hit.message ?? `${detector.title} found`, evidence: hit.value, severity: detector.severity, encoding: hit.encoding });
+    }
+  }
+  for (const scanner of options.scanners ?? []) {
+    for (const hit of scanner.scan(part)) {
+      hits.push({ rule: hit.rule, message: hit.message, evidence: hit.evidence, encoding: hit.encoding, matched: hit.matched, severity: hit.severity });
+    }
+  }
+  return hits;
+}
+
 function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink): void {
-  const detectors = options.detectors ?? [];
+  const cache = scanCacheFor(options);
   for (const part of parts) {
     if (part.text === '') continue;
-    for (const detector of detectors) {
-      for (const hit of detector.detect(part.text)) {
-        sink.add(detector.id, hit.message ?? `${detector.title} found`, part.location, {
-          evidence: hit.value,
-          severity: detector.severity,
-          scanned: true,
-          ...(hit.encoding ? { encoding: hit.encoding } : {}),
-        });
+    let hits: CachedHit[];
+    if (part.text.length <= CACHEABLE_TEXT && !isVolatileText(part.text)) {
+      // Flags change what a scanner does with a text, so they are part of the key.
+      const key = `${part.isKey ? 'k' : 'v'}${part.parsedElsewhere ? 'p' : '-'}${part.text}`;
+      const cached = cache.get(key);
+      if (cached) hits = cached;
+      else {
+        hits = scanText(part, options);
+        if (cache.size >= SCAN_CACHE_MAX) cache.clear();
+        cache.set(key, hits);
       }
+    } else {
+      hits = scanText(part, options);
     }
-    for (const scanner of options.scanners ?? []) {
-      for (const hit of scanner.scan(part)) {
-        sink.add(hit.rule, hit.message, hit.location, {
-          evidence: hit.evidence,
-          ...(hit.encoding ? { encoding: hit.encoding } : {}),
-          ...(hit.matched ? { matched: hit.matched } : {}),
-          ...(hit.severity ? { severity: hit.severity } : {}),
-          scanned: true,
-        });
-      }
+    for (const hit of hits) {
+      sink.add(hit.rule, hit.message, part.location, {
+        evidence: hit.evidence,
+        ...(hit.encoding ? { encoding: hit.encoding } : {}),
+        ...(hit.matched ? { matched: hit.matched } : {}),
+        ...(hit.severity ? { severity: hit.severity } : {}),
+        scanned: true,
+      });
     }
   }
 }

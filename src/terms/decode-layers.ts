@@ -4,6 +4,7 @@
  * an encoding the term variants do not list (a partly escaped string, a term inside a base64
  * blob of JSON) is found in the decoded text. Pure string work; no IO.
  */
+import { isVolatileText } from '../engine/volatile-text.js';
 
 export interface DecodedLayer {
   text: string;
@@ -30,7 +31,7 @@ const NONE: DecodedLayer[] = [];
 
 export function decodeLayers(text: string, maxDepth = MAX_DECODE_DEPTH): DecodedLayer[] {
   if (text.length < 6) return NONE;
-  const cacheable = text.length <= CACHE_TEXT_MAX && maxDepth === MAX_DECODE_DEPTH;
+  const cacheable = text.length <= CACHE_TEXT_MAX && maxDepth === MAX_DECODE_DEPTH && !isVolatileText(text);
   if (cacheable) {
     const hit = cache.get(text);
     if (hit) return hit;
