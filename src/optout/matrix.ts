@@ -60,8 +60,18 @@ function how(exit: NonNullable<Observation['exit']>): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
+/**
+ * What the control's run says is normal for this command: a CLI command that fails by design
+ * (a canary database that does not exist) exits non-zero in every scenario, and that is not a
+ * refusal to start.
+ */
+export interface JudgeContext {
+  /** The exit code of a control that sent: a CLI scenario that exits with it ended normally. */
+  normalExitCode?: number;
+}
+
 /** The outcome the observations show, before comparing it with the expectation. */
-function outcomeOf(o: Observation): { outcome: Outcome; note: string } {
+function outcomeOf(o: Observation, ctx: JudgeContext): { outcome: Outcome; note: string } {
   if (o.requests > 0 || o.bypasses > 0) {
     const what = [o.requests > 0 ? plural(o.requests, 'request') : '', o.bypasses > 0 ? plural(o.bypasses, 'bypass attempt') : ''].filter(Boolean).join(' and ');
     return { outcome: 'sent', note: `${what}${o.stoppedFor === 'first-request' ? ' (stopped at the first one)' : ''}` };
@@ -76,6 +86,9 @@ function outcomeOf(o: Observation): { outcome: Outcome; note: string } {
     if (o.stoppedFor === 'observed') return { outcome: 'suppressed', note: 'ran for the whole observation and sent nothing' };
     return { outcome: 'refused to start', note: `${how(exit)} before the observation ended, having sent nothing${lastLine(o.stderr)}` };
   }
+  if (exit.code !== 0 && exit.signal === null && exit.code === ctx.normalExitCode) {
+    return { outcome: 'suppressed', note: `exited with code ${exit.code}, as the control did, and nothing was sent through the quiet window` };
+  }
   if (exit.code !== 0 || exit.signal !== null) return { outcome: 'refused to start', note: `${how(exit)} having sent nothing${lastLine(o.stderr)}` };
   return { outcome: 'suppressed', note: 'exited, and nothing was sent through the quiet window' };
 }
@@ -89,8 +102,8 @@ function lastLine(stderr: string): string {
 
 const WANTED: Record<Expectation, Outcome> = { send: 'sent', suppress: 'suppressed', 'refuse-start': 'refused to start' };
 
-export function judge(o: Observation): Judgement {
-  const { outcome, note: seen } = outcomeOf(o);
+export function judge(o: Observation, ctx: JudgeContext = {}): Judgement {
+  const { outcome, note: seen } = outcomeOf(o, ctx);
   const proxyOnly = outcome === 'suppressed' && !o.traced;
   const notes = [seen];
   if (o.loopback > 0) notes.push(`${plural(o.loopback, 'request')} to loopback stayed on the machine`);
@@ -153,6 +166,20 @@ export interface OptoutMatrix {
   scenarios: ScenarioRowReport[];
   verdict: { exitCode: number; label: string; conclusion: string };
   timing: { wallMs: number; slowestMs: number; slowest: string };
+}
+
+/**
+ * Without a control that sent, a scenario that sent nothing proves nothing: its pass becomes
+ * inconclusive, so the matrix never shows a tick the run cannot stand behind.
+ */
+export function withControl(rows: readonly ScenarioRowReport[]): ScenarioRowReport[] {
+  const control = rows.find((r) => r.control);
+  if (control?.outcome === 'sent') return [...rows];
+  return rows.map((r) =>
+    r.status === 'pass' && !r.control && r.outcome !== 'sent'
+      ? { ...r, status: 'inconclusive', note: `${r.note}; proves nothing: the control did not send` }
+      : r,
+  );
 }
 
 /**

@@ -18,7 +18,7 @@ import type { FakeResponse } from '../live/fake-response.js';
 import { LiveSetupError, type TraceMode } from '../live/live-session.js';
 import { resolveCommand } from '../live/run-target.js';
 import type { LoadedPack } from './load-pack.js';
-import { judge, verdictOf, type OptoutMatrix, type ScenarioRowReport } from './matrix.js';
+import { judge, verdictOf, withControl, type Observation, type OptoutMatrix, type ScenarioRowReport } from './matrix.js';
 import type { Scenario } from './pack-schema.js';
 import { planScenario, PlanError, type ScenarioPlan } from './plan-scenario.js';
 import { runScenario, type ScenarioPhase } from './run-scenario.js';
@@ -153,6 +153,7 @@ export class OptoutRunner {
     const maxListeners = process.getMaxListeners();
     process.setMaxListeners(maxListeners + this.concurrency);
     const rows: Array<ScenarioRowReport | undefined> = [];
+    const observations: Array<Observation | undefined> = [];
     let traced: { active: boolean; reason?: string } | null = null;
     try {
       const plans = await this.plans(root);
@@ -185,6 +186,7 @@ export class OptoutRunner {
               signal: this.abort.signal,
             });
             traced ??= { active: r.observation.traced };
+            observations[i] = r.observation;
             const j = judge(r.observation);
             rows[i] = { ...this.row(plan, j, r.rules, r.durationMs), ...pickCounts(r.observation), exit: r.observation.exit, probes: r.observation.probes };
             events?.outcome?.(rows[i]!);
@@ -201,7 +203,8 @@ export class OptoutRunner {
       process.setMaxListeners(maxListeners);
       rmSync(root, { recursive: true, force: true });
     }
-    const done = rows.filter((r): r is ScenarioRowReport => r !== undefined);
+    this.rejudgeAgainstControl(rows, observations);
+    const done = withControl(rows.filter((r): r is ScenarioRowReport => r !== undefined));
     const slowest = done.reduce<ScenarioRowReport | null>((a, b) => (a && a.durationMs >= b.durationMs ? a : b), null);
     return {
       pack: { name: pack.name, title: pack.title, origin: loaded.origin },
@@ -213,6 +216,26 @@ export class OptoutRunner {
       verdict: verdictOf(done),
       timing: { wallMs: Date.now() - started, slowestMs: slowest?.durationMs ?? 0, slowest: slowest?.name ?? '' },
     };
+  }
+
+  /**
+   * A CLI control that sent and exited non-zero shows that exit code is how this command ends:
+   * scenarios that ended the same way are judged again with that knowledge (and re-announced).
+   */
+  private rejudgeAgainstControl(rows: Array<ScenarioRowReport | undefined>, observations: Array<Observation | undefined>): void {
+    const c = rows.findIndex((r) => r?.control);
+    const control = observations[c];
+    if (!control || rows[c]!.outcome !== 'sent' || control.kind !== 'cli') return;
+    const code = control.exit?.code;
+    if (code === undefined || code === null || code === 0 || control.exit?.stoppedBy !== null) return;
+    rows.forEach((row, i) => {
+      const o = observations[i];
+      if (!row || !o || i === c || o.exit?.code !== code) return;
+      const j = judge(o, { normalExitCode: code });
+      if (j.outcome === row.outcome && j.status === row.status) return;
+      rows[i] = { ...row, outcome: j.outcome, status: j.status, proxyOnly: j.proxyOnly, note: j.note };
+      this.opts.events?.outcome?.(rows[i]!);
+    });
   }
 
   private row(plan: ScenarioPlan, j: ReturnType<typeof judge>, rules: string[], durationMs: number): ScenarioRowReport {

@@ -250,6 +250,7 @@ export const optoutCommand: CommandSpec = {
         if (tui.ownsKeys) tui.keys.destroy();
       }
     } else {
+      await run.begin();
       outcome = await start();
     }
     if (outcome instanceof Error) {
