@@ -209,6 +209,6 @@ export function verdictOf(rows: readonly ScenarioRowReport[]): OptoutMatrix['ver
   const open = counted.filter((r) => r.status === 'inconclusive');
   if (open.length > 0) return { exitCode: 3, label: 'INCONCLUSIVE', conclusion: `${plural(open.length, 'scenario')} could not conclude (${names(open)})` };
   const proxyOnly = counted.filter((r) => r.proxyOnly).length;
-  const caveat = proxyOnly > 0 ? ` (${plural(proxyOnly, 'suppressed result')} rest on the proxy alone: no tracer watched for bypasses)` : '';
+  const caveat = proxyOnly > 0 ? ` (no tracer watched for bypasses: the proxy alone backs ${plural(proxyOnly, 'suppressed result')})` : '';
   return { exitCode: 0, label: 'PASS', conclusion: `the control sent and every opt-out path held${caveat}` };
 }
