@@ -187,7 +187,9 @@ export const optoutCommand: CommandSpec = {
       outcome(row) {
         const mark = { pass: '✓', fail: '✗', inconclusive: '?', info: '·' }[row.status];
         void status(`${mark} ${row.name}: ${row.outcome} (${(row.durationMs / 1000).toFixed(1)} s)${row.status === 'pass' ? '' : `: ${row.note}`}`);
-        store?.dispatch({ type: 'optout/outcome', scenario: row.name, outcome: TUI_OUTCOME[row.outcome], message: row.note });
+        // The tab counts findings itself: the message keeps the rest of the note.
+        const message = row.note.replace(/; \d+ errors?, \d+ warnings? in what it sent/, '');
+        store?.dispatch({ type: 'optout/outcome', scenario: row.name, outcome: TUI_OUTCOME[row.outcome], message });
       },
       ...(tui ? { forward: (e: FeedEvent) => feed.emit(e) } : {}),
     };
