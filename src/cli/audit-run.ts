@@ -7,6 +7,7 @@ import type { CapturedRequest } from '../capture/captured-request.js';
 import { auditRequest, type AuditOptions, type RequestResult } from '../engine/audit-request.js';
 import type { CompiledPolicy } from '../engine/compiled-policy.js';
 import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
+import type { OptoutMatrix } from '../optout/matrix.js';
 import type { Policy } from '../policy/policy-schema.js';
 import { BASELINE_RULES } from '../baseline/rules.js';
 import type { ReportRule } from '../report/reporter.js';
@@ -110,11 +111,11 @@ export class AuditRun {
    * Write the summary and return the exit code: the audit's, unless a live run concluded
    * otherwise (nothing sent, or inconclusive) and says why.
    */
-  async finish(outcome?: { exitCode: number; conclusion: string }): Promise<number> {
+  async finish(outcome?: { exitCode: number; conclusion: string; optout?: OptoutMatrix }): Promise<number> {
     const final = this.summary.build();
     const code = outcome?.exitCode ?? auditExitCode(final, this.settings.maxWarnings);
     await this.baselines.finish(final, this.io, this.policy.name);
-    await this.outputs.end(final, code, outcome?.conclusion);
+    await this.outputs.end(final, code, outcome?.conclusion, outcome?.optout);
     return code;
   }
 }

@@ -7,6 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { RequestResult } from '../engine/audit-request.js';
 import type { AuditSummary } from '../engine/summary.js';
+import type { OptoutMatrix } from '../optout/matrix.js';
 import { REPORTERS } from '../report/reporters.js';
 import { toReportedRequest, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
@@ -88,10 +89,13 @@ export class ReportOutputs {
   }
 
   /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
-  async end(summary: AuditSummary, exitCode: number, conclusion?: string): Promise<void> {
+  async end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): Promise<void> {
     for (const t of this.targets) {
-      if (t.stream) await writeOut(t.out, t.stream.end(summary, exitCode, conclusion));
-      else for (const piece of t.render!({ requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}) }, t.ctx)) await writeOut(t.out, piece);
+      if (t.stream) await writeOut(t.out, t.stream.end(summary, exitCode, conclusion, optout));
+      else {
+        const report = { requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}), ...(optout ? { optout } : {}) };
+        for (const piece of t.render!(report, t.ctx)) await writeOut(t.out, piece);
+      }
       if (t.file) await closeFile(t.file, t.display);
     }
   }

@@ -42,6 +42,13 @@ export interface LiveSessionOptions {
   scenario?: string;
   /** Run the proxy on its own worker thread (default true). */
   proxyThread?: boolean;
+  /**
+   * Keep the proxy (and tracer) open this long after the target's whole tree has exited, for
+   * what a straggler sends late (the opt-out runner's quiet window). stop() cuts it short.
+   */
+  quietWindowMs?: number;
+  /** Collect the target's stdout and stderr (the last 64 KiB of each) instead of passing them on. */
+  captureOutput?: boolean;
   /** Which Node preloads go into NODE_OPTIONS (default both). */
   nodePreload?: NodePreload;
 }
@@ -75,6 +82,12 @@ export class LiveSession implements CaptureFeed {
   private ending: Promise<void> | null = null;
   private readonly runId = randomUUID();
   private ended = false;
+  private stopRequested = false;
+  private cutQuietWindow: (() => void) | null = null;
+  private resolveExited!: (exit: TargetExit | null) => void;
+  /** Resolves when the target's whole tree is gone (before any quiet window); null: no target ran. */
+  readonly exited: Promise<TargetExit | null>;
+  private readonly captured = { stdout: new OutputTail(), stderr: new OutputTail() };
 
   private constructor(
     private readonly opts: LiveSessionOptions,
@@ -86,6 +99,7 @@ export class LiveSession implements CaptureFeed {
     private readonly commandPath: string | null,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
   }
 
   /** Make the CA and start the proxy; resolve the command and the tracer. Nothing runs yet. */
@@ -180,9 +194,13 @@ export class LiveSession implements CaptureFeed {
       args: argv,
       env: this.childEnv(),
       cwd: this.opts.cwd,
-      stdio: this.opts.stdio,
+      stdio: this.opts.captureOutput ? ['ignore', 'pipe', 'pipe'] : this.opts.stdio,
       marker: { name: RUN_ID_ENV, value: this.runId },
     });
+    if (this.opts.captureOutput) {
+      this.target.output.stdout?.on('data', (d: Buffer) => this.captured.stdout.add(d));
+      this.target.output.stderr?.on('data', (d: Buffer) => this.captured.stderr.add(d));
+    }
     this.emit({ type: 'status', message: `started ${this.commandLine()} (pid ${this.target.pid ?? '?'})${this.trace.active ? ' under strace' : ''}`, ...this.scenarioField() });
     if (this.opts.timeoutMs !== undefined) {
       this.timeout = setTimeout(() => {
@@ -193,8 +211,15 @@ export class LiveSession implements CaptureFeed {
     void this.target.exited.then((exit) => this.end(exit));
   }
 
+  /** What the target wrote, with `captureOutput` (the last 64 KiB of each stream). */
+  output(): { stdout: string; stderr: string } {
+    return { stdout: this.captured.stdout.text(), stderr: this.captured.stderr.text() };
+  }
+
   /** Stop the target's whole tree (or the proxy alone) and end the feed, keeping every capture. */
   async stop(reason: StopReason = 'stop'): Promise<void> {
+    this.stopRequested = true;
+    this.cutQuietWindow?.();
     if (this.target) await this.target.stop(reason);
     else await this.end(null);
     await this.done;
@@ -204,6 +229,20 @@ export class LiveSession implements CaptureFeed {
     this.ending ??= (async () => {
       if (this.timeout) clearTimeout(this.timeout);
       if (exit) this.emit({ type: 'status', message: describeExit(this.commandLine(), exit), ...this.scenarioField() });
+      this.resolveExited(exit);
+      const quiet = this.opts.quietWindowMs ?? 0;
+      // A target that was stopped (timeout, interrupt, stop()) gets no quiet window: it is over.
+      if (exit && quiet > 0 && exit.stoppedBy === null && !this.stopRequested) {
+        this.emit({ type: 'status', message: `quiet window: watching ${quiet / 1000} s more for late senders`, ...this.scenarioField() });
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, quiet);
+          this.cutQuietWindow = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.cutQuietWindow = null;
+      }
       this.follower?.stop();
       // The target's tree is gone, so its connections are closing: let their last events in.
       await this.proxy.drain(this.target ? 1000 : 200);
@@ -234,6 +273,22 @@ export class LiveSession implements CaptureFeed {
 
   private scenarioField(): { scenario?: string } {
     return this.opts.scenario !== undefined ? { scenario: this.opts.scenario } : {};
+  }
+}
+
+/** The last bytes of an output stream: enough to show why a target refused to start. */
+class OutputTail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly max = 64 * 1024) {}
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - this.chunks[0]!.length >= this.max) this.size -= this.chunks.shift()!.length;
+  }
+  text(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.max)).toString('utf8');
   }
 }
 

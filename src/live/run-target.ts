@@ -94,6 +94,11 @@ export class RunningTarget {
     return this.child.pid;
   }
 
+  /** The target's output streams, when spawned with stdio "pipe". */
+  get output(): { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null } {
+    return { stdout: this.child.stdout, stderr: this.child.stderr };
+  }
+
   /** Stop the whole tree: SIGTERM now, SIGKILL after the grace period. Resolves when gone. */
   stop(reason: StopReason): Promise<TargetExit> {
     if (this.done) return this.exited;

@@ -5,6 +5,7 @@
 import type { RequestResult } from '../engine/audit-request.js';
 import { evidenceText, type Finding } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
+import type { OptoutMatrix } from '../optout/matrix.js';
 import type { ReportContext, StreamReporter } from './reporter.js';
 
 export const JSON_REPORT_SCHEMA_VERSION = 1;
@@ -59,9 +60,10 @@ export function jsonReporter(ctx: ReportContext): StreamReporter {
       if (ctx.quiet) return '';
       return (count++ === 0 ? '' : ',\n') + JSON.stringify(requestJson(r, ctx.showEvidence));
     },
-    end(summary: AuditSummary, exitCode: number, conclusion?: string) {
+    end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix) {
       const extra = conclusion !== undefined ? `,"conclusion":${JSON.stringify(conclusion)}` : '';
-      return `\n],"summary":${JSON.stringify(summary)}${extra},"exitCode":${exitCode}}\n`;
+      const matrix = optout ? `,"optout":${JSON.stringify(optout)}` : '';
+      return `\n]${matrix},"summary":${JSON.stringify(summary)}${extra},"exitCode":${exitCode}}\n`;
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { junitXml, type JUnitCase } from './junit-xml.js';
 import { findingSentence, plural, positionOf, sourceOf, destinationOf } from './finding-text.js';
+import { optoutCases } from './optout-report.js';
 import type { AuditReport, ReportContext, ReportedRequest } from './reporter.js';
 
 // Jenkins splits a classname at its last dot into package and class; a file name's extension
@@ -37,7 +38,7 @@ export function requestCase(r: ReportedRequest): JUnitCase {
 }
 
 export function junitReport(report: AuditReport, _ctx: ReportContext): Iterable<string> {
-  const cases = report.requests.map(requestCase);
+  const cases = [...(report.optout ? optoutCases(report.optout) : []), ...report.requests.map(requestCase)];
   if (report.exitCode !== 0 && !cases.some((c) => c.failure)) {
     const s = report.summary;
     const message =

@@ -7,6 +7,8 @@
 import { describeLocation } from '../engine/finding.js';
 import { plural, positionOf, sourceOf } from './finding-text.js';
 import { mdCell, mdCode, mdTable } from './markdown-text.js';
+import type { OptoutMatrix } from '../optout/matrix.js';
+import { optoutMarkdown } from './optout-report.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import type { AuditSummary } from '../engine/summary.js';
 import { toReportedRequest, type ReportContext, type ReportedFinding, type ReportedRequest, type StreamReporter } from './reporter.js';
@@ -82,9 +84,9 @@ export function markdownReporter(ctx: ReportContext): StreamReporter {
       }
       return '';
     },
-    end(s: AuditSummary, exitCode: number) {
+    end(s: AuditSummary, exitCode: number, _conclusion?: string, optout?: OptoutMatrix) {
       const out: string[] = [];
-      out.push(`### telemetry-audit: ${verdictWord(s, exitCode)}`, '');
+      out.push(`### telemetry-audit: ${optout ? optout.verdict.label : verdictWord(s, exitCode)}`, '');
       const policy = `${mdCode(ctx.policy.name)} (${mdCell(ctx.policy.title)})`;
       out.push(`Policy ${policy} · ${ctx.inputs.map(mdCode).join(', ')} · evidence ${ctx.showEvidence ? '**revealed**' : 'redacted'}`, '');
       out.push(
@@ -95,7 +97,8 @@ export function markdownReporter(ctx: ReportContext): StreamReporter {
         ),
         '',
       );
-      if (s.verdict === 'empty') out.push('No request was audited: an audit of nothing proves nothing.', '');
+      if (optout) out.push(optoutMarkdown(optout));
+      if (s.verdict === 'empty' && !optout) out.push('No request was audited: an audit of nothing proves nothing.', '');
       if (errorCount > 0) {
         out.push(`#### ${plural(errorCount, 'error')}`, '');
         const rows = errors.map(({ r, f }) => {

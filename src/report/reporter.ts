@@ -10,6 +10,7 @@ import type { CapturedRequest } from '../capture/captured-request.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import { evidenceText, type Finding } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
+import type { OptoutMatrix } from '../optout/matrix.js';
 import type { Policy, RuleDoc } from '../policy/policy-schema.js';
 import type { Style } from './style.js';
 
@@ -36,8 +37,11 @@ export interface ReportContext {
 export interface StreamReporter {
   begin(): string;
   result(result: RequestResult): string;
-  /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
-  end(summary: AuditSummary, exitCode: number, conclusion?: string): string;
+  /**
+   * `conclusion`: what a live run concluded when its exit code is not the audit's alone;
+   * `optout`: the matrix of an opt-out run, whose verdict the exit code is.
+   */
+  end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): string;
 }
 
 /** A finding as a whole-report reporter sees it: `evidence` is what the report may print. */
@@ -56,6 +60,8 @@ export interface AuditReport {
   exitCode: number;
   /** What a live run concluded when its exit code is not the audit's alone. */
   conclusion?: string;
+  /** The matrix of an opt-out run. */
+  optout?: OptoutMatrix;
 }
 
 /** The report text, in pieces in order: a large run's report need not be one string. */

@@ -9,6 +9,7 @@ import { describeLocation } from '../engine/finding.js';
 import { destinationOf } from './finding-text.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import type { AuditSummary } from '../engine/summary.js';
+import type { OptoutMatrix } from '../optout/matrix.js';
 import { toReportedRequest, type ReportContext, type ReportedFinding, type ReportedRequest, type ReportRule, type StreamReporter } from './reporter.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -119,15 +120,16 @@ export function sarifReporter(ctx: ReportContext): StreamReporter {
       const reported = toReportedRequest(r, ctx.showEvidence);
       return reported.findings.map((f) => `${count++ === 0 ? '' : ','}\n        ${nested(resultOf(reported, f, ruleIndex), 4)}`).join('');
     },
-    end(summary: AuditSummary, exitCode: number) {
-      const invocation: Record<string, unknown> = { executionSuccessful: summary.verdict !== 'empty', exitCode };
-      if (summary.verdict === 'empty') {
+    end(summary: AuditSummary, exitCode: number, _conclusion?: string, optout?: OptoutMatrix) {
+      const invocation: Record<string, unknown> = { executionSuccessful: optout ? optout.scenarios.length > 0 : summary.verdict !== 'empty', exitCode };
+      if (summary.verdict === 'empty' && !optout) {
         invocation.toolExecutionNotifications = [{ level: 'error', message: { text: 'no request was audited: an audit of nothing proves nothing' } }];
       }
       const properties = {
         policy: { name: ctx.policy.name, title: ctx.policy.title, version: ctx.policy.version ?? null },
         evidence: ctx.showEvidence ? 'revealed' : 'redacted',
         summary,
+        ...(optout ? { optout } : {}),
       };
       return `${count > 0 ? '\n      ' : ''}],\n      "invocations": ${nested([invocation], 3)},\n      "properties": ${nested(properties, 3)}\n    }\n  ]\n}\n`;
     },

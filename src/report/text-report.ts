@@ -3,6 +3,8 @@ import { describeOrigin } from '../capture/captured-request.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import { describeLocation, evidenceText } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
+import type { OptoutMatrix } from '../optout/matrix.js';
+import { optoutText } from './optout-report.js';
 import type { ReportContext, StreamReporter } from './reporter.js';
 
 const VERDICT_LABEL = { pass: 'pass', warn: 'WARN', fail: 'FAIL', skipped: 'skip' } as const;
@@ -38,13 +40,16 @@ export function textReporter(ctx: ReportContext): StreamReporter {
       }
       return lines.join('\n') + '\n';
     },
-    end(summary: AuditSummary, exitCode: number, conclusion?: string) {
+    end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix) {
       const kinds = Object.entries(summary.kinds)
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .map(([k, n]) => `${k} ${n}`)
         .join(', ');
-      const verdict =
-        summary.verdict === 'empty'
+      const verdict = optout
+        ? exitCode === 0
+          ? style.green(optout.verdict.label)
+          : style.red(style.bold(optout.verdict.label))
+        : summary.verdict === 'empty'
           ? exitCode === 0
             ? style.green('NOTHING SENT')
             : exitCode === 3
@@ -54,6 +59,7 @@ export function textReporter(ctx: ReportContext): StreamReporter {
             ? style.green(summary.verdict === 'warn' ? 'PASS (with warnings)' : 'PASS')
             : style.red(style.bold('FAIL'));
       const out = [
+        ...(optout ? ['', optoutText(optout, style).trimEnd()] : []),
         '',
         `Requests: ${summary.requests} (${summary.audited} audited, ${summary.skipped} skipped) · ${summary.verdicts.pass} pass, ${summary.verdicts.warn} warn, ${summary.verdicts.fail} fail`,
         `Findings: ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}${summary.approved > 0 ? `, ${summary.approved} approved by the baseline` : ''}`,
@@ -62,7 +68,7 @@ export function textReporter(ctx: ReportContext): StreamReporter {
       const rules = Object.entries(summary.rules).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
       if (rules.length > 0) out.push(`Rules: ${rules.map(([id, r]) => `${id} ${r.count}`).join(', ')}`);
       if (conclusion !== undefined) out.push(`Conclusion: ${conclusion}`);
-      else if (summary.verdict === 'empty') out.push('No request was audited: an audit of nothing proves nothing.');
+      else if (summary.verdict === 'empty' && !optout) out.push('No request was audited: an audit of nothing proves nothing.');
       if (!ctx.showEvidence && (summary.errors > 0 || summary.warnings > 0 || summary.approved > 0)) out.push(style.dim('Evidence is redacted; --show-evidence reveals it.'));
       out.push(`Verdict: ${verdict} (exit ${exitCode})`);
       return out.join('\n') + '\n';

@@ -5,8 +5,8 @@
  * every scenario of its opt-out pack.
  *
  * The last part applies the pack with planScenario and counts what reaches a loopback server.
- * It checks the fixture and the pack agree; it is not the `optout` runner (capture through the
- * proxy, auditing, the results matrix), whose end-to-end test belongs with the runner.
+ * It checks the fixture and the pack agree without the `optout` runner; the runner's own
+ * end-to-end run of this pack is test/optout/skyforge-optout.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -11,7 +11,7 @@ const ENV = 'HASURA_GRAPHQL_ENABLE_TELEMETRY';
 const CLI_UUID = '5d8b8c61-5a0d-4c5e-9f3e-2f0c4b7a9e21';
 const config = (enableTelemetry: unknown) => ({
   path: '.hasura/config.json',
-  json: { uuid: CLI_UUID, enable_telemetry: enableTelemetry, show_update_notification: true },
+  json: { uuid: CLI_UUID, enable_telemetry: enableTelemetry, show_update_notification: false },
 });
 
 const envValue = (value: string, extra: Partial<Scenario> = {}): Scenario => ({
@@ -42,7 +42,10 @@ export const hasuraCliPack: Pack = {
   policy: 'hasura',
   // The CLI sends before it exits; a short window catches a late flush.
   timing: { quietWindowSeconds: 3, timeoutSeconds: 60 },
-  common: { env: { unset: [ENV, 'DO_NOT_TRACK', 'CI'] } },
+  // The CLI's update check (GET releases.hasura.io) has its own switch and is not what the guide's
+  // opt-out covers: it is turned off everywhere, so any request an opted-out run still makes is
+  // one the telemetry switch failed to stop.
+  common: { env: { set: { HASURA_GRAPHQL_SHOW_UPDATE_NOTIFICATION: 'false' }, unset: [ENV, 'DO_NOT_TRACK', 'CI'] } },
   scenarios: [
     {
       name: 'control',

@@ -1,0 +1,281 @@
+/**
+ * `telemetry-audit optout [--pack NAME|FILE] -- <command>`: prove or disprove every opt-out of
+ * a pack against a real program. Each scenario runs the command in its own temporary HOME
+ * behind its own live capture; what it sends is audited; the matrix says which opt-outs held.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { CapturedRequest } from '../../capture/captured-request.js';
+import type { CaptureFeed, FeedEvent } from '../../capture/capture-feed.js';
+import type { RequestResult } from '../../engine/audit-request.js';
+import { LiveSetupError, resolveTrace, type TraceMode } from '../../live/live-session.js';
+import { loadPack, packPolicyRef, type LoadedPack } from '../../optout/load-pack.js';
+import type { OptoutMatrix, ScenarioRowReport } from '../../optout/matrix.js';
+import { OPTOUT_PLACEHOLDER } from '../../optout/pack-schema.js';
+import { OptoutRunError, OptoutRunner, type OptoutEvents } from '../../optout/run-pack.js';
+import type { ScenarioOutcome, Expectation as TuiExpectation } from '../../tui/state/optout-matrix.js';
+import type { InspectorStore } from '../../tui/state/store.js';
+import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
+import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
+import { writeOut } from '../command.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { withInterruptHandler } from '../interrupt.js';
+import { CAPTURE_OPTIONS, captureSettings } from '../options/live-options.js';
+import { boolOpt, intOpt, stringOpt, stringsOpt } from '../parse-args.js';
+import { loadInspector, tuiDecision } from '../tui-mode.js';
+
+const OPTOUT_OPTIONS: OptionSpec[] = [
+  { name: 'pack', type: 'string', value: 'NAME|FILE', description: 'opt-out pack: hasura-cli, hasura-server, or a JSON/YAML file (default: hasura-server when the command names graphql-engine, else hasura-cli)' },
+  { name: 'window', type: 'string', value: 'SECONDS', description: "how long to watch every scenario: the quiet window after a CLI exits, or a server's observation (default: the pack's)" },
+  { name: 'concurrency', type: 'string', value: 'N', description: `most scenarios at once (default: all, up to 16; a pack's own limit, when lower, wins)` },
+  { name: 'tui', type: 'boolean', description: 'show the matrix filling in live in the terminal UI (the text report when not a terminal, or CI is set)' },
+  ...CAPTURE_OPTIONS.filter((o) => o.name === 'respond' || o.name === 'node-preload'),
+  { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
+  { name: 'no-trace', type: 'boolean', description: 'do not trace: a "suppressed" result then rests on the proxy alone (said in the matrix)' },
+  { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
+];
+
+function traceMode(args: ParsedArgs): TraceMode {
+  const on = boolOpt(args, 'trace');
+  const off = boolOpt(args, 'no-trace');
+  if (on && off) throw new UsageError('--trace and --no-trace contradict each other');
+  return on ? 'on' : off ? 'off' : 'auto';
+}
+
+function windowSeconds(args: ParsedArgs): number | undefined {
+  const v = stringOpt(args, 'window');
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--window needs a number of seconds > 0, got "${v}"`);
+  return Number(v);
+}
+
+/** Which pack, when none is named: the Hasura server's for a graphql-engine command, else the CLI's. */
+export function defaultPack(command: readonly string[]): string {
+  return command.slice(0, 3).some((a) => /graphql-engine/.test(path.basename(a))) ? 'hasura-server' : 'hasura-cli';
+}
+
+/** A fresh random term per run for {{canary}}: long, lower-case hex after a marker no payload carries. */
+export function freshCanary(): string {
+  return `cnry${randomBytes(8).toString('hex')}`;
+}
+
+function usesCanary(loaded: LoadedPack, command: readonly string[]): boolean {
+  return /\{\{\s*canary\s*\}\}/.test(JSON.stringify(loaded.pack) + JSON.stringify(command));
+}
+
+const TUI_EXPECT = { send: 'send', suppress: 'suppress', 'refuse-start': 'refuse' } as const;
+const TUI_OUTCOME: Record<ScenarioRowReport['outcome'], ScenarioOutcome> = {
+  suppressed: 'suppressed',
+  sent: 'sent',
+  'refused to start': 'refused-to-start',
+  inconclusive: 'inconclusive',
+};
+
+/** Every scenario's requests and connection attempts as one feed, for the inspector. */
+class ScenariosFeed implements CaptureFeed {
+  private readonly listeners = new Set<(e: FeedEvent) => void>();
+  constructor(private readonly onStop: () => Promise<void>) {}
+  subscribe(listener: (e: FeedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: FeedEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+  stop(): Promise<void> {
+    return this.onStop();
+  }
+}
+
+export const optoutCommand: CommandSpec = {
+  name: 'optout',
+  summary: 'Prove or disprove every documented opt-out of a program: each scenario of a pack beside a control that must send.',
+  usage: 'telemetry-audit optout [--pack NAME|FILE] [--window SECONDS] [--concurrency N] [options] -- <command> [args...]',
+  takesCommand: true,
+  description: [
+    'Runs the command once per scenario of the pack, each in its own temporary HOME (with XDG',
+    'directories) and working directory, behind its own intercepting proxy (and strace, where it',
+    'works); nothing is forwarded. {{optout}} in the command marks where scenario arguments go;',
+    '{{canary}} becomes a fresh random term that no request may carry, in any encoding.',
+    'A CLI scenario ends when the command exits and the quiet window has passed; a server is',
+    'observed, then stopped; a scenario that must not send ends at its first request.',
+    '',
+    'Exit codes: 0 the control sent and every opt-out held, with no audit error; 1 an opt-out',
+    'path leaked, a scenario did not behave as the pack expects, or an audit error; 2 usage, pack,',
+    'policy or command errors (before anything runs); 3 inconclusive: the control sent nothing (or',
+    'did not start), or a scenario could not conclude.',
+  ].join('\n'),
+  options: [...AUDIT_RUN_OPTIONS, ...OPTOUT_OPTIONS],
+  examples: [
+    'telemetry-audit optout --pack hasura-cli -- hasura version {{optout}}',
+    'telemetry-audit optout --pack hasura-server -- graphql-engine --database-url postgres://… serve {{optout}}',
+    'telemetry-audit optout --pack my-tool.optout.yaml --format junit -o optout.xml -- my-tool build {{optout}}',
+  ],
+  async run(args, io) {
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}": put the command after "--"`);
+    if (args.rest.length === 0) throw new UsageError('no command given: telemetry-audit optout [options] -- <command> [args...]');
+    const command = args.rest;
+    if (command.filter((a) => a === OPTOUT_PLACEHOLDER).length > 1) throw new UsageError(`${OPTOUT_PLACEHOLDER} may appear once in the command`);
+    const capture = captureSettings({ ...args, values: { ...args.values, save: undefined, har: undefined, port: undefined } });
+    const mode = traceMode(args);
+    const window = windowSeconds(args);
+    const concurrency = intOpt(args, 'concurrency', 1);
+
+    const packName = stringOpt(args, 'pack');
+    const loaded = await loadPack(packName ?? defaultPack(command), io.cwd);
+    const notes: string[] = [];
+    if (packName === undefined) notes.push(`opt-out pack: ${loaded.origin} (no --pack given)`);
+
+    let trace;
+    try {
+      ({ trace } = resolveTrace(mode, true, io.env));
+    } catch (err) {
+      if (err instanceof LiveSetupError) throw new ConfigError(err.message);
+      throw err;
+    }
+    notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
+
+    // The pack names the policy that audits what its scenarios send, unless --policy says otherwise.
+    const values = { ...args.values };
+    if (values.policy === undefined) {
+      const ref = packPolicyRef(loaded);
+      if (ref !== undefined) values.policy = ref;
+    }
+    const canary = freshCanary();
+    if (usesCanary(loaded, command)) {
+      values.canary = [...stringsOpt(args, 'canary'), canary];
+      notes.push('{{canary}}: replaced by a fresh random term; every request is searched for it in every encoding');
+    }
+    const runArgs: ParsedArgs = { ...args, values };
+
+    const decision = boolOpt(args, 'tui') ? tuiDecision(io) : null;
+    if (decision && !decision.use) await writeOut(io.stderr, `telemetry-audit optout: ${decision.reason}: printing the text report instead of the interactive view\n`);
+    const tui = decision?.use ? decision : null;
+
+    const run = await AuditRun.fromArgs(runArgs, io, [loaded.origin, command.join(' ')], { notes });
+    const quiet = run.settings.quiet;
+    const status = (line: string) => (quiet || tui ? undefined : writeOut(io.stderr, `telemetry-audit optout: ${line}\n`));
+
+    // Results reach the report in order, one at a time; with the UI they wait until it closes.
+    let chain: Promise<unknown> = Promise.resolve();
+    const held: RequestResult[] = [];
+    const report = (r: RequestResult) => {
+      if (tui) held.push(r);
+      else chain = chain.then(() => run.addResult(r));
+    };
+
+    let store: InspectorStore | null = null;
+    const feed = new ScenariosFeed(async () => {
+      runner.interrupt();
+      await running;
+    });
+    const events: OptoutEvents = {
+      begin(scenarios) {
+        void status(`${loaded.origin}: ${scenarios.length} scenarios, ${runner.concurrency} at a time${window !== undefined ? `, window ${window} s` : ''}`);
+        store?.dispatch({
+          type: 'optout/begin',
+          title: loaded.pack.title,
+          scenarios: scenarios.map((s) => ({ name: s.name, expectation: s.informational ? 'inform' : (TUI_EXPECT[s.expect] as TuiExpectation), ...(s.title ? { description: s.title } : {}) })),
+        });
+      },
+      progress(scenario, phase, detail) {
+        if (!store) return;
+        const tuiPhase = phase === 'observing' ? 'running' : phase;
+        store.dispatch({ type: 'optout/progress', scenario, phase: tuiPhase, ...(detail.fraction !== undefined ? { progress: detail.fraction } : {}), ...(detail.message ? { message: detail.message } : {}) });
+      },
+      outcome(row) {
+        const mark = { pass: '✓', fail: '✗', inconclusive: '?', info: '·' }[row.status];
+        void status(`${mark} ${row.name}: ${row.outcome} (${(row.durationMs / 1000).toFixed(1)} s)${row.status === 'pass' ? '' : `: ${row.note}`}`);
+        // The tab counts findings itself: the message keeps the rest of the note.
+        const message = row.note.replace(/; \d+ errors?, \d+ warnings? in what it sent/, '');
+        store?.dispatch({ type: 'optout/outcome', scenario: row.name, outcome: TUI_OUTCOME[row.outcome], message });
+      },
+      ...(tui ? { forward: (e: FeedEvent) => feed.emit(e) } : {}),
+    };
+
+    const runner = new OptoutRunner({
+      loaded,
+      command,
+      baseEnv: io.env,
+      commandCwd: io.cwd,
+      canary,
+      ...(window !== undefined ? { windowSeconds: window } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      trace: mode,
+      traceLoopback: boolOpt(args, 'trace-loopback'),
+      respond: capture.respond,
+      nodePreload: capture.nodePreload,
+      policy: run.compiled,
+      audit: (r: CapturedRequest) => run.audit(r),
+      report,
+      events,
+    });
+
+    let running!: Promise<OptoutMatrix | Error>;
+    const start = () => {
+      running = withInterruptHandler(
+        () => {
+          void status('interrupted: stopping every scenario (captures are kept)');
+          runner.interrupt();
+        },
+        () => runner.run(),
+      ).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      return running;
+    };
+
+    let outcome: OptoutMatrix | Error;
+    if (tui) {
+      try {
+        const { runInspector } = await loadInspector(io.env);
+        let started: Promise<OptoutMatrix | Error> | null = null;
+        await runInspector({
+          io,
+          keys: tui.keys,
+          run,
+          label: `optout ${loaded.pack.name}: ${command.join(' ')}`,
+          inputs: [loaded.origin, command.join(' ')],
+          source: { kind: 'feed', feed },
+          optout: { title: loaded.pack.title, scenarios: [] },
+          onStore: (s) => {
+            store = s;
+            started = start();
+            void started.then((m) => {
+              if (!(m instanceof Error)) s.dispatch({ type: 'optout/verdict', label: `${m.verdict.label}: ${m.verdict.conclusion}`, exitCode: m.verdict.exitCode });
+            });
+          },
+        });
+        // Quitting the UI before the end stops the run; what finished is still reported.
+        runner.interrupt();
+        outcome = await (started ?? start());
+      } finally {
+        if (tui.ownsKeys) tui.keys.destroy();
+      }
+    } else {
+      await run.begin();
+      outcome = await start();
+    }
+    if (outcome instanceof Error) {
+      await chain;
+      if (outcome instanceof OptoutRunError) throw new ConfigError(outcome.message);
+      throw outcome;
+    }
+    const matrix: OptoutMatrix = { ...outcome, trace };
+    if (tui) {
+      await run.begin();
+      for (const r of held) await run.addResult(r);
+    } else {
+      await chain;
+    }
+    const verdict = withWarningBudget(matrix, run.settings.maxWarnings);
+    return run.finish({ exitCode: verdict.exitCode, conclusion: verdict.conclusion, optout: { ...matrix, verdict } });
+  },
+};
+
+/** --max-warnings applies to what the promised scenarios sent, as it does to any audit. */
+function withWarningBudget(m: OptoutMatrix, maxWarnings: number | undefined): OptoutMatrix['verdict'] {
+  if (maxWarnings === undefined || m.verdict.exitCode !== EXIT.OK) return m.verdict;
+  const warnings = m.scenarios.filter((r) => !r.informational).reduce((n, r) => n + r.warnings, 0);
+  if (warnings <= maxWarnings) return m.verdict;
+  return { exitCode: EXIT.FINDINGS, label: 'FAIL', conclusion: `${warnings} warnings in what the scenarios sent: more than --max-warnings ${maxWarnings}` };
+}

@@ -1,0 +1,59 @@
+/**
+ * A pack probe: fetch a page the running target serves (on loopback, never through the proxy)
+ * and check its body, e.g. that the console a server hosts is told telemetry is off. The target
+ * may still be starting, so the probe retries until it answers or the scenario ends.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { ProbeResult } from './matrix.js';
+
+export interface ProbeSpec {
+  url: string;
+  matches?: string;
+  notMatches?: string;
+  description?: string;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/** One GET; resolves with the body, or an error message when nothing answered. */
+export function fetchOnce(url: string, timeoutMs = 2000): Promise<{ status: number; body: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const parsed = new URL(url);
+    const get = parsed.protocol === 'https:' ? https.get : http.get;
+    // The target's own certificate on loopback; the probe checks content, not identity.
+    const req = get(url, { timeout: timeoutMs, agent: false, ...(parsed.protocol === 'https:' ? { rejectUnauthorized: false } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (d: Buffer) => {
+        size += d.length;
+        if (size <= MAX_BODY) chunks.push(d);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (err) => resolve({ error: err.message }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+  });
+}
+
+export function checkBody(spec: ProbeSpec, status: number, body: string): ProbeResult {
+  const base = { url: spec.url, ...(spec.description ? { description: spec.description } : {}) };
+  const what = spec.description ?? `GET ${spec.url}`;
+  if (status < 200 || status >= 300) return { ...base, ok: false, detail: `${what}: HTTP ${status}` };
+  if (spec.matches !== undefined && !new RegExp(spec.matches).test(body)) return { ...base, ok: false, detail: `${what}: the page does not match /${spec.matches}/` };
+  if (spec.notMatches !== undefined && new RegExp(spec.notMatches).test(body)) return { ...base, ok: false, detail: `${what}: the page matches /${spec.notMatches}/` };
+  return { ...base, ok: true, detail: `${what}: yes` };
+}
+
+/** Retry until the target answers (then judge the body) or `stopped()` says the scenario is over. */
+export async function runProbe(spec: ProbeSpec, stopped: () => boolean, intervalMs = 200): Promise<ProbeResult> {
+  let last = 'no answer';
+  while (!stopped()) {
+    const got = await fetchOnce(spec.url);
+    if ('status' in got) return checkBody(spec, got.status, got.body);
+    last = got.error;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return { url: spec.url, ...(spec.description ? { description: spec.description } : {}), ok: null, detail: `${spec.description ?? `GET ${spec.url}`}: the target never answered (${last})` };
+}
