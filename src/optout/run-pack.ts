@@ -10,18 +10,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FeedEvent } from '../capture/capture-feed.js';
-import type { CapturedRequest } from '../capture/captured-request.js';
-import type { RequestResult } from '../engine/audit-request.js';
-import type { CompiledPolicy } from '../engine/compiled-policy.js';
-import type { NodePreload } from '../live/child-env.js';
-import type { FakeResponse } from '../live/fake-response.js';
-import { LiveSetupError, type TraceMode } from '../live/live-session.js';
+import { LiveSetupError } from '../live/live-session.js';
 import { resolveCommand } from '../live/run-target.js';
 import type { LoadedPack } from './load-pack.js';
 import { judge, verdictOf, withControl, type Observation, type OptoutMatrix, type ScenarioRowReport } from './matrix.js';
 import type { Scenario } from './pack-schema.js';
 import { planScenario, PlanError, type ScenarioPlan } from './plan-scenario.js';
-import { runScenario, type ScenarioPhase } from './run-scenario.js';
+import { runScenario, type ScenarioPhase, type ScenarioRunOptions } from './run-scenario.js';
 
 /** Most scenarios at once when neither the pack nor the user says: they mostly wait. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -34,7 +29,8 @@ export interface OptoutEvents {
   forward?(event: FeedEvent): void;
 }
 
-export interface OptoutRunOptions {
+/** Capture and audit settings every scenario of the run shares. */
+export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report'> {
   loaded: LoadedPack;
   /** The target command line, with {{optout}} where scenario arguments go and any {{canary}}. */
   command: readonly string[];
@@ -45,13 +41,6 @@ export interface OptoutRunOptions {
   windowSeconds?: number;
   /** The user's limit; the pack's own limit, when lower, wins. */
   concurrency?: number;
-  trace: TraceMode;
-  traceLoopback: boolean;
-  respond: FakeResponse;
-  nodePreload: NodePreload;
-  policy: CompiledPolicy;
-  audit: (request: CapturedRequest) => RequestResult;
-  report: (result: RequestResult) => void;
   events?: OptoutEvents;
   /** Where scenario directories go (default: the system temp dir). */
   tmpDir?: string;

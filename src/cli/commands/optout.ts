@@ -16,7 +16,7 @@ import { OptoutRunError, OptoutRunner, type OptoutEvents } from '../../optout/ru
 import type { ScenarioOutcome, Expectation as TuiExpectation } from '../../tui/state/optout-matrix.js';
 import type { InspectorStore } from '../../tui/state/store.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
-import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
+import type { CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';

@@ -5,6 +5,7 @@
  * 0/f/F/FALSE/false/False are off and any other non-boolean value currently reads as off too).
  */
 import type { Pack, Scenario } from '../pack-schema.js';
+import { ciTrue, doNotTrack } from './conventions.js';
 
 const ENV = 'HASURA_GRAPHQL_ENABLE_TELEMETRY';
 // A random v4 UUID, as the CLI writes on first run; fixed so every scenario starts alike.
@@ -110,21 +111,7 @@ export const hasuraCliPack: Pack = {
       expect: 'suppress',
       informational: true,
     },
-    {
-      name: 'do-not-track',
-      title: 'DO_NOT_TRACK=1',
-      description: 'the console-do-not-track convention; not promised by the Hasura guide',
-      env: { set: { DO_NOT_TRACK: '1' } },
-      expect: 'suppress',
-      informational: true,
-    },
-    {
-      name: 'ci-true',
-      title: 'CI=true',
-      description: 'running in CI; not an opt-out in the guide',
-      env: { set: { CI: 'true' } },
-      expect: 'send',
-      informational: true,
-    },
+    doNotTrack,
+    ciTrue('running in CI; not an opt-out in the guide'),
   ],
 };

@@ -6,6 +6,7 @@
  * fatal error at start-up).
  */
 import type { Pack, Scenario } from '../pack-schema.js';
+import { ciTrue, doNotTrack } from './conventions.js';
 
 const ENV = 'HASURA_GRAPHQL_ENABLE_TELEMETRY';
 
@@ -102,21 +103,7 @@ export const hasuraServerPack: Pack = {
       expect: 'refuse-start',
       refusal: { stderr: ENV },
     },
-    {
-      name: 'do-not-track',
-      title: 'DO_NOT_TRACK=1',
-      description: 'the console-do-not-track convention; not promised by the Hasura guide',
-      env: { set: { DO_NOT_TRACK: '1' } },
-      expect: 'suppress',
-      informational: true,
-    },
-    {
-      name: 'ci-true',
-      title: 'CI=true',
-      description: 'running in CI; the guide says the CI name is sent, so telemetry is expected to stay on',
-      env: { set: { CI: 'true' } },
-      expect: 'send',
-      informational: true,
-    },
+    doNotTrack,
+    ciTrue('running in CI; the guide says the CI name is sent, so telemetry is expected to stay on'),
   ],
 };

@@ -1,6 +1,6 @@
 /** Community-edition server payloads: the guide's v1 sample, the v2 wire format, resources. */
 import type { FieldSpec, PayloadKind } from '../../policy-schema.js';
-import { anyOf, arrayOf, bool, count, matching, nullable, obj, oneOf, optional, str, undocumented } from '../../spec-builders.js';
+import { anyOf, arrayOf, count, matching, nullable, obj, oneOf, optional, str, undocumented } from '../../spec-builders.js';
 import { HASURA_RULES } from './rules.js';
 import { SERVER_SAMPLE } from './samples.js';
 import { BACKEND_TYPES, CI_VENDORS, DB_KINDS, EXPERIMENTAL_FEATURES, RESOURCE_CHECKER_ERRORS } from './vocabulary.js';
