@@ -2,7 +2,8 @@
 // Runs every compiled test file with node's test runner. Node 20's runner takes a directory
 // but also picks up helpers, so the list of *.test.js files is built here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..');
@@ -20,5 +21,12 @@ if (files.length === 0) {
   console.error('no test files found under dist/test (did the build run?)');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// Every temp dir the tests (and the programs they start) make goes under one directory that
+// is removed afterwards, so a run leaves nothing behind in the machine's temp dir.
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'telemetry-audit-tests-'));
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, TMPDIR: tmp },
+});
+rmSync(tmp, { recursive: true, force: true });
 process.exit(r.status ?? 1);

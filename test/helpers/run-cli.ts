@@ -1,6 +1,6 @@
 /** Run the built CLI as a subprocess, as a user or CI would, with a throwaway HOME. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI, REPO_ROOT } from './paths.js';
@@ -34,6 +34,8 @@ export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: st
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // Unless the caller gave its own HOME (to look at afterwards), the throwaway one goes.
+      if (opts.env?.HOME === undefined) rmSync(home, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
     });
     if (opts.input !== undefined) child.stdin.end(opts.input);
