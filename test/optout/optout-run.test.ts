@@ -171,7 +171,9 @@ function listTree(root: string): string[] {
 }
 
 describe('optout --pack hasura-server against the server emitter', () => {
-  const args = ['--pack', 'hasura-server', '--window', '2', '--', ...PY_SERVER, '{{optout}}'];
+  // The server pack watches a running server for the window; 5 s leaves room for a loaded CI
+  // machine to start Python under strace and send (2 s was not always enough).
+  const args = ['--pack', 'hasura-server', '--window', '5', '--', ...PY_SERVER, '{{optout}}'];
 
   it('honest: every path holds, 0 refuses to start, the console is told the setting: exit 0', async () => {
     const { code, report } = await optout(args);
