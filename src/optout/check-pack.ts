@@ -42,6 +42,12 @@ export function checkPack(pack: Pack): ConfigProblem[] {
     });
   });
   if (pack.common) checkChange(pack.common, ['common'], add);
+  if (pack.target.readyUrl !== undefined) {
+    const where = ['target', 'readyUrl'];
+    if (pack.target.kind !== 'server') add(where, '"readyUrl" applies to server targets (a CLI target is watched until it exits)');
+    checkPlaceholders(pack.target.readyUrl, where, add);
+    checkProbeUrl(pack.target.readyUrl, where, add, 'the readiness URL');
+  }
   return problems;
 }
 
@@ -96,7 +102,8 @@ function checkPattern(pattern: string | undefined, where: ReadonlyArray<Property
   }
 }
 
-function checkProbeUrl(url: string, where: ReadonlyArray<PropertyKey>, add: (p: ReadonlyArray<PropertyKey>, m: string) => void): void {
+/** `what`: how the message names the URL ("a probe", "the readiness URL"). */
+function checkProbeUrl(url: string, where: ReadonlyArray<PropertyKey>, add: (p: ReadonlyArray<PropertyKey>, m: string) => void, what = 'a probe'): void {
   let parsed: URL;
   try {
     parsed = new URL(url.replace(/\{\{\s*port\s*\}\}/g, '1').replace(/\{\{\s*canary\s*\}\}/g, 'c'));
@@ -104,9 +111,9 @@ function checkProbeUrl(url: string, where: ReadonlyArray<PropertyKey>, add: (p: 
     add(where, 'not a valid URL');
     return;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') add(where, 'a probe URL is http:// or https://');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') add(where, `${what} URL is http:// or https://`);
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   if (!(host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host))) {
-    add(where, 'a probe talks only to the target on loopback (127.0.0.1, ::1 or localhost)');
+    add(where, `${what} talks only to the target on loopback (127.0.0.1, ::1 or localhost)`);
   }
 }

@@ -120,6 +120,12 @@ export const PackSchema = z
           ),
         notes: z.string().optional().describe('how to run the target for this pack (the command, what it needs)'),
         example: z.array(z.string()).optional().describe('an example command line, with {{optout}} where scenario arguments go'),
+        readyUrl: z
+          .string()
+          .optional()
+          .describe(
+            'server targets: a loopback URL (e.g. "http://127.0.0.1:{{port}}/healthz") the runner polls until the server answers (any HTTP status); the observation period starts then, so a slow start-up is never mistaken for silence',
+          ),
       })
       .describe('what kind of program the pack runs'),
     policy: z

@@ -42,6 +42,8 @@ export interface ScenarioPlan {
   cwd: string;
   files: PlannedFile[];
   probes: Array<{ url: string; matches?: string; notMatches?: string; description?: string }>;
+  /** Server targets: the URL that answers once the server is up; the observation starts then. */
+  readyUrl?: string;
   expect: Expectation;
   informational: boolean;
   control: boolean;
@@ -112,6 +114,7 @@ export function planScenario(pack: Pack, scenario: Scenario, inputs: PlanInputs)
     cwd: inputs.cwd,
     files,
     probes: (scenario.probes ?? []).map((p) => ({ ...p, url: fill(p.url) })),
+    ...(pack.target.readyUrl !== undefined ? { readyUrl: fill(pack.target.readyUrl) } : {}),
     expect: scenario.expect,
     informational: scenario.informational === true,
     control: scenario.control === true,

@@ -57,3 +57,15 @@ export async function runProbe(spec: ProbeSpec, stopped: () => boolean, interval
   }
   return { url: spec.url, ...(spec.description ? { description: spec.description } : {}), ok: null, detail: `${spec.description ?? `GET ${spec.url}`}: the target never answered (${last})` };
 }
+
+/**
+ * Poll `url` until it answers (any HTTP status: the server is up) or `stopped()` says the
+ * scenario is over. True when it answered.
+ */
+export async function waitUntilReady(url: string, stopped: () => boolean, intervalMs = 200): Promise<boolean> {
+  while (!stopped()) {
+    if ('status' in (await fetchOnce(url, 1000))) return true;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return false;
+}

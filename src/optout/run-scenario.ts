@@ -17,7 +17,7 @@ import { LiveSession, type TraceMode } from '../live/live-session.js';
 import type { FeedEvent } from '../capture/capture-feed.js';
 import type { Observation, ProbeResult } from './matrix.js';
 import type { ScenarioPlan } from './plan-scenario.js';
-import { runProbe } from './probe.js';
+import { runProbe, waitUntilReady } from './probe.js';
 
 export type ScenarioPhase = 'starting' | 'running' | 'quiet-window' | 'observing';
 
@@ -132,8 +132,19 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
     await session.start();
     if (kind === 'server') {
       const ms = plan.observeSeconds * 1000;
-      ticker('observing', ms);
-      timers.push(setTimeout(() => stop('observed'), ms));
+      const observe = () => {
+        ticker('observing', ms);
+        timers.push(setTimeout(() => stop('observed'), ms));
+      };
+      if (plan.readyUrl === undefined) observe();
+      else {
+        // The clock starts once the server is up: a slow start-up (a loaded machine, a database
+        // to reach) must not look like a server that stays silent. The timeout still bounds it.
+        opts.progress?.('starting', { message: `waiting for ${plan.readyUrl}` });
+        void waitUntilReady(plan.readyUrl, () => over || stoppedFor !== null).then((ready) => {
+          if (ready && !over && stoppedFor === null) observe();
+        });
+      }
       probes = Promise.all(plan.probes.map((p) => runProbe(p, () => over || stoppedFor !== null)));
     } else {
       opts.progress?.('running', {});

@@ -210,6 +210,15 @@ describe('optout --pack hasura-server against the server emitter', () => {
     assert.match(r.note, /probe failed: the console served by the server is told enableTelemetry: false: the page does not match/);
   });
 
+  it('a server that is slow to start is watched from the moment it is up, not judged silent before', async () => {
+    // Three seconds of start-up against a one-second window: judged from spawn, the control
+    // would have sent nothing and the run would be inconclusive; judged from /healthz, it passes.
+    const { code, report } = await optout(['--pack', 'hasura-server', '--window', '1', '--', ...PY_SERVER, '{{optout}}'], { EMITTER_STARTUP_SECONDS: '3' });
+    assert.equal(code, 0, JSON.stringify(report.optout.scenarios.map((s) => [s.name, s.status, s.note])));
+    assert.equal(row(report, 'control').requests >= 2, true);
+    assert.equal(row(report, 'env-zero').outcome, 'refused to start');
+  });
+
   it('false-upper-is-true: FALSE leaks; update-check: every opt-out leaks to releases.hasura.io', async () => {
     const upper = await optout(args, { EMITTER_VARIANT: 'false-upper-is-true' });
     assert.equal(upper.code, 1);

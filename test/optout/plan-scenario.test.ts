@@ -9,7 +9,7 @@ const pack: Pack = {
   name: 'tool',
   title: 'Tool',
   description: 'd',
-  target: { kind: 'server' },
+  target: { kind: 'server', readyUrl: 'http://127.0.0.1:{{port}}/healthz' },
   timing: { quietWindowSeconds: 2 },
   common: {
     env: { set: { PORT: '{{port}}', SHARED: 'common' }, unset: ['TOOL_TELEMETRY', 'CI'] },
@@ -54,6 +54,7 @@ describe('planScenario', () => {
     assert.equal(plan.control, true);
     assert.equal(plan.quietWindowSeconds, 2);
     assert.equal(plan.observeSeconds, 15, 'default');
+    assert.equal(plan.readyUrl, 'http://127.0.0.1:41234/healthz', 'the readiness URL on the scenario\'s own port');
   });
 
   it('a scenario inserts at {{optout}}, overrides common env and files, and fills placeholders', () => {

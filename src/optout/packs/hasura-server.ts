@@ -39,9 +39,11 @@ export const hasuraServerPack: Pack = {
       'Run the server in the foreground with a metadata database it can reach, e.g. `graphql-engine --database-url postgres://… serve {{optout}}`. ' +
       'The pack sets the port (HASURA_GRAPHQL_SERVER_PORT={{port}}) so scenarios can run side by side, and enables the console for the console probes.',
     example: ['graphql-engine', '--database-url', 'postgres://postgres:postgres@127.0.0.1:5432/postgres', 'serve', '{{optout}}'],
+    // The server's health endpoint: each scenario is watched from the moment the server is up.
+    readyUrl: 'http://127.0.0.1:{{port}}/healthz',
   },
   policy: 'hasura',
-  // The server sends right at start-up; 15 s covers a slow metadata catalogue migration.
+  // The server sends right at start-up; each scenario watches a running server for 15 s.
   timing: { observeSeconds: 15, timeoutSeconds: 90 },
   common: {
     env: {
