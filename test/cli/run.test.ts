@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
-import { runCli, tempHome } from '../helpers/run-cli.js';
+import { runCli, runCliJson, tempHome } from '../helpers/run-cli.js';
 import { startCountingUpstream, traceSkip } from '../helpers/live.js';
 
 const EMITTERS = path.join(FIXTURES, 'emitters');
@@ -20,16 +20,8 @@ interface Report {
   exitCode: number;
 }
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string }> {
-  const r = await runCli(['run', '--format', 'json', ...args], { env, ...TIMEOUT });
-  let report: Report;
-  try {
-    report = JSON.parse(r.stdout) as Report;
-  } catch {
-    throw new Error(`not a JSON report (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-  assert.equal(report.exitCode, r.code, 'the report states the exit code');
-  return { code: r.code, report, stderr: r.stderr };
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string }> {
+  return runCliJson<Report>(['run', '--format', 'json', ...args], { env, ...TIMEOUT });
 }
 
 function rules(report: Report, severity: 'error' | 'warning'): string[] {

@@ -42,3 +42,22 @@ export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: st
     else child.stdin.end();
   });
 }
+
+/**
+ * Run a command with `--format json` and parse its report; the report must state the exit
+ * code the process exited with.
+ */
+export async function runCliJson<R extends { exitCode: number }>(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<{ code: number | null; report: R; stderr: string }> {
+  const r = await runCli(args, opts);
+  let report: R;
+  try {
+    report = JSON.parse(r.stdout) as R;
+  } catch {
+    throw new Error(`not a JSON report (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  if (report.exitCode !== r.code) throw new Error(`the report states exit ${report.exitCode}, the process exited ${r.code}`);
+  return { code: r.code, report, stderr: r.stderr };
+}

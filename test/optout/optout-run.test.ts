@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { OptoutMatrix, ScenarioRowReport } from '../../src/optout/matrix.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { runCli, tempHome } from '../helpers/run-cli.js';
+import { runCli, runCliJson, tempHome } from '../helpers/run-cli.js';
 import { traceSkip } from '../helpers/live.js';
 
 const EMITTERS = path.join(FIXTURES, 'emitters');
@@ -27,16 +27,8 @@ interface Report {
   conclusion?: string;
 }
 
-async function optout(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string }> {
-  const r = await runCli(['optout', '--format', 'json', '--no-local-identity', ...args], { env, ...TIMEOUT });
-  let report: Report;
-  try {
-    report = JSON.parse(r.stdout) as Report;
-  } catch {
-    throw new Error(`not a JSON report (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-  assert.equal(report.exitCode, r.code, 'the report states the exit code');
-  return { code: r.code, report, stderr: r.stderr };
+function optout(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; report: Report; stderr: string }> {
+  return runCliJson<Report>(['optout', '--format', 'json', '--no-local-identity', ...args], { env, ...TIMEOUT });
 }
 
 const row = (report: Report, name: string): ScenarioRowReport => {
