@@ -48,6 +48,14 @@ export function intOpt(args: ParsedArgs, name: string, min = 0): number | undefi
   return Number(v);
 }
 
+/** A number of seconds > 0 (fractions allowed), or undefined when the option is absent. */
+export function secondsOpt(args: ParsedArgs, name: string): number | undefined {
+  const v = stringOpt(args, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--${name} needs a number of seconds > 0, got "${v}"`);
+  return Number(v);
+}
+
 export function choiceOpt<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
   const v = stringOpt(args, name);
   if (v === undefined) return fallback;

@@ -13,14 +13,14 @@ import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CliIO, CommandSpec, ParsedArgs } from '../command.js';
 import { CaptureFiles } from '../capture-files.js';
 import { liveOutcome } from '../live-audit.js';
-import { captureSettings } from '../options/live-options.js';
+import { captureSettings, traceFor, traceMode } from '../options/live-options.js';
 import type { LiveSession } from '../../live/live-session.js';
 import { writeOut } from '../command.js';
 import { UsageError } from '../errors.js';
 import { stringOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 import { auditCommand } from './audit.js';
-import { openLiveSession, RUN_OPTIONS, runCommand, traceFor, traceMode, traceNote } from './run.js';
+import { openLiveSession, RUN_OPTIONS, runCommand, traceNote } from './run.js';
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',

@@ -8,7 +8,6 @@ import path from 'node:path';
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import type { CaptureFeed, FeedEvent } from '../../capture/capture-feed.js';
 import type { RequestResult } from '../../engine/audit-request.js';
-import { LiveSetupError, resolveTrace, type TraceMode } from '../../live/live-session.js';
 import { loadPack, packPolicyRef, type LoadedPack } from '../../optout/load-pack.js';
 import type { OptoutMatrix, ScenarioRowReport } from '../../optout/matrix.js';
 import { OPTOUT_PLACEHOLDER } from '../../optout/pack-schema.js';
@@ -21,8 +20,8 @@ import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { withInterruptHandler } from '../interrupt.js';
-import { CAPTURE_OPTIONS, captureSettings } from '../options/live-options.js';
-import { boolOpt, intOpt, stringOpt, stringsOpt } from '../parse-args.js';
+import { CAPTURE_OPTIONS, captureSettings, traceFor, traceMode } from '../options/live-options.js';
+import { boolOpt, intOpt, secondsOpt, stringOpt, stringsOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 
 const OPTOUT_OPTIONS: OptionSpec[] = [
@@ -35,20 +34,6 @@ const OPTOUT_OPTIONS: OptionSpec[] = [
   { name: 'no-trace', type: 'boolean', description: 'do not trace: a "suppressed" result then rests on the proxy alone (said in the matrix)' },
   { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
 ];
-
-function traceMode(args: ParsedArgs): TraceMode {
-  const on = boolOpt(args, 'trace');
-  const off = boolOpt(args, 'no-trace');
-  if (on && off) throw new UsageError('--trace and --no-trace contradict each other');
-  return on ? 'on' : off ? 'off' : 'auto';
-}
-
-function windowSeconds(args: ParsedArgs): number | undefined {
-  const v = stringOpt(args, 'window');
-  if (v === undefined) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--window needs a number of seconds > 0, got "${v}"`);
-  return Number(v);
-}
 
 /** Which pack, when none is named: the Hasura server's for a graphql-engine command, else the CLI's. */
 export function defaultPack(command: readonly string[]): string {
@@ -119,7 +104,7 @@ export const optoutCommand: CommandSpec = {
     if (command.filter((a) => a === OPTOUT_PLACEHOLDER).length > 1) throw new UsageError(`${OPTOUT_PLACEHOLDER} may appear once in the command`);
     const capture = captureSettings({ ...args, values: { ...args.values, save: undefined, har: undefined, port: undefined } });
     const mode = traceMode(args);
-    const window = windowSeconds(args);
+    const window = secondsOpt(args, 'window');
     const concurrency = intOpt(args, 'concurrency', 1);
 
     const packName = stringOpt(args, 'pack');
@@ -127,13 +112,7 @@ export const optoutCommand: CommandSpec = {
     const notes: string[] = [];
     if (packName === undefined) notes.push(`opt-out pack: ${loaded.origin} (no --pack given)`);
 
-    let trace;
-    try {
-      ({ trace } = resolveTrace(mode, true, io.env));
-    } catch (err) {
-      if (err instanceof LiveSetupError) throw new ConfigError(err.message);
-      throw err;
-    }
+    const { trace } = traceFor(mode, io);
     notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
 
     // The pack names the policy that audits what its scenarios send, unless --policy says otherwise.

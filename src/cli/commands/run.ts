@@ -1,12 +1,12 @@
 /** `telemetry-audit run -- <command>`: run a program with interception and audit what it sends. */
 import type { StdioOptions } from 'node:child_process';
-import { describeExit, LiveSession, LiveSetupError, resolveTrace, type TraceMode, type TraceState } from '../../live/live-session.js';
+import { describeExit, LiveSession, LiveSetupError, type TraceState } from '../../live/live-session.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
-import { CAPTURE_OPTIONS, captureSettings, printsPayloads } from '../options/live-options.js';
-import { boolOpt, stringOpt } from '../parse-args.js';
+import { CAPTURE_OPTIONS, captureSettings, printsPayloads, traceFor, traceMode } from '../options/live-options.js';
+import { boolOpt, secondsOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
 
 /** Options of every command that runs a target live (`run`, `inspect -- <command>`). */
@@ -18,31 +18,14 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
 ];
 
-export function traceMode(args: ParsedArgs): TraceMode {
-  const on = boolOpt(args, 'trace');
-  const off = boolOpt(args, 'no-trace');
-  if (on && off) throw new UsageError('--trace and --no-trace contradict each other');
-  return on ? 'on' : off ? 'off' : 'auto';
-}
-
-function timeoutMs(args: ParsedArgs): number | undefined {
-  const v = stringOpt(args, 'timeout');
-  if (v === undefined) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--timeout needs a number of seconds > 0, got "${v}"`);
-  return Math.round(Number(v) * 1000);
-}
-
-export function traceFor(mode: TraceMode, io: CliIO): { trace: TraceState } {
-  try {
-    return resolveTrace(mode, true, io.env);
-  } catch (err) {
-    if (err instanceof LiveSetupError) throw new ConfigError(err.message);
-    throw err;
-  }
-}
-
 export function traceNote(trace: TraceState): string {
   return trace.active ? 'bypass detection: strace follows every connect() and DNS query of the process tree' : `bypasses could not be seen: ${trace.reason}`;
+}
+
+/** --timeout in milliseconds. */
+function timeoutMsOf(args: ParsedArgs): number | undefined {
+  const seconds = secondsOpt(args, 'timeout');
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
 }
 
 /** The proxy, CA and tracer for `command`, set up from the live options; nothing runs yet. */
@@ -55,7 +38,7 @@ export async function openLiveSession(args: ParsedArgs, io: CliIO, command: stri
       cwd: io.cwd,
       trace: traceMode(args),
       traceLoopback: boolOpt(args, 'trace-loopback'),
-      timeoutMs: timeoutMs(args),
+      timeoutMs: timeoutMsOf(args),
       port: capture.port,
       respond: capture.respond,
       nodePreload: capture.nodePreload,

@@ -1,9 +1,10 @@
 /** Options of the live commands (`run`, `serve`): where captures go and how the proxy answers. */
 import { FakeResponseError, parseFakeResponse, DEFAULT_FAKE_RESPONSE, type FakeResponse } from '../../live/fake-response.js';
-import type { OptionSpec, ParsedArgs } from '../command.js';
-import { UsageError } from '../errors.js';
+import type { CliIO, OptionSpec, ParsedArgs } from '../command.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { boolOpt, choiceOpt, intOpt, stringOpt } from '../parse-args.js';
 import { NODE_PRELOADS, type NodePreload } from '../../live/child-env.js';
+import { LiveSetupError, resolveTrace, type TraceMode, type TraceState } from '../../live/live-session.js';
 
 export const CAPTURE_OPTIONS: OptionSpec[] = [
   { name: 'save', type: 'string', value: 'FILE', description: 'write every capture to FILE as NDJSON, flushed per request (read back with `audit FILE`)' },
@@ -40,4 +41,22 @@ export function captureSettings(args: ParsedArgs): CaptureSettings {
 /** Whether each would-be payload is printed (text report, not --quiet): only then keep payloads. */
 export function printsPayloads(args: ParsedArgs): boolean {
   return !boolOpt(args, 'quiet') && (stringOpt(args, 'format') ?? 'text') === 'text';
+}
+
+/** --trace / --no-trace: require the tracer, refuse it, or use it where it works. */
+export function traceMode(args: ParsedArgs): TraceMode {
+  const on = boolOpt(args, 'trace');
+  const off = boolOpt(args, 'no-trace');
+  if (on && off) throw new UsageError('--trace and --no-trace contradict each other');
+  return on ? 'on' : off ? 'off' : 'auto';
+}
+
+/** Whether the tracer will run; a tracer that --trace requires but cannot run is a config error (exit 2). */
+export function traceFor(mode: TraceMode, io: CliIO): { trace: TraceState } {
+  try {
+    return resolveTrace(mode, true, io.env);
+  } catch (err) {
+    if (err instanceof LiveSetupError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
