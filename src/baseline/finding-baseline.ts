@@ -7,7 +7,8 @@
 import * as z from 'zod';
 import { verdictOf, type RequestResult } from '../engine/audit-request.js';
 import { describeLocation, type Finding, type FindingLocation } from '../engine/finding.js';
-import { keySegment, type ParseResult } from './shape.js';
+import { keySegment } from './shape.js';
+import { parseJsonFile, type ParseResult } from './parse-json-file.js';
 
 export const BASELINE_FILE_VERSION = 1;
 
@@ -67,15 +68,8 @@ export function baselineFile(entries: Iterable<BaselineEntry>, policy: string): 
 }
 
 export function parseBaselineFile(text: string): ParseResult<BaselineFile> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, error: `not JSON: ${(err as Error).message}` };
-  }
-  const parsed = BaselineFileSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: `not a findings baseline: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };
-  return { ok: true, value: parsed.data as BaselineFile };
+  const parsed = parseJsonFile(text, BaselineFileSchema, 'a findings baseline');
+  return parsed.ok ? { ok: true, value: parsed.value as BaselineFile } : parsed;
 }
 
 /**

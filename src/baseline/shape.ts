@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { pathSegment } from '../engine/json-parse.js';
+import { parseJsonFile, type ParseResult } from './parse-json-file.js';
 
 export const VALUE_TYPES = ['array', 'boolean', 'null', 'number', 'object', 'string'] as const;
 export type ValueType = (typeof VALUE_TYPES)[number];
@@ -123,19 +124,11 @@ const ShapeFileSchema = z.strictObject({
   ),
 });
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
-
 export function parseShapeFile(text: string): ParseResult<ShapeSet> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, error: `not JSON: ${(err as Error).message}` };
-  }
-  const parsed = ShapeFileSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: `not a shape file: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };
+  const parsed = parseJsonFile(text, ShapeFileSchema, 'a shape file');
+  if (!parsed.ok) return parsed;
   const set = new ShapeSet();
-  for (const [kind, { requests, fields }] of Object.entries(parsed.data.kinds)) {
+  for (const [kind, { requests, fields }] of Object.entries(parsed.value.kinds)) {
     set.kinds.set(kind, { requests: requests ?? 0, fields: new Map(Object.entries(fields).map(([p, t]) => [p, new Set(t)])) });
   }
   return { ok: true, value: set };
