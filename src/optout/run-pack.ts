@@ -5,7 +5,7 @@
  * are judged one by one (`judge`) and the run as a whole (`verdictOf`).
  */
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,16 +52,41 @@ export class OptoutRunError extends Error {
   override name = 'OptoutRunError';
 }
 
-/** A free TCP port on loopback for {{port}} (servers side by side must not collide). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The kernel's range for ephemeral ports (what listen(0) hands out), where it can be read.
+ * Scenario ports are chosen below it: every scenario's proxy listens on port 0 at the same
+ * moment, and a port probed free in the ephemeral range could be taken by one of them before
+ * the target binds it.
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high && low > 2048) return [low, high];
+  } catch {
+    // Not Linux, or not readable: assume the IANA dynamic range.
+  }
+  return [49152, 65535];
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A free loopback TCP port for {{port}}, outside the ephemeral range and not in `taken`. */
+export async function freePort(taken: Set<number> = new Set()): Promise<number> {
+  const [ephemeralLow] = ephemeralRange();
+  const low = Math.max(1024, ephemeralLow - 12_000);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (ephemeralLow - low));
+    if (taken.has(port) || !(await canBind(port))) continue;
+    taken.add(port);
+    return port;
+  }
+  throw new OptoutRunError(`no free loopback port found between ${low} and ${ephemeralLow - 1} for {{port}}`);
 }
 
 /**
@@ -106,6 +131,8 @@ export class OptoutRunner {
     const baseEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.opts.baseEnv)) if (v !== undefined) baseEnv[k] = v;
     const plans: ScenarioPlan[] = [];
+    // Each scenario its own {{port}}: servers side by side must not collide.
+    const ports = new Set<number>();
     for (const [i, scenario] of pack.scenarios.entries()) {
       const dir = path.join(root, `${String(i + 1).padStart(2, '0')}-${scenario.name}`);
       const home = path.join(dir, 'home');
@@ -113,7 +140,7 @@ export class OptoutRunner {
       mkdirSync(home, { recursive: true });
       mkdirSync(cwd, { recursive: true });
       try {
-        const plan = planScenario(pack, scenario, { home, cwd, command: absoluteCommand(this.opts.command, this.opts.commandCwd), baseEnv, canary: this.opts.canary, port: await freePort() });
+        const plan = planScenario(pack, scenario, { home, cwd, command: absoluteCommand(this.opts.command, this.opts.commandCwd), baseEnv, canary: this.opts.canary, port: await freePort(ports) });
         if (this.opts.windowSeconds !== undefined) {
           plan.quietWindowSeconds = this.opts.windowSeconds;
           plan.observeSeconds = this.opts.windowSeconds;
