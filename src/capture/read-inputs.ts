@@ -9,7 +9,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import type { CaptureFormat, CaptureOrigin, CapturedRequest } from './captured-request.js';
-import { CaptureRecordError, fromCaptureRecord, isCaptureRecord } from './capture-record.js';
+import { CaptureRecordError, fromCaptureRecord, isCaptureRecord, MAX_CAPTURE_LINE_BYTES, requestFromCaptureLine } from './capture-record.js';
+import { withContainerProblems } from './container-problems.js';
+import { decodeContainer } from './container-text.js';
 import { harToRequests, HarError, isHar } from './har.js';
 import { splitLines, LineTooLongError } from './line-splitter.js';
 import { parseJson } from '../engine/json-parse.js';
@@ -78,7 +80,7 @@ async function* chunksOf(source: InputSource, stdin: NodeJS.ReadableStream): Asy
 
 /** Read one source, yielding requests as they are read (NDJSON never sits whole in memory). */
 export async function* readSource(source: InputSource, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<CapturedRequest> {
-  const lines = splitLines(chunksOf(source, stdin));
+  const lines = splitLines(chunksOf(source, stdin), MAX_CAPTURE_LINE_BYTES);
   const head: Array<{ number: number; bytes: Buffer }> = [];
   let first: { number: number; bytes: Buffer } | undefined;
   try {
@@ -169,19 +171,15 @@ async function* readCaptureLines(source: InputSource, lines: AsyncIterable<{ num
       const text = line.bytes.toString('utf8');
       if (text.trim() === '') continue;
       const where = { line: line.number };
-      let value: unknown;
+      let request: CapturedRequest | null;
       try {
-        value = JSON.parse(text);
-      } catch {
-        value = undefined;
+        request = requestFromCaptureLine(line.bytes, { id: idOf(source, where), time: readAt, origin: origin(source, 'ndjson', where) });
+      } catch (err) {
+        if (err instanceof CaptureRecordError) throw new InputError(`${source.display}:${line.number}: malformed capture record: ${err.message}`);
+        throw err;
       }
-      if (isCaptureRecord(value)) {
-        try {
-          yield fromCaptureRecord(value, { id: idOf(source, where), time: readAt, origin: origin(source, 'ndjson', where) });
-        } catch (err) {
-          if (err instanceof CaptureRecordError) throw new InputError(`${source.display}:${line.number}: malformed capture record: ${err.message}`);
-          throw err;
-        }
+      if (request) {
+        yield request;
       } else {
         // A line that is not a capture record is still audited: as a bare payload, so a
         // corrupt or foreign line becomes a finding with its position rather than a skip.
@@ -199,37 +197,50 @@ function bareRequest(source: InputSource, body: Uint8Array, where: { line?: numb
 
 function* readWhole(source: InputSource, bytes: Buffer, firstLineWasJson: boolean): Generator<CapturedRequest> {
   const readAt = fileTime();
-  const text = bytes.toString('utf8');
+  // Decoded so that a body's invalid bytes survive into the request (see container-text.ts).
+  const decoded = decodeContainer(bytes);
+  const text = decoded.text;
   const parsed = parseJson(text, { elementSpans: true });
   if (parsed.ok) {
+    // Duplicate keys of the container, by the top-level element or HAR entry they sit in.
+    const checked = (request: CapturedRequest, index: number | null, prefix: RegExp): CapturedRequest =>
+      withContainerProblems(request, decoded, parsed.duplicates.filter((d) => index === null || prefix.exec(d.objectPath)?.[1] === String(index)), request.id);
     if (isHar(parsed.value)) {
+      const entryOf = /^\$\.log\.entries\[(\d+)\]/;
+      // A duplicate above the entries ("entries" twice in "log") can hide whole requests.
+      const above = parsed.duplicates.find((d) => d.objectPath === '$' || d.objectPath === '$.log');
+      if (above) throw new InputError(`${source.display}: malformed HAR: key ${JSON.stringify(above.key)} appears twice in ${above.objectPath} (line ${above.position.line}, column ${above.position.column}); requests may be hidden behind it`);
+      let requests: CapturedRequest[];
       try {
-        yield* harToRequests(
+        requests = harToRequests(
           parsed.value,
           (entry, frame) => origin(source, 'har', frame === undefined ? { entry } : { entry, frame }),
           (entry, frame) => idOf(source, frame === undefined ? { entry } : { entry, frame }),
+          decoded.bytesOf,
         );
       } catch (err) {
         if (err instanceof HarError) throw new InputError(`${source.display}: malformed HAR: ${err.message}`);
         throw err;
       }
+      for (const r of requests) yield checked(r, (r.origin as { entry: number }).entry - 1, entryOf);
       return;
     }
     if (Array.isArray(parsed.value) && parsed.elementSpans) {
       if (parsed.value.length === 0) throw new InputError(`${source.display}: an empty JSON array holds no payload`);
       for (const [i, [start, end]] of parsed.elementSpans.entries()) {
         const el = parsed.value[i];
+        const where = { entry: i + 1 };
         if (isCaptureRecord(el)) {
-          const where = { entry: i + 1 };
-          yield fromCaptureRecord(el, { id: idOf(source, where), time: readAt, origin: origin(source, 'json', where) });
+          yield checked(fromCaptureRecord(el, { id: idOf(source, where), time: readAt, origin: origin(source, 'json', where) }, decoded.bytesOf), i, /^\$\[(\d+)\]/);
         } else {
-          yield bareRequest(source, Buffer.from(text.slice(start, end), 'utf8'), { entry: i + 1 }, 'json', readAt);
+          // A bare payload: the engine parses it again and reports its duplicates itself.
+          yield bareRequest(source, decoded.bytesOf(text.slice(start, end)), where, 'json', readAt);
         }
       }
       return;
     }
     if (isCaptureRecord(parsed.value)) {
-      yield fromCaptureRecord(parsed.value, { id: idOf(source, {}), time: readAt, origin: origin(source, 'json', {}) });
+      yield checked(fromCaptureRecord(parsed.value, { id: idOf(source, {}), time: readAt, origin: origin(source, 'json', {}) }, decoded.bytesOf), null, /$^/);
       return;
     }
     yield bareRequest(source, bytes, {}, 'json', readAt);
@@ -242,7 +253,7 @@ function* readWhole(source: InputSource, bytes: Buffer, firstLineWasJson: boolea
     if (nonEmpty.length > 1 && nonEmpty.every((l) => parseJson(l).ok || l.trim().startsWith('{'))) {
       for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
-        yield bareRequest(source, Buffer.from(line.replace(/\r$/, ''), 'utf8'), { line: i + 1 }, 'json-lines', readAt);
+        yield bareRequest(source, decoded.bytesOf(line.replace(/\r$/, '')), { line: i + 1 }, 'json-lines', readAt);
       }
       return;
     }

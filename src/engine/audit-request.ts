@@ -91,7 +91,9 @@ export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, o
   const sink = new FindingSink(policy, request.id);
   const url = parseUrl(request.url);
 
-  if (url && policy.policy.loopback === 'skip' && isLoopbackHost(url.hostname)) {
+  // A request whose container is in doubt is audited even to loopback: a duplicate "url" key
+  // could put a loopback address in front of the one that was really used.
+  if (url && policy.policy.loopback === 'skip' && isLoopbackHost(url.hostname) && !request.containerProblems?.length) {
     return { request, kind: null, verdict: 'skipped', skipReason: `loopback destination ${url.host}: does not leave the machine`, findings: [] };
   }
 
@@ -99,6 +101,9 @@ export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, o
   if (request.url !== null) {
     if (!url) sink.add(RULES.destination.id, 'the request URL cannot be parsed', { part: 'url' }, { evidence: request.url });
     parts.push({ location: { part: 'url' }, text: request.url });
+  }
+  for (const problem of request.containerProblems ?? []) {
+    sink.add(problem.rule, problem.message, { part: 'request' }, problem.evidence !== undefined ? { evidence: problem.evidence } : {});
   }
   checkHeaders(request, policy, sink, parts);
 
