@@ -101,7 +101,7 @@ export function requestFromCaptureLine(bytes: Uint8Array, fallback: { id: string
   const decoded = decodeContainer(bytes);
   const parsed = parseJson(decoded.text);
   if (!parsed.ok || !isCaptureRecord(parsed.value)) return null;
-  return withContainerProblems(fromCaptureRecord(parsed.value, fallback, decoded.bytesOf), decoded, parsed.duplicates, fallback.id);
+  return withContainerProblems(fromCaptureRecord(parsed.value, fallback, decoded.bytesOf), decoded, parsed.duplicates);
 }
 
 /** Validate a record in detail; a malformed record is an input error with a precise message. */

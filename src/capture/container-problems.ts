@@ -8,12 +8,12 @@ import type { DuplicateKey } from '../engine/json-parse.js';
 import type { CapturedRequest, ContainerProblem } from './captured-request.js';
 import { hasStandIn, type ContainerText } from './container-text.js';
 
-export function withContainerProblems(request: CapturedRequest, decoded: ContainerText, duplicates: readonly DuplicateKey[], where: string): CapturedRequest {
+export function withContainerProblems(request: CapturedRequest, decoded: ContainerText, duplicates: readonly DuplicateKey[]): CapturedRequest {
   const problems: ContainerProblem[] = [];
   for (const d of duplicates) {
     problems.push({
       rule: 'capture/duplicate-key',
-      message: `${where}: key ${JSON.stringify(d.key)} appears more than once in ${d.objectPath} (line ${d.position.line}, column ${d.position.column}); another reader may take the value the audit did not see`,
+      message: `key ${JSON.stringify(d.key)} appears more than once in ${d.objectPath} (line ${d.position.line}, column ${d.position.column}); another reader may take the value the audit did not see`,
       evidence: d.key,
     });
   }
@@ -22,7 +22,7 @@ export function withContainerProblems(request: CapturedRequest, decoded: Contain
     if (outsideBody) {
       problems.push({
         rule: 'body/decode-failed',
-        message: `${where}: the capture is not valid UTF-8${decoded.firstInvalidOffset !== undefined ? ` (first bad byte at offset ${decoded.firstInvalidOffset})` : ''}; what it holds outside the body (or, with stand-ins unusable, anywhere) cannot be read as sent`,
+        message: `the capture is not valid UTF-8${decoded.firstInvalidOffset !== undefined ? ` (first bad byte at offset ${decoded.firstInvalidOffset})` : ''}; what it holds outside the body (or, with stand-ins unusable, anywhere) cannot be read as sent`,
       });
     }
   }

@@ -5,7 +5,7 @@
  * skipped: it becomes a request whose body the engine reports as unparseable.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import type { CaptureFormat, CaptureOrigin, CapturedRequest } from './captured-request.js';
@@ -34,11 +34,27 @@ const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
 
 /** Expand inputs into concrete sources, failing early (exit 2) on anything that is not there. */
 export async function resolveInputs(inputs: readonly string[], cwd = process.cwd()): Promise<InputSource[]> {
+  return (await resolveInputSet(inputs, cwd)).sources;
+}
+
+/**
+ * Inputs as sources, plus notes on what a directory held that is not read (files without a
+ * capture extension, broken links, links back into a directory already read), for the report:
+ * a directory is never skipped in part without saying so.
+ */
+export async function resolveInputSet(inputs: readonly string[], cwd = process.cwd()): Promise<{ sources: InputSource[]; notes: string[] }> {
   const out: InputSource[] = [];
-  const seen = new Set<string>();
-  const add = (abs: string): void => {
-    if (seen.has(abs)) return;
-    seen.add(abs);
+  const notes: string[] = [];
+  const seenPaths = new Set<string>();
+  // The same file reached twice (a symlink, a directory named twice) is read once.
+  const seenFiles = new Set<string>();
+  const add = async (abs: string): Promise<void> => {
+    if (seenPaths.has(abs)) return;
+    seenPaths.add(abs);
+    const st = await stat(abs).catch(() => null);
+    const identity = st ? `${st.dev}:${st.ino}` : abs;
+    if (seenFiles.has(identity)) return;
+    seenFiles.add(identity);
     out.push({ display: displayPath(abs, cwd), path: abs });
   };
   let stdinUsed = false;
@@ -52,19 +68,69 @@ export async function resolveInputs(inputs: readonly string[], cwd = process.cwd
     const abs = path.resolve(cwd, input);
     const st = await stat(abs).catch(() => null);
     if (st?.isFile()) {
-      add(abs);
+      await add(abs);
     } else if (st?.isDirectory()) {
-      const files = await fg(`**/*.{${CAPTURE_EXTENSIONS.join(',')}}`, { cwd: abs, absolute: true, onlyFiles: true, dot: false });
-      if (files.length === 0) throw new InputError(`${input}: directory holds no capture files (${CAPTURE_EXTENSIONS.map((e) => '*.' + e).join(', ')})`);
-      for (const f of files.sort()) add(path.normalize(f));
+      const listing = await walkDirectory(abs);
+      if (listing.files.length === 0) {
+        throw new InputError(`${input}: directory holds no capture files (${CAPTURE_EXTENSIONS.map((e) => '*.' + e).join(', ')})${listing.skipped.length > 0 ? `; not read: ${listing.skipped.slice(0, 5).map((s) => `${displayPath(s.path, cwd)} (${s.reason})`).join(', ')}` : ''}`);
+      }
+      for (const f of listing.files) await add(f);
+      for (const [reason, paths] of groupBy(listing.skipped)) {
+        const shown = paths.slice(0, 5).map((p) => displayPath(p, cwd));
+        notes.push(`${input}: ${paths.length} not read (${reason}): ${shown.join(', ')}${paths.length > shown.length ? `, and ${paths.length - shown.length} more` : ''}`);
+      }
     } else if (fg.isDynamicPattern(input)) {
       const files = await fg(input.replace(/\\/g, '/'), { cwd, absolute: true, onlyFiles: true });
       if (files.length === 0) throw new InputError(`${input}: the pattern matches no file`);
-      for (const f of files.sort()) add(path.normalize(f));
+      for (const f of files.sort()) await add(path.normalize(f));
     } else {
       throw new InputError(`${input}: no such file or directory`);
     }
   }
+  return { sources: out, notes };
+}
+
+const CAPTURE_NAME = new RegExp(`\\.(${CAPTURE_EXTENSIONS.join('|')})$`, 'i');
+
+/**
+ * Every capture file under a directory: dotfiles and dot-directories included, extensions in
+ * any case, symlinks followed but each real directory entered once (a link loop ends).
+ */
+async function walkDirectory(root: string): Promise<{ files: string[]; skipped: Array<{ path: string; reason: string }> }> {
+  const files: string[] = [];
+  const skipped: Array<{ path: string; reason: string }> = [];
+  const entered = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    const st = await stat(dir);
+    const identity = `${st.dev}:${st.ino}`;
+    if (entered.has(identity)) {
+      skipped.push({ path: dir, reason: 'a link to a directory already read' });
+      return;
+    }
+    entered.add(identity);
+    let names: string[];
+    try {
+      names = (await readdir(dir)).sort();
+    } catch (err) {
+      throw new InputError(`${dir}: cannot read the directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    for (const name of names) {
+      const p = path.join(dir, name);
+      const target = await stat(p).catch(() => null);
+      if (!target) skipped.push({ path: p, reason: 'a broken link or unreadable entry' });
+      else if (target.isDirectory()) await walk(p);
+      else if (!target.isFile()) skipped.push({ path: p, reason: 'not a regular file' });
+      else if (CAPTURE_NAME.test(name)) files.push(p);
+      else skipped.push({ path: p, reason: `no capture extension: ${CAPTURE_EXTENSIONS.map((e) => '.' + e).join(', ')}` });
+    }
+  };
+  await walk(root);
+  return { files, skipped };
+}
+
+function groupBy(items: ReadonlyArray<{ path: string; reason: string }>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { path: p, reason } of items) out.set(reason, [...(out.get(reason) ?? []), p]);
   return out;
 }
 
@@ -204,7 +270,7 @@ function* readWhole(source: InputSource, bytes: Buffer, firstLineWasJson: boolea
   if (parsed.ok) {
     // Duplicate keys of the container, by the top-level element or HAR entry they sit in.
     const checked = (request: CapturedRequest, index: number | null, prefix: RegExp): CapturedRequest =>
-      withContainerProblems(request, decoded, parsed.duplicates.filter((d) => index === null || prefix.exec(d.objectPath)?.[1] === String(index)), request.id);
+      withContainerProblems(request, decoded, parsed.duplicates.filter((d) => index === null || prefix.exec(d.objectPath)?.[1] === String(index)));
     if (isHar(parsed.value)) {
       const entryOf = /^\$\.log\.entries\[(\d+)\]/;
       // A duplicate above the entries ("entries" twice in "log") can hide whole requests.
