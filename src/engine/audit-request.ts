@@ -20,6 +20,7 @@ import { jsonTextParts } from './request-parts.js';
 import { RULES } from './rules.js';
 import { parseUrl } from './parse-url.js';
 import { isVolatileText } from './volatile-text.js';
+import { redactPath } from './url-redaction.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 
@@ -238,7 +239,7 @@ function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPo
     (d) => (!d.paths || d.paths.includes(url.pathname)) && (!d.transport || d.transport === request.transport),
   );
   if (here.length === 0) {
-    sink.add(RULES.destination.id, `${request.transport === 'websocket' ? 'WebSocket' : 'HTTP'} to path ${url.pathname} is not allowed on ${host}`, {
+    sink.add(RULES.destination.id, `${request.transport === 'websocket' ? 'WebSocket' : 'HTTP'} to path ${redactPath(url.pathname)} is not allowed on ${host}`, {
       part: 'url',
       component: 'path',
     });
@@ -248,13 +249,13 @@ function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPo
     sink.add(RULES.destination.id, 'an HTTP request to a ws:// URL', { part: 'url' });
   }
   if (request.transport === 'http' && !here.some((d) => !d.methods || d.methods.includes(request.method.toUpperCase()))) {
-    sink.add(RULES.method.id, `method ${request.method} is not allowed for ${url.pathname}`, { part: 'request' });
+    sink.add(RULES.method.id, `method ${request.method} is not allowed for ${redactPath(url.pathname)}`, { part: 'request' });
   }
   if (url.search !== '') {
     sink.add(RULES.urlQuery.id, 'the telemetry URL carries a query string', { part: 'url', component: 'query' }, { evidence: url.search });
   }
   if (kind && !here.some((d) => !d.kinds || d.kinds.includes(kind.kind.id))) {
-    sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${url.pathname}`, { part: 'url', component: 'path' });
+    sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${redactPath(url.pathname)}`, { part: 'url', component: 'path' });
   }
 }
 
