@@ -42,7 +42,12 @@ export interface StreamReporter {
    * `conclusion`: what a live run concluded when its exit code is not the audit's alone;
    * `optout`: the matrix of an opt-out run, whose verdict the exit code is.
    */
-  end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): string;
+  end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): string | Iterable<string>;
+}
+
+/** What a reporter's end() gave, as pieces to write in order. */
+export function endPieces(text: string | Iterable<string>): Iterable<string> {
+  return typeof text === 'string' ? [text] : text;
 }
 
 /** A finding as a whole-report reporter sees it: `evidence` is what the report may print. */
