@@ -13,6 +13,7 @@ import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import type { Policy, RuleDoc } from '../policy/policy-schema.js';
 import type { Style } from './style.js';
+import { redactUrl } from '../engine/url-redaction.js';
 
 /** A rule as this run reports it: its documentation, the severity in force, and whether it is on. */
 export interface ReportRule extends RuleDoc {
@@ -79,7 +80,7 @@ export function toReportedRequest(r: RequestResult, showEvidence: boolean): Repo
     id,
     time,
     method,
-    url,
+    url: url === null ? null : redactUrl(url, showEvidence),
     transport,
     origin,
     kind: r.kind,
