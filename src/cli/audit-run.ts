@@ -13,6 +13,8 @@ import { BASELINE_RULES } from '../baseline/rules.js';
 import type { ReportRule } from '../report/reporter.js';
 import type { CliIO, OptionSpec, ParsedArgs } from './command.js';
 import { auditExitCode } from './exit-codes.js';
+import { stringOpt } from './parse-args.js';
+import { CONFIG_OPTIONS } from './config-file.js';
 import { BASELINE_OPTIONS, Baselines } from './options/baseline-options.js';
 import { DETECTION_OPTIONS, setupDetection } from './options/detection-options.js';
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
@@ -21,7 +23,7 @@ import { ReportOutputs } from './report-outputs.js';
 import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
 
 /** Every option an audit-running command accepts, in help order. */
-export const AUDIT_RUN_OPTIONS: OptionSpec[] = [...POLICY_OPTIONS, ...DETECTION_OPTIONS, ...REPORT_OPTIONS, ...BASELINE_OPTIONS];
+export const AUDIT_RUN_OPTIONS: OptionSpec[] = [...CONFIG_OPTIONS, ...POLICY_OPTIONS, ...DETECTION_OPTIONS, ...REPORT_OPTIONS, ...BASELINE_OPTIONS];
 
 export interface AuditRunListener {
   (result: RequestResult): void;
@@ -49,7 +51,8 @@ export class AuditRun {
     const baselines = await Baselines.fromArgs(args, io);
     const detection = await setupDetection(args, io);
     const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
-    const notes = [...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
+    const config = stringOpt(args, 'config');
+    const notes = [...(config !== undefined ? [`configuration: ${config}`] : []), ...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
     const rules: ReportRule[] = [...compiled.rules.values()].map((r) => {
       const severity = compiled.severityOf(r.id);
       return { ...r, severity: severity ?? r.severity, enabled: severity !== null };
