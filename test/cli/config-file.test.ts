@@ -4,17 +4,15 @@
  * the published JSON Schema equal to its generator, --rule overrides and typo suggestions.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { toolConfigJsonSchema } from '../../src/config/tool-config-schema.js';
 import { jsonSchemaValidator } from '../helpers/json-schema.js';
-import { FIXTURES, REPO_ROOT } from '../helpers/paths.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { runCli, runCliJson } from '../helpers/run-cli.js';
-
-const SKYFORGE = path.join(FIXTURES, 'generic-tool');
+import { skyforgeProject } from '../helpers/skyforge-project.js';
 
 interface Report {
   policy: { name: string };
@@ -22,18 +20,6 @@ interface Report {
   notes: string[];
   summary: { requests: number; rules: Record<string, { severity: string; count: number }> };
   exitCode: number;
-}
-
-/** A project with the Skyforge policy, one clean and one leaky capture, and `config` as its config file. */
-export function skyforgeProject(config: { name: string; text: string } | null): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-config-'));
-  mkdirSync(path.join(dir, 'captures'));
-  mkdirSync(path.join(dir, 'sub', 'deeper'), { recursive: true });
-  copyFileSync(path.join(SKYFORGE, 'skyforge.policy.yaml'), path.join(dir, 'skyforge.policy.yaml'));
-  copyFileSync(path.join(SKYFORGE, 'captures', 'events.ndjson'), path.join(dir, 'captures', 'events.ndjson'));
-  copyFileSync(path.join(SKYFORGE, 'leaky', 'command-args.ndjson'), path.join(dir, 'captures', 'command-args.ndjson'));
-  if (config) writeFileSync(path.join(dir, config.name), config.text);
-  return dir;
 }
 
 const YAML_CONFIG = { name: 'telemetry-audit.config.yaml', text: 'policy: skyforge.policy.yaml\ninputs: [captures/]\nno-local-identity: true\n' };
