@@ -11,6 +11,7 @@ import type { OptoutMatrix } from '../optout/matrix.js';
 import type { Policy } from '../policy/policy-schema.js';
 import { BASELINE_RULES } from '../baseline/rules.js';
 import type { ReportRule } from '../report/reporter.js';
+import { ruleHelpUri } from '../report/rule-docs.js';
 import type { CliIO, OptionSpec, ParsedArgs } from './command.js';
 import { auditExitCode } from './exit-codes.js';
 import { stringOpt } from './parse-args.js';
@@ -50,12 +51,15 @@ export class AuditRun {
     const settings = reportSettings(args, io);
     const baselines = await Baselines.fromArgs(args, io);
     const detection = await setupDetection(args, io);
-    const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
+    const { policy, compiled, notes: policyNotes, origin } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
     const config = stringOpt(args, 'config');
     const notes = [...(config !== undefined ? [`configuration: ${config}`] : []), ...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
+    const policyRuleIds = new Set((policy.rules ?? []).map((r) => r.id));
     const rules: ReportRule[] = [...compiled.rules.values()].map((r) => {
       const severity = compiled.severityOf(r.id);
-      return { ...r, severity: severity ?? r.severity, enabled: severity !== null };
+      // Built-in rules are documented in docs/rules.md; a policy file's own rules are not.
+      const documented = TOOL_HOMEPAGE !== undefined && (origin.startsWith('built-in:') || !policyRuleIds.has(r.id));
+      return { ...r, severity: severity ?? r.severity, enabled: severity !== null, ...(documented ? { helpUri: ruleHelpUri(TOOL_HOMEPAGE!, r.id) } : {}) };
     });
     const outputs = await ReportOutputs.open(settings, io, {
       toolVersion: TOOL_VERSION,

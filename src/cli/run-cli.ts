@@ -86,6 +86,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (spec.options.some((o) => o.name === 'config')) args = (await applyConfig(spec, args, io)).args;
     return await spec.run(args, io);
   } catch (err) {
+    // Reports the command had opened are finished (saying it failed), never left partial.
+    await (await import('./report-outputs.js')).finishOpenReports(err instanceof Error ? err.message.split('\n')[0]! : String(err));
     if (err instanceof UsageError) {
       await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${err.message}\nRun "telemetry-audit ${spec.name} --help" for usage.\n`);
       return err.exitCode;

@@ -42,7 +42,9 @@ export function junitReport(report: AuditReport, _ctx: ReportContext): Iterable<
   if (report.exitCode !== 0 && !cases.some((c) => c.failure)) {
     const s = report.summary;
     const message =
-      s.verdict === 'empty'
+      report.conclusion !== undefined
+        ? report.conclusion
+        : s.verdict === 'empty'
         ? 'no request was audited: an audit of nothing proves nothing'
         : `${plural(s.warnings, 'warning')}: more than --max-warnings allows`;
     cases.push({ suite: 'telemetry-audit', classname: 'telemetry-audit', name: 'verdict', failure: { message, type: 'verdict', text: `exit ${report.exitCode}: ${message}` } });

@@ -24,14 +24,14 @@ export async function loadCompiledPolicy(
   args: ParsedArgs,
   io: CliIO,
   extraRules: readonly RuleDoc[],
-): Promise<{ policy: Policy; compiled: CompiledPolicy; notes: string[] }> {
+): Promise<{ policy: Policy; compiled: CompiledPolicy; notes: string[]; origin: string }> {
   const loaded = await loadPolicy(stringOpt(args, 'policy') ?? 'hasura', io.cwd);
   const { origin, doc } = loaded;
   const overrides = ruleOverrides(stringsOpt(args, 'rule'));
   const policy: Policy = overrides.size === 0 ? loaded.policy : { ...loaded.policy, severities: { ...loaded.policy.severities, ...Object.fromEntries(overrides) } };
   const compiled = overrides.size === 0 ? compileOrExplain(policy, origin, extraRules, doc) : compileWithOverrides(policy, loaded, extraRules, overrides);
   const markers = compiled.reviewMarkers.length;
-  if (markers === 0) return { policy, compiled, notes: [] };
+  if (markers === 0) return { policy, compiled, notes: [], origin };
   // A draft describes what was seen, not what was promised: passing against it proves nothing.
   if (!boolOpt(args, 'allow-draft')) {
     const lines = describeReviewMarkers(compiled, origin, doc);
@@ -43,7 +43,7 @@ export async function loadCompiledPolicy(
       ].join('\n'),
     );
   }
-  return { policy, compiled, notes: [`policy ${policy.name} is an unreviewed draft (${markers} review markers): a pass against it is not an approval`] };
+  return { policy, compiled, origin, notes: [`policy ${policy.name} is an unreviewed draft (${markers} review markers): a pass against it is not an approval`] };
 }
 
 const RULE_LEVELS = ['off', 'warning', 'error'] as const;
