@@ -18,8 +18,8 @@ import { serializeCaptureLine } from '../capture/capture-record.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
-import { REPORTERS } from '../report/reporters.js';
-import { toReportedRequest, type ArtifactLine, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
+import { REPORTERS, type ReporterEntry } from '../report/reporters.js';
+import { endPieces, toReportedRequest, type ArtifactLine, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { CliIO } from './command.js';
 import { writeOut } from './command.js';
@@ -149,7 +149,7 @@ export class ReportOutputs {
         const file = t.path === null ? null : await AtomicFile.open(t.path, t.display, { append: t.append });
         const tty = file === null && io.stdout.isTTY === true;
         const ctx: ReportContext = { ...base, quiet: settings.quiet, style: t.format === 'text' && colorEnabled(io.env, tty) ? COLOR : PLAIN };
-        const entry = REPORTERS[t.format];
+        const entry = REPORTERS[t.format] as ReporterEntry;
         const target: OpenTarget = { display: t.display, out: file?.stream ?? io.stdout, file, ctx };
         if (entry.streaming) target.stream = entry.create(ctx);
         else target.render = entry.render;
@@ -196,8 +196,9 @@ export class ReportOutputs {
     let failure: unknown = null;
     for (const t of this.targets) {
       try {
-        if (t.stream) await writeOut(t.out, t.stream.end(summary, exitCode, conclusion, optout));
-        else {
+        if (t.stream) {
+          for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout))) await writeOut(t.out, piece);
+        } else {
           const report = { requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}), ...(optout ? { optout } : {}) };
           for (const piece of t.render!(report, t.ctx)) await writeOut(t.out, piece);
         }
