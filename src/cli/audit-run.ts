@@ -11,8 +11,11 @@ import type { OptoutMatrix } from '../optout/matrix.js';
 import type { Policy } from '../policy/policy-schema.js';
 import { BASELINE_RULES } from '../baseline/rules.js';
 import type { ReportRule } from '../report/reporter.js';
+import { ruleHelpUri } from '../report/rule-docs.js';
 import type { CliIO, OptionSpec, ParsedArgs } from './command.js';
 import { auditExitCode } from './exit-codes.js';
+import { stringOpt } from './parse-args.js';
+import { CONFIG_OPTIONS } from './config-file.js';
 import { BASELINE_OPTIONS, Baselines } from './options/baseline-options.js';
 import { DETECTION_OPTIONS, setupDetection } from './options/detection-options.js';
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
@@ -22,7 +25,7 @@ import { ReportOutputs } from './report-outputs.js';
 import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
 
 /** Every option an audit-running command accepts, in help order. */
-export const AUDIT_RUN_OPTIONS: OptionSpec[] = [...POLICY_OPTIONS, ...DETECTION_OPTIONS, ...REPORT_OPTIONS, ...BASELINE_OPTIONS];
+export const AUDIT_RUN_OPTIONS: OptionSpec[] = [...CONFIG_OPTIONS, ...POLICY_OPTIONS, ...DETECTION_OPTIONS, ...REPORT_OPTIONS, ...BASELINE_OPTIONS];
 
 export interface AuditRunListener {
   (result: RequestResult): void;
@@ -51,11 +54,15 @@ export class AuditRun {
     const baselines = await Baselines.fromArgs(args, io);
     const detection = await setupDetection(args, io);
     const extraRules = [...detection.rules, ...BASELINE_RULES];
-    const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, extraRules);
-    const notes = [...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
+    const { policy, compiled, notes: policyNotes, origin } = await loadCompiledPolicy(args, io, extraRules);
+    const config = stringOpt(args, 'config');
+    const notes = [...(config !== undefined ? [`configuration: ${config}`] : []), ...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
+    const policyRuleIds = new Set((policy.rules ?? []).map((r) => r.id));
     const rules: ReportRule[] = [...compiled.rules.values()].map((r) => {
       const severity = compiled.severityOf(r.id);
-      return { ...r, severity: severity ?? r.severity, enabled: severity !== null };
+      // Built-in rules are documented in docs/rules.md; a policy file's own rules are not.
+      const documented = TOOL_HOMEPAGE !== undefined && (origin.startsWith('built-in:') || !policyRuleIds.has(r.id));
+      return { ...r, severity: severity ?? r.severity, enabled: severity !== null, ...(documented ? { helpUri: ruleHelpUri(TOOL_HOMEPAGE!, r.id) } : {}) };
     });
     const outputs = await ReportOutputs.open(settings, io, {
       toolVersion: TOOL_VERSION,

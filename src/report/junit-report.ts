@@ -96,7 +96,7 @@ export function junitReporter(ctx: ReportContext, opts: { spoolMemoryBytes?: num
       countCase(partsOf(c.suite).counts, c);
       return '';
     },
-    end(summary: AuditSummary, exitCode: number, _conclusion?: string, optout?: OptoutMatrix) {
+    end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix) {
       // Suites appear in the order of their first case: opt-out scenarios, requests, verdict.
       const order = new Map<string, SuiteParts>();
       const optoutNames = new UniqueCaseNames();
@@ -110,7 +110,9 @@ export function junitReporter(ctx: ReportContext, opts: { spoolMemoryBytes?: num
       const anyFailure = requestFailures > 0 || [...order.values()].some((p) => p.head.some((c) => c.failure));
       if (exitCode !== 0 && !anyFailure) {
         const message =
-          summary.verdict === 'empty'
+          conclusion !== undefined
+            ? conclusion
+            : summary.verdict === 'empty'
             ? 'no request was audited: an audit of nothing proves nothing'
             : `${plural(summary.warnings, 'warning')}: more than --max-warnings allows`;
         const c: JUnitCase = { suite: 'telemetry-audit', classname: 'telemetry-audit', name: 'verdict', failure: { message, type: 'verdict', text: `exit ${exitCode}: ${message}` } };
