@@ -8,8 +8,6 @@ import path from 'node:path';
 import type { TextScanner } from '../../engine/audit-request.js';
 import type { Detector } from '../../detectors/detector.js';
 import { DEFAULT_DETECTORS } from '../../detectors/default-detectors.js';
-import { metadataTerms } from '../../hasura-metadata/metadata-terms.js';
-import { MetadataError, readHasuraMetadata } from '../../hasura-metadata/read-metadata.js';
 import type { RuleDoc } from '../../policy/policy-schema.js';
 import { readCanaryFile } from '../../terms/canary-file.js';
 import { LeakScanner } from '../../terms/leak-scanner.js';
@@ -97,6 +95,9 @@ export async function setupDetection(args: ParsedArgs, io: CliIO, deps: Detectio
 
   const metadataDir = stringOpt(args, 'metadata');
   if (metadataDir !== undefined) {
+    // Loaded only when asked for: the metadata reader brings a YAML parser and fast-glob.
+    const { MetadataError, readHasuraMetadata } = await import('../../hasura-metadata/read-metadata.js');
+    const { metadataTerms } = await import('../../hasura-metadata/metadata-terms.js');
     let md;
     try {
       md = await readHasuraMetadata(path.resolve(io.cwd, metadataDir));
