@@ -32,9 +32,12 @@ interface MergedTerm {
   wholeToken: boolean;
 }
 
-/** Letters, digits and "_" continue a word; anything else (space, "-", ".", "/", quotes) ends it. */
+/**
+ * Letters, digits, "_" and "-" continue a name ("keep-alive", "graphql-engine" are one token);
+ * anything else (space, ".", "/", ":", quotes) ends it.
+ */
 function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0x2000);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0x2000);
 }
 
 /** The match is a whole token of the text: a word character at its edge does not run on into a neighbour. */

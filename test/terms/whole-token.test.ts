@@ -41,7 +41,8 @@ describe('whole-token identity terms', () => {
     assert.deepEqual(found('/srv/turbo/app'), ['identity:cwd-name:raw']);
     assert.deepEqual(found('Turbo'), ['identity:cwd-name:raw']);
     assert.deepEqual(found('deploying live now'), ['identity:cwd-name:raw']);
-    assert.deepEqual(found('x.live-y'), ['identity:cwd-name:raw']);
+    assert.deepEqual(found('x.live:y'), ['identity:cwd-name:raw']);
+    assert.deepEqual(found('/home/runner/work/graphql-turbo/cli'), [], 'part of a hyphenated name');
   });
 
   it('still finds encoded identity forms, and canaries and project names inside longer text', () => {
