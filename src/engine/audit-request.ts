@@ -20,6 +20,7 @@ import { jsonTextParts } from './request-parts.js';
 import { RULES } from './rules.js';
 import { parseUrl } from './parse-url.js';
 import { isVolatileText } from './volatile-text.js';
+import { redactPath } from './url-redaction.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 
@@ -113,7 +114,9 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
   const sink = new FindingSink(policy, request.id);
   const url = parseUrl(request.url);
 
-  if (url && policy.policy.loopback === 'skip' && isLoopbackHost(url.hostname)) {
+  // A request whose container is in doubt is audited even to loopback: a duplicate "url" key
+  // could put a loopback address in front of the one that was really used.
+  if (url && policy.policy.loopback === 'skip' && isLoopbackHost(url.hostname) && !request.containerProblems?.length) {
     return { request, kind: null, verdict: 'skipped', skipReason: `loopback destination ${url.host}: does not leave the machine`, findings: [] };
   }
 
@@ -121,6 +124,9 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
   if (request.url !== null) {
     if (!url) sink.add(RULES.destination.id, 'the request URL cannot be parsed', { part: 'url' }, { evidence: request.url });
     parts.push({ location: { part: 'url' }, text: request.url });
+  }
+  for (const problem of request.containerProblems ?? []) {
+    sink.add(problem.rule, problem.message, { part: 'request' }, problem.evidence !== undefined ? { evidence: problem.evidence } : {});
   }
   checkHeaders(request, policy, sink, parts);
 
@@ -255,7 +261,7 @@ function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPo
     (d) => (!d.paths || d.paths.includes(url.pathname)) && (!d.transport || d.transport === request.transport),
   );
   if (here.length === 0) {
-    sink.add(RULES.destination.id, `${request.transport === 'websocket' ? 'WebSocket' : 'HTTP'} to path ${url.pathname} is not allowed on ${host}`, {
+    sink.add(RULES.destination.id, `${request.transport === 'websocket' ? 'WebSocket' : 'HTTP'} to path ${redactPath(url.pathname)} is not allowed on ${host}`, {
       part: 'url',
       component: 'path',
     });
@@ -265,13 +271,13 @@ function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPo
     sink.add(RULES.destination.id, 'an HTTP request to a ws:// URL', { part: 'url' });
   }
   if (request.transport === 'http' && !here.some((d) => !d.methods || d.methods.includes(request.method.toUpperCase()))) {
-    sink.add(RULES.method.id, `method ${request.method} is not allowed for ${url.pathname}`, { part: 'request' });
+    sink.add(RULES.method.id, `method ${request.method} is not allowed for ${redactPath(url.pathname)}`, { part: 'request' });
   }
   if (url.search !== '') {
     sink.add(RULES.urlQuery.id, 'the telemetry URL carries a query string', { part: 'url', component: 'query' }, { evidence: url.search });
   }
   if (kind && !here.some((d) => !d.kinds || d.kinds.includes(kind.kind.id))) {
-    sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${url.pathname}`, { part: 'url', component: 'path' });
+    sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${redactPath(url.pathname)}`, { part: 'url', component: 'path' });
   }
 }
 

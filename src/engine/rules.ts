@@ -25,6 +25,13 @@ export const RULES = {
     description: 'An object repeats a key: the raw bytes carry a value that a parsed object hides, so a receiver may see data the audit did not.',
     leak: true,
   },
+  captureDuplicateKey: {
+    id: 'capture/duplicate-key',
+    severity: 'error',
+    title: 'Duplicate key in the capture container',
+    description: 'The NDJSON record or HAR entry that holds the request repeats a key (two "body" or "text" keys): a reader may take the other value, so the audited request may not be the one that was sent.',
+    leak: true,
+  },
   bodyEmpty: {
     id: 'payload/empty',
     severity: 'error',
