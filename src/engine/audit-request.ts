@@ -88,7 +88,29 @@ class FindingSink {
   }
 }
 
+/**
+ * A failure inside one request's checks (a hostile value that exhausts a stack, say) is a
+ * finding on that request, never the end of the audit: every other request is still audited.
+ */
 export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, options: AuditOptions = {}): RequestResult {
+  try {
+    return auditRequestChecked(request, policy, options);
+  } catch (err) {
+    const sink = new FindingSink(policy, request.id);
+    addCheckFailed(sink, { part: 'request' }, err);
+    const findings = sink.findings;
+    return { request, kind: null, verdict: findings.length > 0 ? verdictOf(findings) : 'fail', findings };
+  }
+}
+
+/** The error is evidence (redacted in reports like any other): its message may quote the payload. */
+function addCheckFailed(sink: FindingSink, location: FindingLocation, err: unknown): void {
+  const name = err instanceof Error ? err.name : typeof err;
+  const detail = err instanceof Error ? err.message : String(err);
+  sink.add(RULES.checkFailed.id, `the checks failed with ${name}: nothing here can be vouched for`, location, { evidence: detail.slice(0, 200) });
+}
+
+function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, options: AuditOptions): RequestResult {
   const sink = new FindingSink(policy, request.id);
   const url = parseUrl(request.url);
 
@@ -476,18 +498,12 @@ function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink):
   for (const part of parts) {
     if (part.text === '') continue;
     let hits: CachedHit[];
-    if (part.text.length <= CACHEABLE_TEXT && !isVolatileText(part.text)) {
-      // Flags change what a scanner does with a text, so they are part of the key.
-      const key = `${part.isKey ? 'k' : 'v'}${part.parsedElsewhere ? 'p' : '-'}${part.text}`;
-      const cached = cache.get(key);
-      if (cached) hits = cached;
-      else {
-        hits = scanText(part, options);
-        if (cache.size >= SCAN_CACHE_MAX) cache.clear();
-        cache.set(key, hits);
-      }
-    } else {
-      hits = scanText(part, options);
+    try {
+      hits = scanPart(part, options, cache);
+    } catch (err) {
+      // One part that cannot be scanned is a finding where it stands; the others are still scanned.
+      addCheckFailed(sink, part.location, err);
+      continue;
     }
     for (const hit of hits) {
       sink.add(hit.rule, hit.message, part.location, {
@@ -499,6 +515,18 @@ function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink):
       });
     }
   }
+}
+
+function scanPart(part: TextPart, options: AuditOptions, cache: Map<string, CachedHit[]>): CachedHit[] {
+  if (part.text.length > CACHEABLE_TEXT || isVolatileText(part.text)) return scanText(part, options);
+  // Flags change what a scanner does with a text, so they are part of the key.
+  const key = `${part.isKey ? 'k' : 'v'}${part.parsedElsewhere ? 'p' : '-'}${part.text}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const hits = scanText(part, options);
+  if (cache.size >= SCAN_CACHE_MAX) cache.clear();
+  cache.set(key, hits);
+  return hits;
 }
 
 /**

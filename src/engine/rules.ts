@@ -149,6 +149,13 @@ export const RULES = {
     description: 'The policy promises random UUIDs; a v1 UUID embeds the MAC address and the time it was made, other versions are not random.',
     leak: true,
   },
+  checkFailed: {
+    id: 'engine/check-failed',
+    severity: 'error',
+    title: 'Checks failed on this request',
+    description:
+      'A check of this request (or one part of it) failed with an internal error, so what it contains cannot be vouched for; the other requests are still audited. The error is the evidence.',
+  },
   // Live capture (`run`, `serve`): what the proxy and the tracer see that is not a readable request.
   liveBypass: {
     id: 'live/proxy-bypass',
