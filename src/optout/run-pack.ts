@@ -13,7 +13,7 @@ import type { FeedEvent } from '../capture/capture-feed.js';
 import { LiveSetupError } from '../live/live-session.js';
 import { resolveCommand } from '../live/run-target.js';
 import type { LoadedPack } from './load-pack.js';
-import { judge, stderrTail, verdictOf, withControl, type Observation, type OptoutMatrix, type ScenarioRowReport } from './matrix.js';
+import { judge, stderrTail, verdictOf, withControl, type Observation, type OptoutMatrix, type ScenarioRowReport, type StepReport } from './matrix.js';
 import type { Scenario } from './pack-schema.js';
 import { planScenario, PlanError, type ScenarioPlan } from './plan-scenario.js';
 import { copyProject, ProjectError, projectTemplate } from './project-copy.js';
@@ -270,6 +270,8 @@ export class OptoutRunner {
               ...(o.stderr.trim() !== '' ? { stderrTail: stderrTail(o.stderr) } : {}),
               ...(o.steps ? { steps: o.steps } : {}),
             };
+            // Which step sent what, in the note every view shows (text, JSON, JUnit, TUI).
+            if (o.steps) rows[i]!.note = `${rows[i]!.note}; steps: ${stepsText(o.steps)}`;
             announce(i);
           } catch (err) {
             // A set-up fault (CA, proxy, tracer) is the same for every scenario: stop them all.
@@ -344,6 +346,17 @@ export class OptoutRunner {
       note: j.note,
     };
   }
+}
+
+/** "disable: exit 0, 1 request (not judged) → trigger: exit 0, 0 requests". */
+export function stepsText(steps: readonly StepReport[]): string {
+  return steps
+    .map((st) => {
+      const exit = !st.exit ? 'did not end' : st.exit.spawnError ? 'not started' : st.exit.signal ? `killed by ${st.exit.signal}` : `exit ${st.exit.code}`;
+      const sent = `${st.requests} request${st.requests === 1 ? '' : 's'}${st.bypasses > 0 ? ` and ${st.bypasses} bypass${st.bypasses === 1 ? '' : 'es'}` : ''}`;
+      return `${st.name}: ${exit}, ${sent}${st.judged ? '' : ' (not judged)'}`;
+    })
+    .join(' → ');
 }
 
 function pickCounts(o: { requests: number; loopback: number; bypasses: number; errors: number; warnings: number }) {
