@@ -38,7 +38,7 @@ describe('non-JSON telemetry', () => {
   });
 
   it('detectors scan decoded form values', () => {
-    const r = auditRequest(httpRequest('en=command&ep.command=alice%40corp.example&epn.duration=1', { url: 'https://analytics.devtool.test/g/collect?v=2&tid=G-DEVTOOL01&cid=0b3c1f5e-8a4b-4c2d-9e1f-2a3b4c5d6e7f', headers: ua, raw: true }), policy, { detectors: DEFAULT_DETECTORS });
+    const r = auditRequest(httpRequest('en=command&ep.command=deploy%20alice%40corp.example&epn.duration=1', { url: 'https://analytics.devtool.test/g/collect?v=2&tid=G-DEVTOOL01&cid=0b3c1f5e-8a4b-4c2d-9e1f-2a3b4c5d6e7f', headers: ua, raw: true }), policy, { detectors: DEFAULT_DETECTORS });
     assert.ok(r.findings.some((f) => f.rule === 'pii/email'));
   });
 });
