@@ -17,6 +17,7 @@ import { BASELINE_OPTIONS, Baselines } from './options/baseline-options.js';
 import { DETECTION_OPTIONS, setupDetection } from './options/detection-options.js';
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
+import type { AuditRecipe } from './parallel/audit-recipe.js';
 import { ReportOutputs } from './report-outputs.js';
 import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
 
@@ -41,6 +42,7 @@ export class AuditRun {
     private readonly baselines: Baselines,
     private readonly keepPayload: boolean,
     private readonly io: CliIO,
+    private readonly recipe: AuditRecipe,
   ) {}
 
   /** Set up from command-line options. `inputs` labels the report header. */
@@ -48,7 +50,8 @@ export class AuditRun {
     const settings = reportSettings(args, io);
     const baselines = await Baselines.fromArgs(args, io);
     const detection = await setupDetection(args, io);
-    const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
+    const extraRules = [...detection.rules, ...BASELINE_RULES];
+    const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, extraRules);
     const notes = [...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
     const rules: ReportRule[] = [...compiled.rules.values()].map((r) => {
       const severity = compiled.severityOf(r.id);
@@ -65,7 +68,7 @@ export class AuditRun {
     });
     const keepPayload = opts.keepPayload ?? false;
     const auditOptions: AuditOptions = { detectors: detection.detectors, scanners: detection.scanners, keepPayload: keepPayload || baselines.needsPayload };
-    return new AuditRun(policy, compiled, auditOptions, settings, notes, outputs, baselines, keepPayload, io);
+    return new AuditRun(policy, compiled, auditOptions, settings, notes, outputs, baselines, keepPayload, io, { policy, extraRules, terms: detection.terms });
   }
 
   onResult(listener: AuditRunListener): void {
@@ -83,6 +86,17 @@ export class AuditRun {
   /** Audit a request, report it and count it. */
   async add(request: CapturedRequest): Promise<RequestResult> {
     return this.addResult(this.audit(request));
+  }
+
+  /**
+   * Audit and add every request of a source, in order, on `jobs` threads when the input is long
+   * enough to be worth it. Payloads do not cross threads, so a run that keeps them (the shape
+   * baseline, the inspector) audits in this thread.
+   */
+  async addAll(source: AsyncIterable<CapturedRequest>, jobs: number): Promise<void> {
+    const { auditInOrder } = await import('./parallel/audit-pool.js');
+    const recipe = this.auditOptions.keepPayload ? null : this.recipe;
+    await auditInOrder(source, recipe, (r) => this.audit(r), (r) => this.addResult(r), { jobs });
   }
 
   /**

@@ -8,8 +8,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { RequestResult } from '../engine/audit-request.js';
 import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
-import { REPORTERS } from '../report/reporters.js';
-import { toReportedRequest, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
+import { REPORTERS, type ReporterEntry } from '../report/reporters.js';
+import { endPieces, toReportedRequest, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { CliIO } from './command.js';
 import { writeOut } from './command.js';
@@ -62,7 +62,7 @@ export class ReportOutputs {
         const file = t.path === null ? null : await openFile({ ...t, path: t.path });
         const tty = file === null && io.stdout.isTTY === true;
         const ctx: ReportContext = { ...base, quiet: settings.quiet, style: t.format === 'text' && colorEnabled(io.env, tty) ? COLOR : PLAIN };
-        const entry = REPORTERS[t.format];
+        const entry = REPORTERS[t.format] as ReporterEntry;
         const target: OpenTarget = { display: t.display, out: file ?? io.stdout, file, ctx };
         if (entry.streaming) target.stream = entry.create(ctx);
         else target.render = entry.render;
@@ -91,7 +91,10 @@ export class ReportOutputs {
   /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
   async end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): Promise<void> {
     for (const t of this.targets) {
-      if (t.stream) await writeOut(t.out, t.stream.end(summary, exitCode, conclusion, optout));
+      if (t.stream) {
+        const text = t.stream.end(summary, exitCode, conclusion, optout);
+        for (const piece of endPieces(text)) await writeOut(t.out, piece);
+      }
       else {
         const report = { requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}), ...(optout ? { optout } : {}) };
         for (const piece of t.render!(report, t.ctx)) await writeOut(t.out, piece);

@@ -7,6 +7,7 @@ import { EXIT } from './exit-codes.js';
 import { formatHelp, parseCommandArgs } from './parse-args.js';
 import { InputError } from '../capture/read-inputs.js';
 import { TOOL_VERSION } from './version.js';
+import { escapeControlsKeepLines } from '../report/control-chars.js';
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -82,14 +83,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await spec.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${err.message}\nRun "telemetry-audit ${spec.name} --help" for usage.\n`);
+      await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${escapeControlsKeepLines(err.message)}\nRun "telemetry-audit ${spec.name} --help" for usage.\n`);
       return err.exitCode;
     }
     if (err instanceof CliError || err instanceof InputError) {
-      await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${err.message}\n`);
+      // Messages name files and values from the input: escaped like every other text sink.
+      await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${escapeControlsKeepLines(err.message)}\n`);
       return EXIT.USAGE;
     }
-    await writeOut(io.stderr, `telemetry-audit ${spec.name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    await writeOut(io.stderr, `telemetry-audit ${spec.name}: internal error: ${escapeControlsKeepLines((err as Error)?.stack ?? String(err))}\n`);
     return EXIT.USAGE;
   }
 }
