@@ -52,7 +52,7 @@ export function optoutText(m: OptoutMatrix, style: Style): string {
     lines.push(
       `${colour(MARK[r.status])}  ${r.name.padEnd(nameW)}${expectText(r).padEnd(expectW)}${String(r.requests).padStart(5)}${String(r.bypasses).padStart(8)}  ${colour(outcomeText(r).padEnd(outcomeW))}${findingsText(r)}`.trimEnd(),
     );
-    if (r.status !== 'pass' || r.loopback > 0 || r.probes.length > 0) lines.push(style.dim(`     ${r.note}`));
+    if (r.status !== 'pass' || r.loopback > 0 || r.probes.length > 0 || r.steps) lines.push(style.dim(`     ${r.note}`));
     for (const p of r.probes) if (r.status === 'pass' || p.ok !== true) lines.push(style.dim(`     probe ${p.ok === true ? 'ok' : p.ok === false ? 'FAILED' : 'not answered'}: ${p.detail}`));
   }
   lines.push('');
