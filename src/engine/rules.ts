@@ -163,6 +163,12 @@ export const RULES = {
     title: 'TLS not intercepted',
     description: 'The client refused the per-run interception certificate (certificate pinning or its own trust store), so what it sends to this host cannot be seen.',
   },
+  liveBlocked: {
+    id: 'live/blocked-traffic',
+    severity: 'error',
+    title: 'Traffic blocked inside the sealed namespace',
+    description: 'In a sealed run the target sent something other than TCP or DNS (UDP to another port, QUIC, ICMP, another protocol). It was rejected inside the namespace and never left, but what it carried could not be audited; the destination is reported.',
+  },
   liveUnreadable: {
     id: 'live/unreadable-traffic',
     severity: 'error',
