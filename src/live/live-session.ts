@@ -219,6 +219,7 @@ export class LiveSession implements CaptureFeed {
           stdio,
           proxyPort: this.proxy.port,
           relaySocket: path.join(this.ca.dir, 'relay.sock'),
+          doorSocket: path.join(this.ca.dir, 'door.sock'),
           cleanup: [this.ca.dir],
           onEvent: (e) => this.onSealedEvent(e),
         });
@@ -244,6 +245,14 @@ export class LiveSession implements CaptureFeed {
       }, this.opts.timeoutMs);
     }
     void this.target.exited.then((exit) => this.end(exit));
+  }
+
+  /**
+   * How to reach a server the target runs on 127.0.0.1:port: inside a sealed namespace through
+   * its door, otherwise null (connect to loopback directly).
+   */
+  connectInside(port: number): import('node:net').Socket | null {
+    return this.target instanceof SealedTarget ? this.target.connectInside(port) : null;
   }
 
   /** What the target wrote, with `captureOutput` (the last 64 KiB of each stream). */

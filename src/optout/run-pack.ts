@@ -30,7 +30,7 @@ export interface OptoutEvents {
 }
 
 /** Capture and audit settings every scenario of the run shares. */
-export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report'> {
+export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'sealed' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report'> {
   loaded: LoadedPack;
   /** The target command line, with {{optout}} where scenario arguments go and any {{canary}}. */
   command: readonly string[];
@@ -191,6 +191,7 @@ export class OptoutRunner {
               plan,
               kind: pack.target.kind,
               trace: this.opts.trace,
+              ...(this.opts.sealed ? { sealed: this.opts.sealed } : {}),
               traceLoopback: this.opts.traceLoopback,
               respond: this.opts.respond,
               nodePreload: this.opts.nodePreload,

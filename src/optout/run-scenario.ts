@@ -14,6 +14,7 @@ import type { NodePreload } from '../live/child-env.js';
 import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
 import { LiveSession, type TraceMode } from '../live/live-session.js';
+import type { SealedMode } from '../live/sealed/sealed-target.js';
 import type { FeedEvent } from '../capture/capture-feed.js';
 import type { Observation, ProbeResult } from './matrix.js';
 import type { ScenarioPlan } from './plan-scenario.js';
@@ -25,6 +26,8 @@ export interface ScenarioRunOptions {
   plan: ScenarioPlan;
   kind: 'cli' | 'server';
   trace: TraceMode;
+  /** Each scenario sealed in its own namespace (`on`), or behind the proxy alone (default). */
+  sealed?: SealedMode;
   traceLoopback: boolean;
   respond: FakeResponse;
   nodePreload: NodePreload;
@@ -65,6 +68,7 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
     env: plan.env,
     cwd: plan.cwd,
     trace: opts.trace,
+    sealed: opts.sealed ?? 'off',
     traceLoopback: opts.traceLoopback,
     timeoutMs: plan.timeoutSeconds * 1000,
     respond: opts.respond,
@@ -128,6 +132,8 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
 
   opts.progress?.('starting', {});
   let probes: Promise<ProbeResult[]> = Promise.resolve([]);
+  // A sealed server is reached through its namespace's door; otherwise directly on loopback.
+  const inside = (port: number) => session.connectInside(port);
   try {
     await session.start();
     if (kind === 'server') {
@@ -141,11 +147,11 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
         // The clock starts once the server is up: a slow start-up (a loaded machine, a database
         // to reach) must not look like a server that stays silent. The timeout still bounds it.
         opts.progress?.('starting', { message: `waiting for ${plan.readyUrl}` });
-        void waitUntilReady(plan.readyUrl, () => over || stoppedFor !== null).then((ready) => {
+        void waitUntilReady(plan.readyUrl, () => over || stoppedFor !== null, 200, inside).then((ready) => {
           if (ready && !over && stoppedFor === null) observe();
         });
       }
-      probes = Promise.all(plan.probes.map((p) => runProbe(p, () => over || stoppedFor !== null)));
+      probes = Promise.all(plan.probes.map((p) => runProbe(p, () => over || stoppedFor !== null, 200, inside)));
     } else {
       opts.progress?.('running', {});
       void session.exited.then((exit) => {
@@ -175,7 +181,8 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       ...counts,
       exit,
       stoppedFor,
-      traced: session.trace.active,
+      // Sealed, nothing can bypass the proxy: a silence is as proven as under the tracer.
+      traced: session.trace.active || session.containment === 'sealed',
       stderr,
       ...(plan.scenario.refusal?.stderr !== undefined ? { refusalPattern: plan.scenario.refusal.stderr } : {}),
       probes: probeResults,

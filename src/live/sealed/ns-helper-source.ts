@@ -145,6 +145,11 @@ table ip6 ta_nat6 {
 }
 ''' % {'D': D, 'R': R}
 run([cfg['nft'], '-f', '-'], rules)
+door = None
+if cfg.get('door'):
+    door = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    door.bind(cfg['door'])
+    door.listen(64)
 
 interfaces = [name for _, name in socket.if_nameindex()]
 send({'type': 'ready', 'interfaces': interfaces, 'ipv6': have6})
@@ -268,6 +273,28 @@ def original_destination(conn, family):
     except OSError:
         return None, None
 
+def splice(a, b):
+    open_ends = {a: b, b: a}
+    while open_ends:
+        ready, _, _ = select.select(list(open_ends), [], [])
+        for s in ready:
+            try:
+                data = s.recv(65536)
+            except OSError:
+                data = b''
+            other = open_ends[s]
+            if data:
+                try:
+                    other.sendall(data)
+                    continue
+                except OSError:
+                    pass
+            del open_ends[s]
+            try:
+                other.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
 def pump(conn, family):
     up = None
     try:
@@ -279,26 +306,7 @@ def pump(conn, family):
         up = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         up.connect(cfg['socket'])
         up.sendall(('TA-SEALED %s %d %s\n' % (host, port, name)).encode())
-        open_ends = {conn: up, up: conn}
-        while open_ends:
-            ready, _, _ = select.select(list(open_ends), [], [])
-            for s in ready:
-                try:
-                    data = s.recv(65536)
-                except OSError:
-                    data = b''
-                other = open_ends[s]
-                if data:
-                    try:
-                        other.sendall(data)
-                        continue
-                    except OSError:
-                        pass
-                del open_ends[s]
-                try:
-                    other.shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
+        splice(conn, up)
     except OSError as e:
         send({'type': 'unrelayed', 'reason': e.strerror or str(e)})
     finally:
@@ -320,6 +328,31 @@ def serve_relay():
                 active[0] += 1
             threading.Thread(target=pump, args=(conn, s.family), daemon=True).start()
 
+def door_pump(conn):
+    # The tool's way in (probes of a server the target runs): a port line, then the bytes.
+    inside = None
+    try:
+        line = b''
+        while not line.endswith(b'\n') and len(line) < 16:
+            c = conn.recv(1)
+            if not c:
+                return
+            line += c
+        inside = socket.create_connection(('127.0.0.1', int(line.strip())), timeout=5)
+        inside.settimeout(None)
+        splice(conn, inside)
+    except (OSError, ValueError):
+        pass
+    finally:
+        conn.close()
+        if inside:
+            inside.close()
+
+def serve_door():
+    while True:
+        conn, _ = door.accept()
+        threading.Thread(target=door_pump, args=(conn,), daemon=True).start()
+
 def control():
     for line in lines:
         if line == 'term':
@@ -334,7 +367,7 @@ def control():
                 pass
     abandon()
 
-for f in (serve_dns, serve_relay, control):
+for f in (serve_dns, serve_relay, control) + ((serve_door,) if door else ()):
     threading.Thread(target=f, daemon=True).start()
 
 status = None

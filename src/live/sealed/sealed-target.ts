@@ -24,7 +24,7 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:chi
 import { accessSync, constants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import type { StopReason, TargetExit } from '../run-target.js';
 import { NS_HELPER_SOURCE } from './ns-helper-source.js';
 
@@ -58,6 +58,8 @@ export interface SealedTargetSpec {
   proxyPort: number;
   /** The Unix socket the proxy listens on for relayed connections. */
   relaySocket: string;
+  /** A Unix socket path for connectInside() (the tool's way in to a server the target runs). */
+  doorSocket?: string;
   /** Directories to remove if the tool dies without cleaning up (the CA's). */
   cleanup?: string[];
   /** Time from SIGTERM to SIGKILL on stop(). */
@@ -266,6 +268,7 @@ export class SealedTarget {
       args: spec.args,
       cwd: spec.cwd,
       cleanup: spec.cleanup ?? [],
+      ...(spec.doorSocket ? { door: spec.doorSocket } : {}),
     });
     const { file, args } = chain(tools, config);
     const stdio = normaliseStdio(spec.stdio);
@@ -298,6 +301,17 @@ export class SealedTarget {
 
   get output(): { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null } {
     return { stdout: this.child.stdout, stderr: this.child.stderr };
+  }
+
+  /**
+   * A connection to 127.0.0.1:port inside the namespace (a server the target runs), for probes:
+   * the namespace has no way in otherwise. Needs `doorSocket`.
+   */
+  connectInside(port: number): Socket {
+    if (!this.spec.doorSocket) throw new Error('this sealed target was started without a door socket');
+    const socket = net.connect(this.spec.doorSocket);
+    socket.write(`${port}\n`);
+    return socket;
   }
 
   /** Stop every process in the namespace: SIGTERM now, SIGKILL after the grace period. */
