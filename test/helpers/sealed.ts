@@ -35,6 +35,7 @@ table inet outer_watch {
     type filter hook output priority 0; policy accept;
     ip daddr 127.0.0.0/8 accept
     ip6 daddr ::1 accept
+    meta l4proto tcp counter reject with tcp reset
     counter reject
   }
 }
@@ -42,7 +43,7 @@ NFT
 set +e
 "$@"
 rc=$?
-echo "outer-escapes: $(nft list table inet outer_watch | grep -o 'packets [0-9]*' | grep -o '[0-9]*')" >&2
+echo "outer-escapes: $(nft list table inet outer_watch | grep -o 'packets [0-9]*' | awk '{ n += $2 } END { print n + 0 }')" >&2
 exit $rc
 `;
 

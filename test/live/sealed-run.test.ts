@@ -121,7 +121,7 @@ describe('sealed run: a SIGKILL of the tool leaves nothing behind', () => {
     const tree = processesWith(token);
     assert.ok(tree.length >= 3, `the helper and the target's processes are running: ${tree.join(',')}`);
     const shell = tree.find((p) => readFileSync(`/proc/${p}/cmdline`, 'latin1').startsWith('sh\0-c\0'));
-    assert.ok(shell, 'the target shell is running');
+    assert.ok(shell, `the target shell is running: ${tree.map((p) => readFileSync(`/proc/${p}/cmdline`, 'latin1').slice(0, 40)).join(' | ')}`);
     const netns = readlinkSync(`/proc/${shell}/ns/net`);
     assert.notEqual(netns, readlinkSync('/proc/self/ns/net'), 'the target runs in its own network namespace');
     assert.ok(inNamespace(netns).length >= 3, 'the helper, the shell and its sleepers share it');
