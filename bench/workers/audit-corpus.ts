@@ -18,6 +18,7 @@ import { LeakScanner } from '../../src/terms/leak-scanner.js';
 import { collectLocalIdentity, systemProbe } from '../../src/terms/local-identity.js';
 import { TERM_RULE_DOCS } from '../../src/terms/sensitive-term.js';
 import { jsonReporter } from '../../src/report/json-report.js';
+import { endPieces } from '../../src/report/reporter.js';
 import { PLAIN } from '../../src/report/style.js';
 import { reportMeasurement } from '../measure.js';
 
@@ -48,7 +49,7 @@ if (mode === 'floor') {
     count++;
   }
   const s = summary.build();
-  sink += reporter.end(s, 1).length;
+  for (const piece of endPieces(reporter.end(s, 1))) sink += piece.length;
   if (s.audited !== count || s.errors === 0) throw new Error(`audit saw ${s.audited} of ${count}, ${s.errors} errors`);
 }
 reportMeasurement(performance.now() - started, { requests: count, sink });

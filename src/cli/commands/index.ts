@@ -20,5 +20,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'inspect', summary: 'inspect captures in a terminal UI, field by field (text report when not a terminal)', load: async () => (await import('./inspect.js')).inspectCommand },
   { name: 'run', summary: 'run a command with interception and audit what it sends, live (dry-run)', load: async () => (await import('./run.js')).runCommand },
   { name: 'optout', summary: 'verify every opt-out of a pack against a program, beside a control that must send', load: async () => (await import('./optout.js')).optoutCommand },
+  { name: 'init', summary: 'write a commented starter configuration file for this project', load: async () => (await import('./init.js')).initCommand },
   { name: 'serve', summary: 'run the intercepting proxy alone; audit what arrives when stopped', load: async () => (await import('./serve.js')).serveCommand },
 ];

@@ -49,6 +49,13 @@ export interface DetectionSetup {
   rules: RuleDoc[];
   /** Lines for the report header (never the sensitive values themselves). */
   notes: string[];
+  /** Every sensitive term searched for: with detectionScanners, all a worker thread needs to scan alike. */
+  terms: SensitiveTerm[];
+}
+
+/** The scanners for a list of sensitive terms: the same in the main thread and in every audit worker. */
+export function detectionScanners(terms: readonly SensitiveTerm[]): TextScanner[] {
+  return [new LeakScanner({ terms: [...terms], detectors: DEFAULT_DETECTORS })];
 }
 
 export function detectorRules(detectors: readonly Detector[]): RuleDoc[] {
@@ -121,11 +128,11 @@ export async function setupDetection(args: ParsedArgs, io: CliIO, deps: Detectio
     notes.push('local identity: not checked (--no-local-identity)');
   }
 
-  const scanner = new LeakScanner({ terms, detectors: DEFAULT_DETECTORS });
   return {
     detectors: DEFAULT_DETECTORS,
-    scanners: [scanner],
+    scanners: detectionScanners(terms),
     rules: [...detectorRules(DEFAULT_DETECTORS), ...TERM_RULE_DOCS],
     notes,
+    terms,
   };
 }
