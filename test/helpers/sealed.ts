@@ -35,7 +35,6 @@ table inet outer_watch {
     type filter hook output priority 0; policy accept;
     ip daddr 127.0.0.0/8 accept
     ip6 daddr ::1 accept
-    meta l4proto tcp counter reject with tcp reset
     counter reject
   }
 }
