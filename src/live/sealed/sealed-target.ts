@@ -310,6 +310,8 @@ export class SealedTarget {
   connectInside(port: number): Socket {
     if (!this.spec.doorSocket) throw new Error('this sealed target was started without a door socket');
     const socket = net.connect(this.spec.doorSocket);
+    // A namespace already gone refuses: the caller's client sees the failure (or its timeout).
+    socket.on('error', () => socket.destroy());
     socket.write(`${port}\n`);
     return socket;
   }
