@@ -18,6 +18,7 @@ import { RULES } from '../engine/rules.js';
 import type { CertificateAuthority } from './ca.js';
 import { DEFAULT_FAKE_RESPONSE, type FakeResponse } from './fake-response.js';
 import { processExiting } from './process-exiting.js';
+import { readRelayHeader } from './sealed/relay-header.js';
 import { interceptTls } from './tls-intercept.js';
 import { WebSocketCapture } from './websocket-capture.js';
 
@@ -35,6 +36,11 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   /** How captures are labelled; `pid` is the client's, when its preload said so. */
   origin?: (pid: number | undefined) => CaptureOrigin;
+  /**
+   * Also listen on this Unix socket for connections relayed out of a sealed namespace
+   * (sealed/relay-header.ts): each starts with a line naming where the client connected.
+   */
+  transparentSocket?: string;
   emit(event: FeedEvent): void;
 }
 
@@ -61,6 +67,8 @@ interface Tunnel {
   pid: number | undefined;
   /** Requests (or unreadable bytes) seen in it: a TLS tunnel closed with none was likely refused. */
   used: number;
+  /** A connection redirected out of a sealed namespace: its requests name their host (Host header). */
+  transparent?: boolean;
 }
 
 /** Which clients the proxy serves: loopback only, unless remote clients were allowed. */
@@ -116,6 +124,11 @@ function pidOf(value: string | string[] | undefined): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+/** A Host header usable as a URL authority (a client controls it: anything else is ignored). */
+function validHostHeader(host: string | undefined): string | undefined {
+  return host && /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/.test(host) ? host : undefined;
+}
+
 export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy> {
   const bindHost = opts.host ?? '127.0.0.1';
   const respond = opts.respond ?? DEFAULT_FAKE_RESPONSE;
@@ -141,7 +154,9 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     }
     const secure = tunnel?.secure ?? false;
     const scheme = websocket ? (secure ? 'wss' : 'ws') : secure ? 'https' : 'http';
-    const authority = tunnel ? authorityOf(tunnel.host, tunnel.port, scheme) : (req.headers.host ?? 'unknown-host');
+    // A client that ignored the proxy named its destination only in Host (and SNI): use it.
+    const hostHeader = tunnel?.transparent ? validHostHeader(req.headers.host) : undefined;
+    const authority = hostHeader ?? (tunnel ? authorityOf(tunnel.host, tunnel.port, scheme) : (req.headers.host ?? 'unknown-host'));
     return `${scheme}://${authority}${target.startsWith('/') ? target : '/'}`;
   };
 
@@ -245,9 +260,9 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   };
 
   /** Open a tunnel on a raw socket: answer the CONNECT, then read TLS or plain HTTP inside. */
-  const openTunnel = (socket: Socket, target: { host: string; port: number }, headers: Record<string, string>, rest: Buffer): void => {
+  const openTunnel = (socket: Socket, target: { host: string; port: number }, headers: Record<string, string>, rest: Buffer, transparent = false): void => {
     stats.tunnels++;
-    const tunnel: Tunnel = { id: `t${++connectionSeq}`, host: target.host, port: target.port, secure: false, pid: pidOf(headers['x-telemetry-audit-pid']), used: 0 };
+    const tunnel: Tunnel = { id: `t${++connectionSeq}`, host: target.host, port: target.port, secure: false, pid: pidOf(headers['x-telemetry-audit-pid']), used: 0, ...(transparent ? { transparent } : {}) };
     socket.on('error', () => socket.destroy());
     // The preload's "silent" tunnels were opened without waiting for an answer.
     if (headers['x-telemetry-audit-tunnel'] !== 'silent') socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -331,6 +346,10 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       socket.destroy();
       return;
     }
+    serveProxyClient(socket);
+  });
+
+  const serveProxyClient = (socket: Socket): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -366,7 +385,35 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       openTunnel(socket, head.target, head.headers, buffered.subarray(end + 4));
     };
     socket.on('data', onData);
-  });
+  };
+
+  // Connections relayed out of a sealed namespace: a header line, then the client's own bytes.
+  // Those aimed at the proxy itself (clients that honour the proxy variables) are proxy clients;
+  // the rest are read where they were going, by SNI or Host. Only the namespace's relay can
+  // reach this socket (it lives in the CA's private directory).
+  const transparent = opts.transparentSocket
+    ? net.createServer((socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+        readRelayHeader(socket).then(
+          ({ destination, rest }) => {
+            socket.pause();
+            if (rest.length > 0) socket.unshift(rest);
+            if (isLoopbackHost(destination.address) && destination.port === port) {
+              serveProxyClient(socket);
+              socket.resume();
+              return;
+            }
+            openTunnel(socket, { host: destination.name ?? destination.address, port: destination.port }, { 'x-telemetry-audit-tunnel': 'silent' }, Buffer.alloc(0), true);
+          },
+          (err: Error) => {
+            finding(RULES.liveUnreadable, `a connection relayed from the sealed namespace could not be read (${err.message})`, bindHost, undefined);
+            socket.destroy();
+          },
+        );
+      })
+    : null;
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
@@ -381,6 +428,16 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   });
   const address = outer.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  if (transparent && opts.transparentSocket) {
+    const path = opts.transparentSocket;
+    await new Promise<void>((resolve, reject) => {
+      transparent.once('error', (err) => {
+        outer.close();
+        reject(new ProxyStartError(`cannot listen for the sealed namespace on ${path}: ${err.message}`));
+      });
+      transparent.listen(path, () => resolve());
+    });
+  }
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   let closed: Promise<void> | null = null;
 
@@ -396,6 +453,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     close() {
       closed ??= new Promise<void>((resolve) => {
         websockets.close();
+        transparent?.close();
         outer.close(() => resolve());
         for (const s of sockets) s.destroy();
         http1.closeAllConnections();

@@ -219,6 +219,8 @@ export interface OptoutMatrix {
   target: 'cli' | 'server';
   command: string;
   trace: { active: boolean; reason?: string };
+  /** How the scenarios were contained (`sealed`, `proxy + tracer`, `proxy only`). */
+  containment?: string;
   concurrency: number;
   scenarios: ScenarioRowReport[];
   verdict: { exitCode: number; label: string; conclusion: string };

@@ -31,7 +31,7 @@ export interface OptoutEvents {
 }
 
 /** Capture and audit settings every scenario of the run shares. */
-export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report' | 'capture'> {
+export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'sealed' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report' | 'capture'> {
   loaded: LoadedPack;
   /** The target command line, with {{optout}} where scenario arguments go and any {{canary}}. */
   command: readonly string[];
@@ -49,12 +49,6 @@ export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'tr
   commandCwd: string;
   /** --project: the template when the pack has a project without one (default: commandCwd). */
   projectDir?: string;
-  /**
-   * The target runs in a sealed network namespace (issue 11): every connection is captured
-   * whatever the environment says, so a pack may run its target without proxy variables even
-   * where the Node preload cannot reach it.
-   */
-  sealed?: boolean;
 }
 
 export class OptoutRunError extends Error {
@@ -170,7 +164,7 @@ export class OptoutRunner {
       try {
         const plan = planScenario(pack, scenario, { home, cwd, command: resolveArgs([...this.opts.command]), baseEnv, canary: this.opts.canary, port: await freePort(ports), binDirs, resolveArgs });
         const omitted = [...plan.omitEnv, ...plan.steps.flatMap((st) => st.omitEnv)];
-        if (omitted.length > 0 && this.opts.nodePreload === 'off' && !this.opts.sealed) {
+        if (omitted.length > 0 && this.opts.nodePreload === 'off' && (this.opts.sealed ?? 'off') === 'off') {
           throw new OptoutRunError(
             `scenario ${scenario.name}: the pack unsets ${[...new Set(omitted)].join(', ')}, so only the Node preload (or sealed mode) could capture, and --node-preload is off: refusing to run a scenario nothing would watch`,
           );
@@ -246,6 +240,7 @@ export class OptoutRunner {
               plan,
               kind: pack.target.kind,
               trace: this.opts.trace,
+              ...(this.opts.sealed ? { sealed: this.opts.sealed } : {}),
               traceLoopback: this.opts.traceLoopback,
               respond: this.opts.respond,
               nodePreload: this.opts.nodePreload,

@@ -14,6 +14,7 @@ import type { NodePreload } from '../live/child-env.js';
 import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
 import { LiveSession, type TraceMode } from '../live/live-session.js';
+import type { SealedMode } from '../live/sealed/sealed-target.js';
 import type { FeedEvent } from '../capture/capture-feed.js';
 import { stderrTail, type Observation, type ProbeResult, type StepReport } from './matrix.js';
 import type { PlannedStep, ScenarioPlan } from './plan-scenario.js';
@@ -25,6 +26,8 @@ export interface ScenarioRunOptions {
   plan: ScenarioPlan;
   kind: 'cli' | 'server';
   trace: TraceMode;
+  /** Each scenario sealed in its own namespace (`on`), or behind the proxy alone (default). */
+  sealed?: SealedMode;
   traceLoopback: boolean;
   respond: FakeResponse;
   nodePreload: NodePreload;
@@ -90,6 +93,7 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       env: step.env,
       cwd: plan.cwd,
       trace: opts.trace,
+      sealed: opts.sealed ?? 'off',
       traceLoopback: opts.traceLoopback,
       timeoutMs: step.timeoutSeconds * 1000,
       respond: opts.respond,
@@ -191,6 +195,8 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       const quietMs = kind === 'cli' ? plan.quietWindowSeconds * 1000 : 0;
       const { session, tally } = await open({ name: TRIGGER_STEP, argv: plan.argv, env: plan.env, omitEnv: plan.omitEnv, timeoutSeconds: plan.timeoutSeconds, quietMs, judged: true });
       const isOver = () => current!.over || stoppedFor !== null;
+      // A sealed server is reached through its namespace's door; otherwise directly on loopback.
+      const inside = (port: number) => session.connectInside(port);
       opts.progress?.('starting', {});
       try {
         await session.start();
@@ -205,14 +211,14 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
             // The clock starts once the server is up: a slow start-up (a loaded machine, a database
             // to reach) must not look like a server that stays silent. The timeout still bounds it.
             opts.progress?.('starting', { message: `waiting for ${plan.readyUrl}` });
-            void waitUntilReady(plan.readyUrl, isOver).then((ready) => {
+            void waitUntilReady(plan.readyUrl, isOver, 200, inside).then((ready) => {
               if (ready && !isOver()) {
                 readyAt = Date.now();
                 observe();
               }
             });
           }
-          probes = Promise.all(plan.probes.map((p) => runProbe(p, isOver)));
+          probes = Promise.all(plan.probes.map((p) => runProbe(p, isOver, 200, inside)));
         } else {
           opts.progress?.('running', {});
           void session.exited.then((e) => {
@@ -245,7 +251,8 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       ...counts,
       exit: triggerRan ? exit : (steps.at(-1)?.exit ?? null),
       stoppedFor,
-      traced: current ? (current as { session: LiveSession }).session.trace.active : false,
+      // Sealed, nothing can bypass the proxy: a silence is as proven as under the tracer.
+      traced: current ? (current as { session: LiveSession }).session.trace.active || (current as { session: LiveSession }).session.containment === 'sealed' : false,
       stderr,
       ...(plan.scenario.refusal?.stderr !== undefined ? { refusalPattern: plan.scenario.refusal.stderr } : {}),
       probes: probeResults,

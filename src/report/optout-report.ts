@@ -34,6 +34,7 @@ function seconds(ms: number): string {
 }
 
 export function traceText(m: OptoutMatrix): string {
+  if (m.containment === 'sealed') return 'sealed: each scenario in its own network namespace, nothing could leave and every connection was captured';
   return m.trace.active ? 'bypass attempts watched by strace' : `no tracer (${m.trace.reason ?? 'not available'}): only what reaches the proxy is seen`;
 }
 

@@ -23,7 +23,7 @@ import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { withInterruptHandler } from '../interrupt.js';
-import { CAPTURE_OPTIONS, captureSettings, traceFor, traceMode } from '../options/live-options.js';
+import { CAPTURE_OPTIONS, captureSettings, containmentNote, SEALED_OPTIONS, sealedMode, traceFor, traceMode } from '../options/live-options.js';
 import { boolOpt, intOpt, secondsOpt, stringOpt, stringsOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 
@@ -36,6 +36,7 @@ const OPTOUT_OPTIONS: OptionSpec[] = [
   { name: 'save', type: 'string', value: 'FILE', description: 'write every scenario\'s captures to FILE as NDJSON (0600), each labelled with its scenario and step; "{scenario}" in FILE makes one file per scenario' },
   { name: 'har', type: 'string', value: 'FILE', description: 'write the captures as HAR 1.2 when the run ends; "{scenario}" in FILE makes one file per scenario' },
   ...CAPTURE_OPTIONS.filter((o) => o.name === 'respond' || o.name === 'node-preload'),
+  ...SEALED_OPTIONS,
   { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
   { name: 'no-trace', type: 'boolean', description: 'do not trace: a "suppressed" result then rests on the proxy alone (said in the matrix)' },
   { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
@@ -118,8 +119,9 @@ export const optoutCommand: CommandSpec = {
     const notes: string[] = [];
     if (packName === undefined) notes.push(`opt-out pack: ${loaded.origin} (no --pack given)`);
 
-    const { trace } = traceFor(mode, io);
-    notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
+    const { trace, sealed, containment } = traceFor(mode, io, sealedMode(args));
+    notes.push(containmentNote(containment).replace('contained: sealed (', 'contained: sealed, each scenario in its own namespace ('));
+    if (containment !== 'sealed') notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
 
     // The pack names the policy that audits what its scenarios send, unless --policy says otherwise.
     const values = { ...args.values };
@@ -198,6 +200,7 @@ export const optoutCommand: CommandSpec = {
       ...(window !== undefined ? { windowSeconds: window } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       trace: mode,
+      sealed,
       traceLoopback: boolOpt(args, 'trace-loopback'),
       respond: capture.respond,
       nodePreload: capture.nodePreload,
@@ -256,7 +259,7 @@ export const optoutCommand: CommandSpec = {
       if (outcome instanceof OptoutRunError) throw new ConfigError(outcome.message);
       throw outcome;
     }
-    const matrix: OptoutMatrix = { ...outcome, trace };
+    const matrix: OptoutMatrix = { ...outcome, trace, containment };
     if (tui) {
       await run.begin();
       for (const r of held) await run.addResult(r);
