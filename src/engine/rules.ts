@@ -177,6 +177,12 @@ export const RULES = {
     title: 'TLS not intercepted',
     description: 'The client refused the per-run interception certificate (certificate pinning or its own trust store), so what it sends to this host cannot be seen.',
   },
+  liveProxyCredentials: {
+    id: 'live/proxy-credentials',
+    severity: 'warning',
+    title: 'Client sent proxy credentials',
+    description: 'The client sent a Proxy-Authorization header: credentials for the proxy it was given (from its environment), not part of what it sends to the endpoint. They are not audited as a telemetry header, and the report says that they were sent.',
+  },
   liveUnreadable: {
     id: 'live/unreadable-traffic',
     severity: 'error',

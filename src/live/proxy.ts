@@ -17,6 +17,7 @@ import { isLoopbackHost } from '../engine/loopback.js';
 import { RULES } from '../engine/rules.js';
 import type { CertificateAuthority } from './ca.js';
 import { DEFAULT_FAKE_RESPONSE, type FakeResponse } from './fake-response.js';
+import { processExiting } from './process-exiting.js';
 import { interceptTls } from './tls-intercept.js';
 import { WebSocketCapture } from './websocket-capture.js';
 
@@ -102,6 +103,8 @@ function authorityOf(host: string, port: number, scheme: string): string {
   return DEFAULT_PORTS[scheme] === port ? h : `${h}:${port}`;
 }
 
+const PROXY_HOP_HEADERS = new Set(['proxy-connection', 'proxy-authorization']);
+
 function pairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
@@ -144,12 +147,19 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
 
   const capture = (req: IncomingMessage, tunnel: Tunnel | undefined, body: Buffer, fields: { method: string; url: string; transport: Transport; time: string; connection: string }): void => {
     stats.requests++;
+    // Hop-by-hop headers a client adds for its proxy end at the proxy, never reach the endpoint:
+    // they are not the request's headers. Proxy credentials are reported on their own.
+    const headers = pairs(req.rawHeaders).filter(([name]) => !PROXY_HOP_HEADERS.has(name.toLowerCase()));
+    if (req.headers['proxy-authorization'] !== undefined) {
+      const where = URL.canParse(fields.url) ? new URL(fields.url) : null;
+      finding(RULES.liveProxyCredentials, `the client sent Proxy-Authorization credentials with its request to ${where?.host ?? fields.url}; they are meant for a proxy, not the endpoint`, where?.hostname ?? bindHost, where ? Number(where.port) || undefined : undefined);
+    }
     const request: CapturedRequest = {
       id: `live-${++requestSeq}`,
       time: fields.time,
       method: fields.method,
       url: fields.url,
-      headers: pairs(req.rawHeaders),
+      headers,
       body,
       transport: fields.transport,
       origin: origin(tunnel?.pid),
@@ -254,6 +264,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
             refusal.host,
             refusal.port,
           ),
+          () => processExiting(tunnel.pid),
         ).then(
           (tls) => {
             if (!tls) return;

@@ -24,6 +24,41 @@ interface MergedTerm {
   rule: string;
   /** Every kind the value has ("metadata:table,metadata:column"), sorted. */
   matched: string;
+  /**
+   * Identity terms match raw only as whole tokens: a directory named "live" is not in
+   * "keep-alive" or "cliVersion". Canaries and project names match anywhere, since a planted
+   * value or a table name inside a longer string is still that value.
+   */
+  wholeToken: boolean;
+}
+
+/**
+ * Letters, digits, "_" and "-" continue a name ("keep-alive", "graphql-engine" are one token);
+ * anything else (space, ".", "/", ":", quotes) ends it.
+ */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0x2000);
+}
+
+/** The match is a whole token of the text: a word character at its edge does not run on into a neighbour. */
+export function isWholeToken(text: string, start: number, end: number): boolean {
+  if (start > 0 && isWordChar(text.charCodeAt(start)) && isWordChar(text.charCodeAt(start - 1))) return false;
+  if (end < text.length && isWordChar(text.charCodeAt(end - 1)) && isWordChar(text.charCodeAt(end))) return false;
+  return true;
+}
+
+/**
+ * Part of a User-Agent product name ("turbo" in "turbo/2.1.3 node/20", "engine" in
+ * "hasura-graphql-engine/v2.36.0"): the program naming itself, not the user.
+ */
+function isProductName(text: string, start: number, end: number): boolean {
+  if (text.charCodeAt(end) !== 47) return false;
+  for (let i = start - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 40 || c === 59) return true; // space, "(", ";" start a product
+    if (c === 47) return false; // inside a version or a path, not a name
+  }
+  return true;
 }
 
 export class LeakScanner implements TextScanner {
@@ -45,7 +80,7 @@ export class LeakScanner implements TextScanner {
       // A user's canary outranks a metadata name, which outranks an identity term.
       const source = kinds.some((k) => sourceOf(k) === 'canary') ? 'canary' : kinds.some((k) => sourceOf(k) === 'metadata') ? 'metadata' : 'identity';
       unique.push({ value, kind: kinds.join(',') });
-      this.merged.push({ value, rule: TERM_RULES[source].id, matched: kinds.join(',') });
+      this.merged.push({ value, rule: TERM_RULES[source].id, matched: kinds.join(','), wholeToken: source === 'identity' });
     }
     this.index = unique.length > 0 ? new TermIndex(unique) : null;
   }
@@ -81,6 +116,13 @@ export class LeakScanner implements TextScanner {
   }
 
   private reportTerms(matches: TermMatch[], part: TextPart, chain: string[], text: string, hits: ScanHit[], found: Set<number>): void {
+    if (matches.length === 0) return;
+    const userAgent = part.location.part === 'header' && part.location.name === 'user-agent';
+    matches = matches.filter((m) => {
+      const term = this.merged[m.term]!;
+      if (!term.wholeToken || m.encoding !== 'raw') return true;
+      return isWholeToken(text, m.start, m.end) && !(userAgent && isProductName(text, m.start, m.end));
+    });
     if (matches.length === 0) return;
     // A match inside a longer one ("customers" in "top_loyal_customers") is part of that value.
     matches.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);

@@ -59,7 +59,42 @@ export function systemProbe(cwd: string, env: NodeJS.ProcessEnv): IdentityProbe 
   };
 }
 
-export async function collectLocalIdentity(probe: IdentityProbe): Promise<LocalIdentity> {
+/** The git config keys that identify a user or a project. */
+export const GIT_IDENTITY_KEYS = '^(user\\.email|user\\.name|remote\\..*\\.url)$';
+
+/**
+ * Automatically collected values are searched only from 5 characters: a 4-letter directory or
+ * host name ("live", "nuxt", "demo") is a word that clean telemetry carries. A user's canary
+ * keeps the general minimum; it was chosen to be unique.
+ */
+export const MIN_IDENTITY_LENGTH = 5;
+
+// Commands that run another program named by their first non-option argument.
+const LAUNCHERS = new Set([
+  'node', 'nodejs', 'npx', 'npm', 'pnpm', 'pnpx', 'yarn', 'bun', 'bunx', 'deno', 'tsx', 'ts-node', 'python', 'python3', 'uv', 'uvx',
+  'pipx', 'ruby', 'bundle', 'go', 'cargo', 'java', 'dotnet', 'sh', 'bash', 'zsh', 'env', 'exec', 'run', 'dlx',
+]);
+
+/**
+ * The target's own program names, from its command line: the command, and after a launcher
+ * ("node cli.mjs", "npx turbo", "pnpm dlx nuxt") the program it launches. A working directory
+ * named after the tool it runs ("turbo", "nuxt") is that tool's name in its User-Agent and
+ * payload keys, not the user's identity.
+ */
+export function programNamesOf(command: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const word of command) {
+    if (word.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
+    const base = word.split(/[\\/]/).pop()!.replace(/@[^@]*$/, '').replace(/\.(?:m?[jt]s|cjs|py|exe|cmd|sh)$/i, '');
+    if (base === '') continue;
+    names.push(base.toLowerCase());
+    if (!LAUNCHERS.has(base.toLowerCase())) break;
+  }
+  return names;
+}
+
+export async function collectLocalIdentity(probe: IdentityProbe, opts: { programNames?: readonly string[] } = {}): Promise<LocalIdentity> {
+  const programNames = new Set((opts.programNames ?? []).map((n) => n.toLowerCase()));
   const found: SensitiveTerm[] = [];
   const add = (kind: string, value: string | undefined) => {
     if (value !== undefined && value.trim() !== '') found.push({ kind: `identity:${kind}`, value: value.trim() });
@@ -88,14 +123,18 @@ export async function collectLocalIdentity(probe: IdentityProbe): Promise<LocalI
     }
   }
 
-  const [email, name, remotes] = await Promise.all([
-    probe.git(['config', '--get', 'user.email']),
-    probe.git(['config', '--get', 'user.name']),
-    probe.git(['config', '--get-regexp', '^remote\\..*\\.url$']),
-  ]);
-  add('git-email', email);
-  add('git-name', name);
-  for (const line of (remotes ?? '').split('\n')) {
+  // One git process for all three (a process costs more at start-up than the rest of the probe).
+  const config = await probe.git(['config', '--get-regexp', GIT_IDENTITY_KEYS]);
+  const lines = (config ?? '').split('\n').map((l) => {
+    const space = l.indexOf(' ');
+    return space === -1 ? { key: l, value: '' } : { key: l.slice(0, space), value: l.slice(space + 1) };
+  });
+  // As `git config --get` would: the last value of a key wins.
+  const last = (key: string) => lines.filter((l) => l.key === key).pop()?.value;
+  add('git-email', last('user.email'));
+  add('git-name', last('user.name'));
+  const remotes = lines.filter((l) => /^remote\..*\.url$/.test(l.key)).map((l) => `${l.key} ${l.value}`).join('\n');
+  for (const line of remotes.split('\n')) {
     const url = line.split(/\s+/)[1];
     if (!url) continue;
     add('git-remote', url);
@@ -108,7 +147,7 @@ export async function collectLocalIdentity(probe: IdentityProbe): Promise<LocalI
   const terms: SensitiveTerm[] = [];
   const seen = new Set<string>();
   for (const t of found) {
-    if (!usableIdentity(t.value)) continue;
+    if (!usableIdentity(t.value) || programNames.has(t.value.toLowerCase())) continue;
     const key = `${t.kind}\0${t.value}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -119,7 +158,7 @@ export async function collectLocalIdentity(probe: IdentityProbe): Promise<LocalI
 }
 
 export function usableIdentity(value: string): boolean {
-  if (termProblem(value) !== null) return false;
+  if (termProblem(value) !== null || [...value.trim()].length < MIN_IDENTITY_LENGTH) return false;
   const lower = value.toLowerCase();
   if (GENERIC.has(lower) || SYSTEM_DIRS.has(value.replace(/\/+$/, '') || '/')) return false;
   // Loopback and link-local addresses say nothing about this machine.

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -123,6 +123,26 @@ describe('local identity', () => {
     assert.ok(!run.stdout.includes(user));
     const revealed = parse((await runCli(['audit', file(), '--format', 'json', '--show-evidence'], { env: { USER: user } })).stdout);
     assert.ok(revealed.notes.some((n) => n.includes(`username "${user}"`)));
+  });
+
+  it('a working directory named like the tool (turbo, nuxt) does not fire inside words, keys or the User-Agent; as a whole value it does', async () => {
+    for (const name of ['turbo', 'nuxt', 'live']) {
+      const cwd = path.join(tmp(), name);
+      mkdirSync(cwd);
+      const file = captureFile([
+        cliEvent(1, { payload: { cliVersion: '2.3.1', [`${name}Version`]: '2.3.1' } }, [['connection', 'keep-alive'], ['user-agent', `${name}/2.3.1 linux x64 node/v20.11.0`]]),
+      ]);
+      const run = await runCli(['audit', file, '--format', 'json'], { cwd });
+      const terms = parse(run.stdout).requests.flatMap((r) => r.findings).filter((f) => f.rule === 'term/identity');
+      assert.deepEqual(terms, [], `cwd ${name}`);
+    }
+    // A real project directory sent as a value is still caught, as a whole token in a path.
+    const cwd = path.join(tmp(), 'acme-storefront');
+    mkdirSync(cwd);
+    const leaky = captureFile([cliEvent(1, { payload: { cwd: '/srv/acme-storefront/app' } })]);
+    const run = await runCli(['audit', leaky, '--format', 'json'], { cwd });
+    const found = parse(run.stdout).requests.flatMap((r) => r.findings).filter((f) => f.rule === 'term/identity');
+    assert.deepEqual(found.map((f) => f.matched), ['identity:cwd-name']);
   });
 
   it('--no-local-identity turns it off and says so', async () => {

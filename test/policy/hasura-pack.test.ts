@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { auditRequest } from '../../src/engine/audit-request.js';
 import { compilePolicy } from '../../src/engine/compiled-policy.js';
 import { hasuraPolicy } from '../../src/policy/packs/hasura/index.js';
 import { PolicySchema } from '../../src/policy/policy-schema.js';
 import { FIXTURES } from '../helpers/paths.js';
+import { httpRequest } from '../helpers/requests.js';
 
 describe('the Hasura policy pack', () => {
   it('is valid policy data that survives a JSON round trip', () => {
@@ -39,5 +41,30 @@ describe('the Hasura policy pack', () => {
   it('documents every rule it references', () => {
     const p = { ...hasuraPolicy, rules: [] };
     assert.throws(() => compilePolicy(p), /rule "hasura\/[a-z-]+" is not defined/);
+  });
+});
+
+describe('console routes', () => {
+  const policy = compilePolicy(hasuraPolicy);
+  const frame = (url: string) => ({
+    data: {
+      server_version: 'v2.36.0', url, console_mode: 'server', console_type: 'oss', cli_uuid: '',
+      server_uuid: '6513270e-269e-4d37-b2a7-4de452e6b438', event_type: 'CLICK_EVENT', event_data: { id: 'Modify Table Save Button' },
+    },
+    topic: 'console-v2',
+  });
+  const routeFindings = (url: string) =>
+    auditRequest(httpRequest(frame(url), { method: 'WS', url: 'wss://telemetry.hasura.io/v1/ws', transport: 'websocket', headers: [] }), policy).findings
+      .filter((f) => f.rule === 'hasura/console-route-name')
+      .map((f) => f.evidence);
+
+  it('accepts the source Hasura creates, "default", in the legacy data route (issue 12)', () => {
+    assert.deepEqual(routeFindings('/data/default/schema/SCHEMA_NAME/tables/TABLE_NAME/modify'), []);
+    assert.deepEqual(routeFindings('/data/manage/source/default/edit'), []);
+  });
+
+  it('still fails a source name the user chose, in the same places', () => {
+    assert.deepEqual(routeFindings('/data/inventory_prod/schema/SCHEMA_NAME/tables/TABLE_NAME/modify'), ['inventory_prod']);
+    assert.deepEqual(routeFindings('/data/manage/source/inventory_prod/edit'), ['inventory_prod']);
   });
 });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collectLocalIdentity, type IdentityProbe } from '../../src/terms/local-identity.js';
+import { collectLocalIdentity, GIT_IDENTITY_KEYS, programNamesOf, type IdentityProbe } from '../../src/terms/local-identity.js';
 import { termProblem } from '../../src/terms/term-check.js';
 
+/** `git config --get-regexp` as git prints it: one `key value` line per value, in file order. */
 function probe(over: Partial<IdentityProbe> & { gitValues?: Record<string, string> } = {}): IdentityProbe {
-  const git = over.gitValues ?? {};
+  const git: Record<string, string> = { [`config --get-regexp ${GIT_IDENTITY_KEYS}`]: Object.entries(over.gitValues ?? {}).map(([k, v]) => `${k} ${v}`).join('\n') };
   return {
     hostname: () => 'build-7f3a9c.eu-west.acme.example',
     username: () => 'jdoe-dev',
@@ -28,9 +29,9 @@ describe('collectLocalIdentity', () => {
     const id = await collectLocalIdentity(
       probe({
         gitValues: {
-          'config --get user.email': 'jane.doe@acme-corp.example',
-          'config --get user.name': 'Jane Doe',
-          'config --get-regexp ^remote\\..*\\.url$': 'remote.origin.url git@github.com:acme/shop-backend.git',
+          'user.email': 'jane.doe@acme-corp.example',
+          'user.name': 'Jane Doe',
+          'remote.origin.url': 'git@github.com:acme/shop-backend.git',
         },
       }),
     );
@@ -55,6 +56,23 @@ describe('collectLocalIdentity', () => {
     assert.deepEqual(id.terms, []);
     assert.deepEqual(id.checked, []);
     assert.deepEqual(id.dropped.sort(), ['cwd', 'cwd-name', 'home-dir', 'hostname', 'username']);
+  });
+
+  it('drops 4-letter names and the target\'s own program name (issue 12: a cwd named "live", "turbo")', async () => {
+    const id = await collectLocalIdentity(probe({ cwd: '/home/jdoe-dev/src/live', hostname: () => 'nuxt' }));
+    assert.deepEqual(id.terms.filter((t) => t.kind === 'identity:cwd-name'), []);
+    assert.deepEqual(id.terms.filter((t) => t.kind === 'identity:hostname'), []);
+    const named = await collectLocalIdentity(probe({ cwd: '/home/jdoe-dev/src/turbo' }), { programNames: programNamesOf(['npx', 'turbo@2', 'build']) });
+    assert.deepEqual(named.terms.filter((t) => t.kind === 'identity:cwd-name'), []);
+    assert.ok(named.terms.some((t) => t.kind === 'identity:cwd' && t.value === '/home/jdoe-dev/src/turbo'), 'the full path is still searched');
+  });
+
+  it('names the program a command runs, through launchers', () => {
+    assert.deepEqual(programNamesOf(['npx', 'turbo@2.1.0', 'build', '--filter', 'web']), ['npx', 'turbo']);
+    assert.deepEqual(programNamesOf(['node', '--enable-source-maps', './bin/nuxt.mjs', 'dev']), ['node', 'nuxt']);
+    assert.deepEqual(programNamesOf(['/usr/local/bin/hasura', 'version']), ['hasura']);
+    assert.deepEqual(programNamesOf(['env', 'FOO=1', 'pnpm', 'dlx', '@nuxt/cli', 'init', 'my-shop']), ['env', 'pnpm', 'dlx', 'cli']);
+    assert.deepEqual(programNamesOf([]), []);
   });
 
   it('refuses short values and common words as terms', () => {

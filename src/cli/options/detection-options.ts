@@ -8,12 +8,10 @@ import path from 'node:path';
 import type { TextScanner } from '../../engine/audit-request.js';
 import type { Detector } from '../../detectors/detector.js';
 import { DEFAULT_DETECTORS } from '../../detectors/default-detectors.js';
-import { metadataTerms } from '../../hasura-metadata/metadata-terms.js';
-import { MetadataError, readHasuraMetadata } from '../../hasura-metadata/read-metadata.js';
 import type { RuleDoc } from '../../policy/policy-schema.js';
 import { readCanaryFile } from '../../terms/canary-file.js';
 import { LeakScanner } from '../../terms/leak-scanner.js';
-import { collectLocalIdentity, systemProbe, type IdentityProbe } from '../../terms/local-identity.js';
+import { collectLocalIdentity, programNamesOf, systemProbe, type IdentityProbe } from '../../terms/local-identity.js';
 import { TERM_RULE_DOCS, type SensitiveTerm } from '../../terms/sensitive-term.js';
 import { MIN_TERM_LENGTH, termProblem } from '../../terms/term-check.js';
 import type { CliIO, OptionSpec, ParsedArgs } from '../command.js';
@@ -97,6 +95,9 @@ export async function setupDetection(args: ParsedArgs, io: CliIO, deps: Detectio
 
   const metadataDir = stringOpt(args, 'metadata');
   if (metadataDir !== undefined) {
+    // Loaded only when asked for: the metadata reader brings a YAML parser and fast-glob.
+    const { MetadataError, readHasuraMetadata } = await import('../../hasura-metadata/read-metadata.js');
+    const { metadataTerms } = await import('../../hasura-metadata/metadata-terms.js');
     let md;
     try {
       md = await readHasuraMetadata(path.resolve(io.cwd, metadataDir));
@@ -115,7 +116,7 @@ export async function setupDetection(args: ParsedArgs, io: CliIO, deps: Detectio
   }
 
   if (!boolOpt(args, 'no-local-identity')) {
-    const identity = await collectLocalIdentity(deps.probe ?? systemProbe(io.cwd, io.env));
+    const identity = await collectLocalIdentity(deps.probe ?? systemProbe(io.cwd, io.env), { programNames: programNamesOf(args.rest) });
     terms.push(...identity.terms);
     const checked = identity.checked.map((k) => {
       if (!reveal) return k;
@@ -123,7 +124,7 @@ export async function setupDetection(args: ParsedArgs, io: CliIO, deps: Detectio
       return `${k} ${values.join(' ')}`;
     });
     notes.push(`local identity checked: ${checked.length > 0 ? checked.join(', ') : 'none usable'}`);
-    if (identity.dropped.length > 0) notes.push(`local identity not searched (too short, common or shared by every machine): ${identity.dropped.join(', ')}`);
+    if (identity.dropped.length > 0) notes.push(`local identity not searched (too short, common, shared by every machine or the target's own name): ${identity.dropped.join(', ')}`);
   } else {
     notes.push('local identity: not checked (--no-local-identity)');
   }

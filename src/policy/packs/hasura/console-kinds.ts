@@ -3,14 +3,14 @@ import type { FieldSpec, PayloadKind } from '../../policy-schema.js';
 import { anyOf, arrayOf, bool, count, exactly, matching, obj, oneOf, optional, str, undocumented } from '../../spec-builders.js';
 import { HASURA_RULES } from './rules.js';
 import { CONSOLE_SAMPLE } from './samples.js';
-import { CONSOLE_PLACEHOLDERS, CONSOLE_ROUTE_WORDS, DB_KINDS } from './vocabulary.js';
+import { CONSOLE_PLACEHOLDERS, CONSOLE_ROUTE_WORDS, DB_KINDS, DEFAULT_SOURCE_NAME } from './vocabulary.js';
 
 export const consoleRoute: FieldSpec = {
   type: 'string',
   format: 'url-path',
   description: 'sanitised console route: route words and placeholders only',
   segments: {
-    vocabulary: [...CONSOLE_ROUTE_WORDS, ...CONSOLE_PLACEHOLDERS],
+    vocabulary: [...CONSOLE_ROUTE_WORDS, ...CONSOLE_PLACEHOLDERS, DEFAULT_SOURCE_NAME],
     rule: HASURA_RULES.consoleRouteName.id,
     message: 'route segment is neither a console route word nor a placeholder: a name the sanitiser let through',
   },

@@ -3,7 +3,7 @@ import type { FieldSpec, PayloadKind } from '../../policy-schema.js';
 import { arrayOf, bool, count, exactly, nullable, obj, oneOf, optional, str } from '../../spec-builders.js';
 import { HASURA_RULES } from './rules.js';
 import { EE_METRICS_SAMPLE, EE_SOURCE_METRICS_SAMPLE, EE_USAGE_METRICS_SAMPLE } from './samples.js';
-import { BACKEND_TYPES } from './vocabulary.js';
+import { BACKEND_TYPES, DEFAULT_SOURCE_NAME } from './vocabulary.js';
 import { resourceCheckerError } from './server-kinds.js';
 
 const header = {
@@ -133,7 +133,7 @@ export const eeUsageMetrics: PayloadKind = {
       hasura_postgres_connections: series({
         role: oneOf(['primary', 'replica']),
         // The documented sample names the source; only the built-in "default" is not a user's name.
-        source_name: optional(exactly('default', { rule: HASURA_RULES.sourceName.id, message: 'a database source name the user chose' })),
+        source_name: optional(exactly(DEFAULT_SOURCE_NAME, { rule: HASURA_RULES.sourceName.id, message: 'a database source name the user chose' })),
       }),
       hasura_scheduled_trigger_request_bytes_total: series(),
       hasura_scheduled_trigger_response_bytes_total: series(),

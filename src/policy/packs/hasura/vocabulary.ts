@@ -68,7 +68,15 @@ export const CONSOLE_ROUTE_WORDS = [
   'logical-models', 'stored-procedures', 'track', 'tables', 'views', 'functions', 'browse', 'insert', 'modify',
   'relationships', 'permissions', 'existing-table-view', 'actions', 'add-oas', 'codegen', 'types', 'events', 'scheduled',
   'cron', 'logs', 'pending', 'processed', 'remote-schemas', 'triggers',
+  // /data/manage/source/<source>/...: the route word; the source name after it is judged on its own.
+  'source',
 ];
+/**
+ * The source Hasura itself creates ("default"): a console of a typical install sends
+ * /data/default/schema/SCHEMA_NAME/... Source names are not anonymised, but this one names
+ * nothing of the user's (the pack accepts source_name "default" in the EE sample too).
+ */
+export const DEFAULT_SOURCE_NAME = 'default';
 export const CONSOLE_PLACEHOLDERS = [
   'SCHEMA_NAME', 'TABLE_NAME', 'VIEW_NAME', 'FUNCTION_NAME', 'REMOTE_SCHEMA_NAME', 'TRIGGER_NAME', 'DATA_TRIGGER_NAME',
   'CRON_TRIGGER_NAME', 'ACTION_NAME',
