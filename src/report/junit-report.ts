@@ -53,6 +53,9 @@ export function requestCase(r: ReportedRequest): JUnitCase {
 }
 
 interface SuiteParts {
+  /** When its first and last case arrived (ms), for the suite's `time`. */
+  first?: number;
+  last?: number;
   counts: JUnitCounts;
   /** Cases known only at the end (the opt-out matrix) come before the requests... */
   head: JUnitCase[];
@@ -69,6 +72,7 @@ interface SuiteParts {
  */
 export function junitReporter(ctx: ReportContext, opts: { spoolMemoryBytes?: number } = {}): StreamReporter {
   const spool = new TextSpool(opts.spoolMemoryBytes);
+  const started = Date.now();
   const requestNames = new UniqueCaseNames();
   const suites = new Map<string, SuiteParts>();
   let last: { suite: string; range: SpoolRange } | null = null;
@@ -93,7 +97,11 @@ export function junitReporter(ctx: ReportContext, opts: { spoolMemoryBytes?: num
         last = { suite: c.suite, range: { firstPiece: piece, endPiece: piece + 1, start, end } };
         partsOf(c.suite).spooled.push(last.range);
       }
-      countCase(partsOf(c.suite).counts, c);
+      const parts = partsOf(c.suite);
+      countCase(parts.counts, c);
+      const now = Date.now();
+      parts.first ??= now;
+      parts.last = now;
       return '';
     },
     end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix) {
@@ -121,12 +129,12 @@ export function junitReporter(ctx: ReportContext, opts: { spoolMemoryBytes?: num
         p.tail.push(c);
         countCase(p.counts, c);
       }
-      return document(order, spool);
+      return document(order, spool, Date.now() - started);
     },
   };
 }
 
-function* document(suites: Map<string, SuiteParts>, spool: TextSpool): Generator<string> {
+function* document(suites: Map<string, SuiteParts>, spool: TextSpool, ms: number): Generator<string> {
   try {
     const total = emptyCounts();
     for (const { counts } of suites.values()) {
@@ -135,9 +143,9 @@ function* document(suites: Map<string, SuiteParts>, spool: TextSpool): Generator
       total.errors += counts.errors;
       total.skipped += counts.skipped;
     }
-    yield documentOpen('telemetry-audit', total);
+    yield documentOpen('telemetry-audit', total, ms);
     for (const [name, p] of suites) {
-      yield suiteOpen(name, p.counts);
+      yield suiteOpen(name, p.counts, p.first !== undefined && p.last !== undefined ? p.last - p.first : 0);
       for (const c of p.head) yield caseXml(c);
       for (const range of p.spooled) yield* spool.read(range);
       for (const c of p.tail) yield caseXml(c);

@@ -63,13 +63,24 @@ export function countCase(counts: JUnitCounts, c: JUnitCase): void {
   else if (c.skipped !== undefined) counts.skipped++;
 }
 
-export function documentOpen(name: string, counts: JUnitCounts): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name, ...counts })}>\n`;
+/** Seconds, as JUnit's `time` attributes carry them. */
+export function junitSeconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+/**
+ * The common JUnit schema (Jenkins, GitLab) has no `skipped` on <testsuites>: the counts there
+ * are tests, failures and errors, with the run's wall time.
+ */
+export function documentOpen(name: string, counts: JUnitCounts, ms = 0): string {
+  const { skipped: _s, ...total } = counts;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name, ...total, time: junitSeconds(ms) })}>\n`;
 }
 export const DOCUMENT_CLOSE = '</testsuites>\n';
 
-export function suiteOpen(name: string, counts: JUnitCounts): string {
-  return `  <testsuite${attrs({ name, ...counts })}>\n`;
+/** `ms`: the time from the suite's first case to its last. */
+export function suiteOpen(name: string, counts: JUnitCounts, ms = 0): string {
+  return `  <testsuite${attrs({ name, ...counts, time: junitSeconds(ms) })}>\n`;
 }
 export const SUITE_CLOSE = '  </testsuite>\n';
 

@@ -7,9 +7,10 @@ import { REPO_ROOT } from './paths.js';
 
 const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** The tool version changes with every release; goldens hold `<version>` instead. */
+/** The tool version changes with every release, JUnit times with every run; goldens hold `<version>` and `<time>` instead. */
 export function normaliseVersion(text: string): string {
   return text
+    .replace(/ time="\d+\.\d{3}"/g, ' time="<time>"')
     .split(`telemetry-audit ${VERSION}`)
     .join('telemetry-audit <version>')
     .split(`"name":"telemetry-audit","version":"${VERSION}"`)
