@@ -1,7 +1,9 @@
 /** Built-in policies by name. */
 import type { Policy } from './policy-schema.js';
+import { CLIENT_POLICIES } from './packs/clients/index.js';
 import { hasuraPolicy } from './packs/hasura/index.js';
 
 export const BUILTIN_POLICIES: Record<string, Policy> = {
   hasura: hasuraPolicy,
+  ...CLIENT_POLICIES,
 };

@@ -1,0 +1,7 @@
+/** Built-in policies of real npm telemetry clients, each read from the tool's docs and its pinned source. */
+import type { Policy } from '../../policy-schema.js';
+import { nextjsPolicy } from './nextjs.js';
+
+export const CLIENT_POLICIES: Record<string, Policy> = {
+  nextjs: nextjsPolicy,
+};
