@@ -9,7 +9,7 @@ import { headerValues } from '../capture/captured-request.js';
 import type { Detector } from '../detectors/detector.js';
 import type { FieldSpec, Severity } from '../policy/policy-schema.js';
 import { decodeBody, decodeUtf8, DEFAULT_MAX_BODY_BYTES } from './body-decode.js';
-import type { CompiledKind, CompiledPolicy, IssueParams } from './compiled-policy.js';
+import { kindBodySpec, type CompiledKind, type CompiledPolicy, type IssueParams } from './compiled-policy.js';
 import type { Finding, FindingLocation } from './finding.js';
 import { fingerprintOf } from './finding.js';
 import { isJsonObject, parseJson, pathSegment } from './json-parse.js';
@@ -263,9 +263,9 @@ function checkKind(compiled: CompiledKind, payload: unknown, url: URL | null, re
   }
   const result = compiled.schema.safeParse(payload);
   if (!result.success) {
-    for (const issue of result.error.issues) reportIssue(issue, kind.schema, payload, policy, sink);
+    for (const issue of result.error.issues) reportIssue(issue, kindBodySpec(kind), payload, policy, sink);
   }
-  walkPresence(kind.schema, payload, '$', policy, sink);
+  walkPresence(kindBodySpec(kind), payload, '$', policy, sink);
   void url;
 }
 

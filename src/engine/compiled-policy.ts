@@ -254,6 +254,11 @@ function compileObject(spec: Extract<FieldSpec, { type: 'object' }>, path: Polic
   return options.length === 1 ? options[0]! : z.discriminatedUnion(discriminator, options as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
 }
 
+/** What a kind's body may be: its schema, or nothing at all for a kind whose body is "none". */
+export function kindBodySpec(kind: PayloadKind): FieldSpec {
+  return kind.schema ?? { type: 'null' };
+}
+
 export function compilePolicy(policy: Policy, extraRules: readonly RuleDoc[] = []): CompiledPolicy {
   const rules = new Map<string, RuleDoc>();
   for (const r of [...ENGINE_RULES, ...extraRules]) rules.set(r.id, r);
@@ -267,7 +272,7 @@ export function compilePolicy(policy: Policy, extraRules: readonly RuleDoc[] = [
   const kinds = policy.kinds.map((kind, i) => {
     if (ids.has(kind.id)) throw new PolicyCompileError(`duplicate kind id "${kind.id}"`, ['kinds', i, 'id']);
     ids.add(kind.id);
-    return { kind, matches: compileMatcher(kind.match, ['kinds', i, 'match']), schema: compileField(kind.schema, ['kinds', i, 'schema']) };
+    return { kind, matches: compileMatcher(kind.match, ['kinds', i, 'match']), schema: compileField(kindBodySpec(kind), ['kinds', i, 'schema']) };
   });
   checkDestinations(policy, ids);
   checkHeaders(policy);
@@ -335,7 +340,10 @@ export function forEachField(policy: Policy, visit: (spec: FieldSpec, path: Poli
     if (spec.type === 'array') walk(spec.items, [...path, 'items']);
     if (spec.type === 'any-of') spec.options.forEach((o, i) => walk(o, [...path, 'options', i]));
   };
-  policy.kinds.forEach((k, i) => walk(k.schema, ['kinds', i, 'schema']));
+  policy.kinds.forEach((k, i) => {
+    if (k.schema) walk(k.schema, ['kinds', i, 'schema']);
+    if (k.query) walk(k.query, ['kinds', i, 'query']);
+  });
 }
 
 function collectReviewMarkers(policy: Policy): ReviewMarker[] {

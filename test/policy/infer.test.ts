@@ -121,7 +121,7 @@ describe('inferPolicy', () => {
     assert.ok(summary.notes.some((n) => /loopback/.test(n)));
     assert.ok(summary.notes.some((n) => /cookie: left forbidden/.test(n)));
     assert.equal(summary.reviewMarkers, compiled.reviewMarkers.length);
-    const command = policy.kinds[0]!.schema;
+    const command = policy.kinds[0]!.schema!;
     assert.ok(command.type === 'object' && command.fields.type!.type === 'const', 'the kind field is fixed to its value');
   });
 
