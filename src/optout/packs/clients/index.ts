@@ -1,7 +1,9 @@
 /** Built-in opt-out packs of real npm telemetry clients (pins and measured matrices: clients.json). */
 import type { Pack } from '../../pack-schema.js';
+import { astroPack } from './astro.js';
 import { nextjsPack } from './nextjs.js';
 
 export const CLIENT_PACKS: Record<string, Pack> = {
   nextjs: nextjsPack,
+  astro: astroPack,
 };

@@ -1,7 +1,9 @@
 /** Built-in policies of real npm telemetry clients, each read from the tool's docs and its pinned source. */
 import type { Policy } from '../../policy-schema.js';
+import { astroPolicy } from './astro.js';
 import { nextjsPolicy } from './nextjs.js';
 
 export const CLIENT_POLICIES: Record<string, Policy> = {
   nextjs: nextjsPolicy,
+  astro: astroPolicy,
 };
