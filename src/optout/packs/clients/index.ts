@@ -3,9 +3,11 @@ import type { Pack } from '../../pack-schema.js';
 import { astroPack } from './astro.js';
 import { nextjsPack } from './nextjs.js';
 import { nuxtPack } from './nuxt.js';
+import { turboPack } from './turbo.js';
 
 export const CLIENT_PACKS: Record<string, Pack> = {
   nextjs: nextjsPack,
   astro: astroPack,
   nuxt: nuxtPack,
+  turbo: turboPack,
 };

@@ -3,9 +3,11 @@ import type { Policy } from '../../policy-schema.js';
 import { astroPolicy } from './astro.js';
 import { nextjsPolicy } from './nextjs.js';
 import { nuxtPolicy } from './nuxt.js';
+import { turboPolicy } from './turbo.js';
 
 export const CLIENT_POLICIES: Record<string, Policy> = {
   nextjs: nextjsPolicy,
   astro: astroPolicy,
   nuxt: nuxtPolicy,
+  turbo: turboPolicy,
 };
