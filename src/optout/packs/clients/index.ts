@@ -3,6 +3,7 @@ import type { Pack } from '../../pack-schema.js';
 import { astroPack } from './astro.js';
 import { nextjsPack } from './nextjs.js';
 import { nuxtPack } from './nuxt.js';
+import { prismaPack } from './prisma.js';
 import { turboPack } from './turbo.js';
 
 export const CLIENT_PACKS: Record<string, Pack> = {
@@ -10,4 +11,5 @@ export const CLIENT_PACKS: Record<string, Pack> = {
   astro: astroPack,
   nuxt: nuxtPack,
   turbo: turboPack,
+  prisma: prismaPack,
 };

@@ -3,6 +3,7 @@ import type { Policy } from '../../policy-schema.js';
 import { astroPolicy } from './astro.js';
 import { nextjsPolicy } from './nextjs.js';
 import { nuxtPolicy } from './nuxt.js';
+import { prismaPolicy } from './prisma.js';
 import { turboPolicy } from './turbo.js';
 
 export const CLIENT_POLICIES: Record<string, Policy> = {
@@ -10,4 +11,5 @@ export const CLIENT_POLICIES: Record<string, Policy> = {
   astro: astroPolicy,
   nuxt: nuxtPolicy,
   turbo: turboPolicy,
+  prisma: prismaPolicy,
 };
