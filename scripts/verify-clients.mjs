@@ -36,7 +36,8 @@ function fail(message) {
 /** The client's project in the cache, its pinned packages installed once (again only when package.json changes). */
 function install(name) {
   const fixture = path.join(root, 'fixtures', 'clients', name);
-  const dir = path.join(cache, name);
+  // Not named after the client: the audit treats the working directory's name as identity.
+  const dir = path.join(cache, `fixture-${name}`);
   mkdirSync(dir, { recursive: true });
   cpSync(fixture, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
   const stamp = createHash('sha256').update(readFileSync(path.join(fixture, 'package.json'))).digest('hex');

@@ -1,5 +1,6 @@
 /** Built-in opt-out packs of real npm telemetry clients (pins and measured matrices: clients.json). */
 import type { Pack } from '../../pack-schema.js';
+import { angularPack } from './angular.js';
 import { astroPack } from './astro.js';
 import { nextjsPack } from './nextjs.js';
 import { nuxtPack } from './nuxt.js';
@@ -12,4 +13,5 @@ export const CLIENT_PACKS: Record<string, Pack> = {
   nuxt: nuxtPack,
   turbo: turboPack,
   prisma: prismaPack,
+  angular: angularPack,
 };

@@ -1,5 +1,6 @@
 /** Built-in policies of real npm telemetry clients, each read from the tool's docs and its pinned source. */
 import type { Policy } from '../../policy-schema.js';
+import { angularPolicy } from './angular.js';
 import { astroPolicy } from './astro.js';
 import { nextjsPolicy } from './nextjs.js';
 import { nuxtPolicy } from './nuxt.js';
@@ -12,4 +13,5 @@ export const CLIENT_POLICIES: Record<string, Policy> = {
   nuxt: nuxtPolicy,
   turbo: turboPolicy,
   prisma: prismaPolicy,
+  angular: angularPolicy,
 };
