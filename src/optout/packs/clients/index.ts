@@ -5,6 +5,7 @@ import { astroPack } from './astro.js';
 import { nextjsPack } from './nextjs.js';
 import { nuxtPack } from './nuxt.js';
 import { prismaPack } from './prisma.js';
+import { storybookPack } from './storybook.js';
 import { turboPack } from './turbo.js';
 
 export const CLIENT_PACKS: Record<string, Pack> = {
@@ -14,4 +15,5 @@ export const CLIENT_PACKS: Record<string, Pack> = {
   turbo: turboPack,
   prisma: prismaPack,
   angular: angularPack,
+  storybook: storybookPack,
 };

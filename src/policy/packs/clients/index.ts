@@ -5,6 +5,7 @@ import { astroPolicy } from './astro.js';
 import { nextjsPolicy } from './nextjs.js';
 import { nuxtPolicy } from './nuxt.js';
 import { prismaPolicy } from './prisma.js';
+import { storybookPolicy } from './storybook.js';
 import { turboPolicy } from './turbo.js';
 
 export const CLIENT_POLICIES: Record<string, Policy> = {
@@ -14,4 +15,5 @@ export const CLIENT_POLICIES: Record<string, Policy> = {
   turbo: turboPolicy,
   prisma: prismaPolicy,
   angular: angularPolicy,
+  storybook: storybookPolicy,
 };
