@@ -16,7 +16,7 @@ import { TOOL_VERSION } from './version.js';
 function openForWriting(file: string, cwd: string, option: string): { fd: number; path: string } {
   const abs = path.resolve(cwd, file);
   try {
-    return { fd: openSync(abs, 'w'), path: abs };
+    return { fd: openSync(abs, 'w', 0o600), path: abs };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new ConfigError(`cannot write ${option} ${file}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' '));
@@ -57,6 +57,6 @@ export class CaptureFiles {
 
   close(): void {
     if (this.saveFd !== null) closeSync(this.saveFd);
-    if (this.harBuilder && this.harPath) writeFileSync(this.harPath, this.harBuilder.toString());
+    if (this.harBuilder && this.harPath) writeFileSync(this.harPath, this.harBuilder.toString(), { mode: 0o600 });
   }
 }

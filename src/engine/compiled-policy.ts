@@ -46,6 +46,8 @@ export interface CompiledKind {
   kind: PayloadKind;
   matches: KindMatcher;
   schema: z.ZodType;
+  /** The kind's query parameters spec, compiled; null: a query string is request/url-query. */
+  query: z.ZodType | null;
 }
 
 /** A field or kind that `policy infer` marked for a human to review. */
@@ -107,8 +109,8 @@ export function compileMatcher(m: Matcher, path: PolicyPath): KindMatcher {
   }
   const re = m.pattern !== undefined ? compileRegExp(m.pattern, [...path, 'pattern']) : null;
   const set = m.in ? new Set<unknown>(m.in) : null;
-  return (payload) => {
-    const v = getDotPath(payload, m.path);
+  return (payload, target) => {
+    const v = m.source === 'query' ? (target?.query && Object.prototype.hasOwnProperty.call(target.query, m.path) ? target.query[m.path] : undefined) : getDotPath(payload, m.path);
     if (m.exists !== undefined && (v !== undefined) !== m.exists) return false;
     if (m.equals !== undefined && v !== m.equals) return false;
     if (set && !set.has(v)) return false;
@@ -272,7 +274,7 @@ export function compilePolicy(policy: Policy, extraRules: readonly RuleDoc[] = [
   const kinds = policy.kinds.map((kind, i) => {
     if (ids.has(kind.id)) throw new PolicyCompileError(`duplicate kind id "${kind.id}"`, ['kinds', i, 'id']);
     ids.add(kind.id);
-    return { kind, matches: compileMatcher(kind.match, ['kinds', i, 'match']), schema: compileField(kindBodySpec(kind), ['kinds', i, 'schema']) };
+    return { kind, matches: compileMatcher(kind.match, ['kinds', i, 'match']), schema: compileField(kindBodySpec(kind), ['kinds', i, 'schema']), query: kind.query ? compileField(kind.query, ['kinds', i, 'query']) : null };
   });
   checkDestinations(policy, ids);
   checkHeaders(policy);

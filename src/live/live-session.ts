@@ -51,6 +51,11 @@ export interface LiveSessionOptions {
   captureOutput?: boolean;
   /** Which Node preloads go into NODE_OPTIONS (default both). */
   nodePreload?: NodePreload;
+  /**
+   * Proxy variables the target must not get (an opt-out pack unset them: some clients crash on
+   * them). Capture then rests on the Node preload, or on sealed mode.
+   */
+  omitEnv?: readonly string[];
 }
 
 export interface TraceState {
@@ -165,7 +170,9 @@ export class LiveSession implements CaptureFeed {
 
   /** The full environment the target gets. */
   childEnv(): NodeJS.ProcessEnv {
-    return buildChildEnv(this.opts.env, { proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId, nodePreload: this.opts.nodePreload });
+    const env = buildChildEnv(this.opts.env, { proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId, nodePreload: this.opts.nodePreload });
+    for (const name of this.opts.omitEnv ?? []) delete env[name];
+    return env;
   }
 
   /** Start the target (when there is one). A proxy-only session runs until stop(). */

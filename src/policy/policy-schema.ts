@@ -227,6 +227,8 @@ export interface RequestTarget {
   path: string;
   method: string;
   transport: 'http' | 'websocket';
+  /** The URL's query parameters by name (a repeated name is an array), for `source: query` matchers. */
+  query?: Record<string, string | string[]>;
 }
 
 /** How a payload is recognised as a kind: tests on JSON paths of the parsed body, or on where it was sent. */

@@ -9,12 +9,14 @@ import type { CapturedRequest } from '../../capture/captured-request.js';
 import type { CaptureFeed, FeedEvent } from '../../capture/capture-feed.js';
 import type { RequestResult } from '../../engine/audit-request.js';
 import { loadPack, packPolicyRef, type LoadedPack } from '../../optout/load-pack.js';
+import { DETECTORS_ONLY_POLICY } from '../../policy/detectors-only.js';
 import type { OptoutMatrix, ScenarioRowReport } from '../../optout/matrix.js';
 import { OPTOUT_PLACEHOLDER } from '../../optout/pack-schema.js';
 import { OptoutRunError, OptoutRunner, type OptoutEvents } from '../../optout/run-pack.js';
 import type { ScenarioOutcome, Expectation as TuiExpectation } from '../../tui/state/optout-matrix.js';
 import type { InspectorStore } from '../../tui/state/store.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
+import { ScenarioCaptureFiles } from '../scenario-capture-files.js';
 import type { CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -29,6 +31,9 @@ const OPTOUT_OPTIONS: OptionSpec[] = [
   { name: 'window', type: 'string', value: 'SECONDS', description: "how long to watch every scenario: the quiet window after a CLI exits, or a server's observation (default: the pack's)" },
   { name: 'concurrency', type: 'string', value: 'N', description: `most scenarios at once (default: all, up to 16; a pack's own limit, when lower, wins)` },
   { name: 'tui', type: 'boolean', description: 'show the matrix filling in live in the terminal UI (the text report when not a terminal, or CI is set)' },
+  { name: 'project', type: 'string', value: 'DIR', description: "the project each scenario gets its own copy of, when the pack has a project without a template (default: the current directory)" },
+  { name: 'save', type: 'string', value: 'FILE', description: 'write every scenario\'s captures to FILE as NDJSON (0600), each labelled with its scenario and step; "{scenario}" in FILE makes one file per scenario' },
+  { name: 'har', type: 'string', value: 'FILE', description: 'write the captures as HAR 1.2 when the run ends; "{scenario}" in FILE makes one file per scenario' },
   ...CAPTURE_OPTIONS.filter((o) => o.name === 'respond' || o.name === 'node-preload'),
   { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
   { name: 'no-trace', type: 'boolean', description: 'do not trace: a "suppressed" result then rests on the proxy alone (said in the matrix)' },
@@ -120,6 +125,12 @@ export const optoutCommand: CommandSpec = {
     if (values.policy === undefined) {
       const ref = packPolicyRef(loaded);
       if (ref !== undefined) values.policy = ref;
+      else {
+        // Another tool's policy would fail every request for nothing: without one, only what
+        // the detectors and sensitive terms find counts.
+        values.policy = DETECTORS_ONLY_POLICY;
+        notes.push(`${loaded.origin} names no policy (and no --policy): requests are audited by the detectors and sensitive terms only`);
+      }
     }
     const canary = freshCanary();
     if (usesCanary(loaded, command)) {
@@ -160,7 +171,7 @@ export const optoutCommand: CommandSpec = {
       },
       progress(scenario, phase, detail) {
         if (!store) return;
-        const tuiPhase = phase === 'observing' ? 'running' : phase;
+        const tuiPhase = phase === 'observing' ? 'running' : phase === 'setup' ? 'starting' : phase;
         store.dispatch({ type: 'optout/progress', scenario, phase: tuiPhase, ...(detail.fraction !== undefined ? { progress: detail.fraction } : {}), ...(detail.message ? { message: detail.message } : {}) });
       },
       outcome(row) {
@@ -173,11 +184,15 @@ export const optoutCommand: CommandSpec = {
       ...(tui ? { forward: (e: FeedEvent) => feed.emit(e) } : {}),
     };
 
+    const files = ScenarioCaptureFiles.open({ save: stringOpt(args, 'save'), har: stringOpt(args, 'har'), respond: capture.respond }, loaded.pack.scenarios.map((s) => s.name), io.cwd);
+    const project = stringOpt(args, 'project');
     const runner = new OptoutRunner({
       loaded,
       command,
       baseEnv: io.env,
       commandCwd: io.cwd,
+      ...(project !== undefined ? { projectDir: project } : {}),
+      ...(files ? { capture: (r: CapturedRequest) => files.add(r) } : {}),
       canary,
       ...(window !== undefined ? { windowSeconds: window } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
@@ -234,6 +249,7 @@ export const optoutCommand: CommandSpec = {
       await run.begin();
       outcome = await start();
     }
+    files?.close();
     if (outcome instanceof Error) {
       await chain;
       if (outcome instanceof OptoutRunError) throw new ConfigError(outcome.message);
