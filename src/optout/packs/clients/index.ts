@@ -1,5 +1,6 @@
 /** Built-in opt-out packs of real npm telemetry clients (pins and measured matrices: clients.json). */
 import type { Pack } from '../../pack-schema.js';
+import { gatsbyPack } from './gatsby.js';
 import { angularPack } from './angular.js';
 import { astroPack } from './astro.js';
 import { nextjsPack } from './nextjs.js';
@@ -16,4 +17,5 @@ export const CLIENT_PACKS: Record<string, Pack> = {
   prisma: prismaPack,
   angular: angularPack,
   storybook: storybookPack,
+  gatsby: gatsbyPack,
 };

@@ -35,7 +35,7 @@ const event: FieldSpec = {
     'up.ng_node_version': matching('^([0-9]+\\.[0-9]+\\.[0-9]+|other)$'), 'upn.ng_node_major_version': digits(),
     'up.ng_package_manager': oneOf(['npm', 'yarn', 'pnpm', 'bun', 'cnpm', 'unknown']), 'up.ng_pkg_manager_version': optional(str('semver')),
     'upn.ng_pkg_manager_major_v': optional(digits()), 'up.ng_cli_version': str('semver'), 'upn.ng_cli_major_version': digits(),
-    'ep.ng_command': optional(matching('^[a-z][a-z-]*( [a-z][a-z-]*)*$', { description: 'command name (no arguments)' })),
+    'ep.ng_command': optional(matching('^[a-z][a-z_-]*( [a-z][a-z_-]*)*$', { description: 'command name (no arguments)' })),
     'ep.ng_schematic_collection_name': name(), 'ep.ng_schematic_name': name(), 'ep.ng_standalone': optional(oneOf(['true', 'false'])),
     'ep.ng_ssr': optional(oneOf(['true', 'false'])), 'ep.ng_style': name(), 'ep.ng_routing': optional(oneOf(['true', 'false'])),
     'ep.ng_inline_template': optional(oneOf(['true', 'false'])), 'ep.ng_inline_style': optional(oneOf(['true', 'false'])),

@@ -1,5 +1,6 @@
 /** Built-in policies of real npm telemetry clients, each read from the tool's docs and its pinned source. */
 import type { Policy } from '../../policy-schema.js';
+import { gatsbyPolicy } from './gatsby.js';
 import { angularPolicy } from './angular.js';
 import { astroPolicy } from './astro.js';
 import { nextjsPolicy } from './nextjs.js';
@@ -16,4 +17,5 @@ export const CLIENT_POLICIES: Record<string, Policy> = {
   prisma: prismaPolicy,
   angular: angularPolicy,
   storybook: storybookPolicy,
+  gatsby: gatsbyPolicy,
 };
