@@ -43,7 +43,7 @@ const body = byEvent('eventType', common, {
   boot: { payload: obj({ eventType: matching('^[a-z-]+$') }) },
   build: { payload: optional(obj({ storyIndex, precedingUpgrade: optional(anyMap('last upgrade')) })) },
   dev: { payload: optional(obj({ storyIndex, storyStats: optional(anyMap('story counts')), precedingUpgrade: optional(anyMap('last upgrade')) })) },
-  error: { payload: anyMap('the error of a failed command', RULES.errorText.id), metadata },
+  error: { payload: { type: 'object', fields: {}, unknownFields: 'error', description: 'the error of a failed command: any field of it is a finding to review' }, metadata },
   canceled: { payload: optional(anyMap('what was canceled')) },
 }, RULES.event.id);
 
