@@ -17,7 +17,7 @@ const CAPTURES = path.join(FIXTURES, 'client-captures');
 function altered(name: string, edit: (body: any) => any): string {
   const [first] = readFileSync(path.join(CAPTURES, `${name}.ndjson`), 'utf8').split('\n');
   const record = JSON.parse(first!);
-  record.body = typeof record.body === 'string' && record.body.startsWith('{') ? JSON.stringify(edit(JSON.parse(record.body))) : edit(record.body);
+  record.body = typeof record.body === 'string' && /^[[{]/.test(record.body) ? JSON.stringify(edit(JSON.parse(record.body))) : edit(record.body);
   const file = path.join(tempHome(), `${name}-altered.ndjson`);
   writeFileSync(file, JSON.stringify(record) + '\n');
   return file;
