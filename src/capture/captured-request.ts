@@ -11,7 +11,7 @@ export type Transport = 'http' | 'websocket';
 export type CaptureOrigin =
   | { kind: 'file'; file: string; format: CaptureFormat; line?: number; entry?: number; frame?: number }
   | { kind: 'stdin'; format: CaptureFormat; line?: number; entry?: number; frame?: number }
-  | { kind: 'process'; command?: string; pid?: number; scenario?: string }
+  | { kind: 'process'; command?: string; pid?: number; scenario?: string; step?: string }
   | { kind: 'generated'; generator: string };
 
 export type CaptureFormat = 'ndjson' | 'json' | 'json-lines' | 'har';

@@ -9,6 +9,7 @@ import type { CaptureOrigin } from '../capture/captured-request.js';
 import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
 import type { TargetExit } from '../live/run-target.js';
+import type { Containment } from '../live/sealed/sealed-target.js';
 import { formatWouldBePayload } from '../live/payload-view.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { AuditRun } from './audit-run.js';
@@ -132,6 +133,8 @@ export interface LiveOutcomeInput {
   target: TargetExit | null;
   /** Direct connections to loopback services the tracer saw. */
   directLoopback?: number;
+  /** How the run was contained (default: from the tracer, as before sealed runs). */
+  containment?: Containment;
 }
 
 /**
@@ -144,13 +147,15 @@ export function liveOutcome(input: LiveOutcomeInput): { exitCode: number; conclu
   const stayed = input.requests > 0 ? ` (${input.requests} request${input.requests === 1 ? '' : 's'} to loopback stayed on this machine)` : '';
   const t = input.target;
   if (t?.spawnError) return { exitCode: EXIT.USAGE, conclusion: `the command could not be started (${t.spawnError}); nothing was audited` };
-  if (!input.trace.active) {
-    return { exitCode: EXIT.INCONCLUSIVE, conclusion: `INCONCLUSIVE: no request reached the proxy${stayed}, and connections that bypass it could not be seen (${input.trace.reason ?? 'no tracer'})` };
+  const sealed = input.containment === 'sealed';
+  if (!sealed && !input.trace.active) {
+    return { exitCode: EXIT.INCONCLUSIVE, conclusion: `INCONCLUSIVE: the run was not contained (proxy only): no request reached the proxy${stayed}, and connections that bypass it could not be seen (${input.trace.reason ?? 'no tracer'})` };
   }
   if (t && t.stoppedBy === null && (t.code !== 0 || t.signal !== null)) {
     const how = t.signal ? `was killed by ${t.signal}` : `exited with code ${t.code}`;
     return { exitCode: EXIT.INCONCLUSIVE, conclusion: `INCONCLUSIVE: the command ${how} and sent nothing: it may have failed before it would have` };
   }
   const local = input.directLoopback ? `; it saw ${input.directLoopback} direct connection${input.directLoopback === 1 ? '' : 's'} to loopback services (--trace-loopback counts them as bypasses)` : '';
+  if (sealed) return { exitCode: EXIT.OK, conclusion: `nothing left the machine: the run was sealed in its own network namespace and no request was captured${stayed}` };
   return { exitCode: EXIT.OK, conclusion: `nothing left the machine: no request reached the proxy${stayed} and the tracer saw no outbound connection or DNS lookup${local}` };
 }

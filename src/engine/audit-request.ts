@@ -7,9 +7,10 @@ import type * as z from 'zod';
 import type { CapturedRequest } from '../capture/captured-request.js';
 import { headerValues } from '../capture/captured-request.js';
 import type { Detector } from '../detectors/detector.js';
-import type { FieldSpec, Severity } from '../policy/policy-schema.js';
+import type { BodyFormat, FieldSpec, RequestTarget, Severity } from '../policy/policy-schema.js';
+import { parseForm, parseFormLines, queryRecord } from './form-body.js';
 import { decodeBody, decodeUtf8, DEFAULT_MAX_BODY_BYTES } from './body-decode.js';
-import type { CompiledKind, CompiledPolicy, IssueParams } from './compiled-policy.js';
+import { kindBodySpec, type CompiledKind, type CompiledPolicy, type IssueParams } from './compiled-policy.js';
 import type { Finding, FindingLocation } from './finding.js';
 import { fingerprintOf } from './finding.js';
 import { isJsonObject, parseJson, pathSegment } from './json-parse.js';
@@ -133,7 +134,27 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
   const body = readBody(request, policy, sink);
   let payload: unknown;
   let compiledKind: CompiledKind | null = null;
-  if (body.text !== undefined) {
+  const query = url ? queryRecord(url) : {};
+  const target = url ? { host: url.hostname, path: url.pathname, method: request.method, transport: request.transport, query } : null;
+  const other = body.text !== undefined ? nonJsonKind(policy, body.text, target) : null;
+  if (other) {
+    // A kind whose body is a form, form lines or nothing: its fields are checked as JSON's are.
+    compiledKind = other.compiled;
+    payload = other.payload;
+    sink.kind = compiledKind.kind.id;
+    for (const f of sink.findings) {
+      f.kind = sink.kind;
+      f.fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, location: f.location, evidence: f.evidence });
+    }
+    if (other.format === 'none' && body.text!.trim() !== '') {
+      sink.add(RULES.value.id, `${compiledKind.kind.title} has no body, but this request carries ${body.text!.length} characters`, { part: 'body' });
+      parts.push({ location: { part: 'body' }, text: body.text! });
+    } else {
+      checkKind(compiledKind, payload, url, request, policy, sink);
+      jsonTextParts(payload, '$', parts);
+      if (body.text !== '') parts.push({ location: { part: 'body' }, text: body.text!, parsedElsewhere: true });
+    }
+  } else if (body.text !== undefined) {
     const parsed = body.text.trim() === '' ? null : parseJson(body.text);
     if (parsed === null) {
       sink.add(RULES.bodyEmpty.id, 'the request has no payload', { part: 'body' });
@@ -155,8 +176,7 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
           { evidence: dup.key },
         );
       }
-      const target = url ? { host: url.hostname, path: url.pathname, method: request.method, transport: request.transport } : null;
-      compiledKind = policy.kinds.find((k) => k.matches(payload, target)) ?? null;
+      compiledKind = policy.kinds.find((k) => (k.kind.body ?? 'json') === 'json' && k.matches(payload, target)) ?? null;
       sink.kind = compiledKind?.kind.id ?? null;
       for (const f of sink.findings) {
         f.kind = sink.kind;
@@ -179,6 +199,7 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
     parts.push({ location: { part: 'body' }, text: body.bytesForScan });
   }
 
+  if (compiledKind?.query) checkQuery(compiledKind, query, policy, sink);
   if (url) checkDestination(url, request, policy, sink, compiledKind);
   scanParts(parts, options, sink);
 
@@ -273,11 +294,51 @@ function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPo
   if (request.transport === 'http' && !here.some((d) => !d.methods || d.methods.includes(request.method.toUpperCase()))) {
     sink.add(RULES.method.id, `method ${request.method} is not allowed for ${redactPath(url.pathname)}`, { part: 'request' });
   }
-  if (url.search !== '') {
+  if (url.search !== '' && !kind?.query) {
     sink.add(RULES.urlQuery.id, 'the telemetry URL carries a query string', { part: 'url', component: 'query' }, { evidence: url.search });
   }
   if (kind && !here.some((d) => !d.kinds || d.kinds.includes(kind.kind.id))) {
     sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${redactPath(url.pathname)}`, { part: 'url', component: 'path' });
+  }
+}
+
+/**
+ * The first kind, in policy order, whose body format is not JSON and that matches: a form body
+ * parsed as a form, a batch line by line, an empty body as nothing. A JSON kind that comes first
+ * and matches wins as before (null here).
+ */
+function nonJsonKind(policy: CompiledPolicy, text: string, target: RequestTarget | null): { compiled: CompiledKind; payload: unknown; format: BodyFormat } | null {
+  if (!policy.kinds.some((k) => (k.kind.body ?? 'json') !== 'json')) return null;
+  let json: { value: unknown } | null | undefined;
+  for (const k of policy.kinds) {
+    const format = k.kind.body ?? 'json';
+    if (format === 'json') {
+      json ??= (() => {
+        const parsed = text.trim() === '' ? null : parseJson(text);
+        return parsed?.ok ? { value: parsed.value } : null;
+      })();
+      if (json && k.matches(json.value, target)) return null;
+      continue;
+    }
+    const payload = format === 'form' ? parseForm(text) : format === 'form-lines' ? parseFormLines(text) : null;
+    if (k.matches(payload, target)) return { compiled: k, payload, format };
+  }
+  return null;
+}
+
+/** The query parameters against the kind's query spec: findings located in the URL's query. */
+function checkQuery(compiled: CompiledKind, query: Record<string, string | string[]>, policy: CompiledPolicy, sink: FindingSink): void {
+  const spec = compiled.kind.query!;
+  const local = new FindingSink(policy, '');
+  const result = compiled.query!.safeParse(query);
+  if (!result.success) for (const issue of result.error.issues) reportIssue(issue, spec, query, policy, local);
+  walkPresence(spec, query, '$', policy, local);
+  for (const f of local.findings) {
+    const path = f.location.part === 'body' ? f.location.path : undefined;
+    sink.add(f.rule, `query parameter: ${f.message}`, { part: 'url', component: 'query', ...(path !== undefined ? { path } : {}) }, {
+      ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
+      severity: f.severity,
+    });
   }
 }
 
@@ -291,9 +352,9 @@ function checkKind(compiled: CompiledKind, payload: unknown, url: URL | null, re
   }
   const result = compiled.schema.safeParse(payload);
   if (!result.success) {
-    for (const issue of result.error.issues) reportIssue(issue, kind.schema, payload, policy, sink);
+    for (const issue of result.error.issues) reportIssue(issue, kindBodySpec(kind), payload, policy, sink);
   }
-  walkPresence(kind.schema, payload, '$', policy, sink);
+  walkPresence(kindBodySpec(kind), payload, '$', policy, sink);
   void url;
 }
 

@@ -46,6 +46,8 @@ export interface CompiledKind {
   kind: PayloadKind;
   matches: KindMatcher;
   schema: z.ZodType;
+  /** The kind's query parameters spec, compiled; null: a query string is request/url-query. */
+  query: z.ZodType | null;
 }
 
 /** A field or kind that `policy infer` marked for a human to review. */
@@ -107,8 +109,8 @@ export function compileMatcher(m: Matcher, path: PolicyPath): KindMatcher {
   }
   const re = m.pattern !== undefined ? compileRegExp(m.pattern, [...path, 'pattern']) : null;
   const set = m.in ? new Set<unknown>(m.in) : null;
-  return (payload) => {
-    const v = getDotPath(payload, m.path);
+  return (payload, target) => {
+    const v = m.source === 'query' ? (target?.query && Object.prototype.hasOwnProperty.call(target.query, m.path) ? target.query[m.path] : undefined) : getDotPath(payload, m.path);
     if (m.exists !== undefined && (v !== undefined) !== m.exists) return false;
     if (m.equals !== undefined && v !== m.equals) return false;
     if (set && !set.has(v)) return false;
@@ -254,6 +256,11 @@ function compileObject(spec: Extract<FieldSpec, { type: 'object' }>, path: Polic
   return options.length === 1 ? options[0]! : z.discriminatedUnion(discriminator, options as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
 }
 
+/** What a kind's body may be: its schema, or nothing at all for a kind whose body is "none". */
+export function kindBodySpec(kind: PayloadKind): FieldSpec {
+  return kind.schema ?? { type: 'null' };
+}
+
 export function compilePolicy(policy: Policy, extraRules: readonly RuleDoc[] = []): CompiledPolicy {
   const rules = new Map<string, RuleDoc>();
   for (const r of [...ENGINE_RULES, ...extraRules]) rules.set(r.id, r);
@@ -267,7 +274,7 @@ export function compilePolicy(policy: Policy, extraRules: readonly RuleDoc[] = [
   const kinds = policy.kinds.map((kind, i) => {
     if (ids.has(kind.id)) throw new PolicyCompileError(`duplicate kind id "${kind.id}"`, ['kinds', i, 'id']);
     ids.add(kind.id);
-    return { kind, matches: compileMatcher(kind.match, ['kinds', i, 'match']), schema: compileField(kind.schema, ['kinds', i, 'schema']) };
+    return { kind, matches: compileMatcher(kind.match, ['kinds', i, 'match']), schema: compileField(kindBodySpec(kind), ['kinds', i, 'schema']), query: kind.query ? compileField(kind.query, ['kinds', i, 'query']) : null };
   });
   checkDestinations(policy, ids);
   checkHeaders(policy);
@@ -335,7 +342,10 @@ export function forEachField(policy: Policy, visit: (spec: FieldSpec, path: Poli
     if (spec.type === 'array') walk(spec.items, [...path, 'items']);
     if (spec.type === 'any-of') spec.options.forEach((o, i) => walk(o, [...path, 'options', i]));
   };
-  policy.kinds.forEach((k, i) => walk(k.schema, ['kinds', i, 'schema']));
+  policy.kinds.forEach((k, i) => {
+    if (k.schema) walk(k.schema, ['kinds', i, 'schema']);
+    if (k.query) walk(k.query, ['kinds', i, 'query']);
+  });
 }
 
 function collectReviewMarkers(policy: Policy): ReviewMarker[] {

@@ -10,7 +10,7 @@ export type { Severity };
 
 export type FindingLocation =
   | { part: 'request' }
-  | { part: 'url'; component?: 'host' | 'path' | 'query' }
+  | { part: 'url'; component?: 'host' | 'path' | 'query'; path?: string }
   | { part: 'header'; name: string }
   | { part: 'body'; path?: string; position?: JsonPosition };
 

@@ -177,6 +177,18 @@ export const RULES = {
     title: 'TLS not intercepted',
     description: 'The client refused the per-run interception certificate (certificate pinning or its own trust store), so what it sends to this host cannot be seen.',
   },
+  liveProxyCredentials: {
+    id: 'live/proxy-credentials',
+    severity: 'warning',
+    title: 'Client sent proxy credentials',
+    description: 'The client sent a Proxy-Authorization header: credentials for the proxy it was given (from its environment), not part of what it sends to the endpoint. They are not audited as a telemetry header, and the report says that they were sent.',
+  },
+  liveBlocked: {
+    id: 'live/blocked-traffic',
+    severity: 'error',
+    title: 'Traffic blocked inside the sealed namespace',
+    description: 'In a sealed run the target sent something other than TCP or DNS (UDP to another port, QUIC, ICMP, another protocol). It was rejected inside the namespace and never left, but what it carried could not be audited; the destination is reported.',
+  },
   liveUnreadable: {
     id: 'live/unreadable-traffic',
     severity: 'error',

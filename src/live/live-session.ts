@@ -21,6 +21,8 @@ import { startProxy, type InterceptingProxy } from './proxy.js';
 import { startProxyThread } from './proxy-thread.js';
 import { resolveCommand, RunningTarget, type StopReason, type TargetExit } from './run-target.js';
 import { traceCommand, TraceFollower, traceSupport, type TraceSupport } from './trace.js';
+import { SealedSetupError, SealedTarget, sealedSupport, type Containment, type SealedEvent, type SealedMode } from './sealed/sealed-target.js';
+import { RULES } from '../engine/rules.js';
 
 export type TraceMode = 'auto' | 'on' | 'off';
 
@@ -51,6 +53,17 @@ export interface LiveSessionOptions {
   captureOutput?: boolean;
   /** Which Node preloads go into NODE_OPTIONS (default both). */
   nodePreload?: NodePreload;
+  /**
+   * Proxy variables the target must not get (an opt-out pack unset them: some clients crash on
+   * them). Capture then rests on the Node preload, or on sealed mode.
+   */
+  omitEnv?: readonly string[];
+  /**
+   * Run the target sealed in its own network namespace (sealed/sealed-target.ts): `on` requires
+   * it, `auto` uses it where it can be set up, `off` (the default here; the commands default to
+   * auto) runs behind the proxy alone.
+   */
+  sealed?: SealedMode;
 }
 
 export interface TraceState {
@@ -66,6 +79,9 @@ export interface SessionEnd {
   /** Direct connections to loopback services the tracer saw (not counted as bypasses). */
   directLoopback: number;
   requests: number;
+  containment: Containment;
+  /** DNS queries the sealed namespace answered (none outside a sealed run). */
+  dnsQueries: number;
 }
 
 export class LiveSetupError extends Error {
@@ -75,7 +91,8 @@ export class LiveSetupError extends Error {
 export class LiveSession implements CaptureFeed {
   readonly done: Promise<SessionEnd>;
   private readonly listeners = new Set<(e: FeedEvent) => void>();
-  private target: RunningTarget | null = null;
+  private target: RunningTarget | SealedTarget | null = null;
+  private dnsQueries = 0;
   private follower: TraceFollower | null = null;
   private resolveDone!: (end: SessionEnd) => void;
   private timeout: NodeJS.Timeout | null = null;
@@ -97,6 +114,8 @@ export class LiveSession implements CaptureFeed {
     readonly trace: TraceState,
     private readonly support: TraceSupport | null,
     private readonly commandPath: string | null,
+    /** How the target is contained: `sealed`, `proxy + tracer` or `proxy only`. */
+    readonly containment: Containment,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
@@ -113,7 +132,9 @@ export class LiveSession implements CaptureFeed {
         throw new LiveSetupError((err as Error).message);
       }
     }
-    const { trace, support } = resolveTrace(opts.trace ?? 'auto', opts.command !== undefined, opts.env);
+    const sealed = opts.command ? resolveSealed(opts.sealed ?? 'off', opts.env) : false;
+    const { trace, support } = resolveTrace(opts.trace ?? 'auto', opts.command !== undefined, opts.env, sealed);
+    const containment = containmentOf(sealed, trace);
 
     let ca: CertificateAuthority;
     try {
@@ -135,6 +156,7 @@ export class LiveSession implements CaptureFeed {
         port: opts.port,
         allowRemoteClients: opts.allowRemoteClients,
         respond: opts.respond,
+        ...(sealed ? { transparentSocket: path.join(ca.dir, 'relay.sock') } : {}),
         origin,
         emit: (e) => (session ? session.emit(e) : early.push(e)),
       });
@@ -142,7 +164,7 @@ export class LiveSession implements CaptureFeed {
       ca.dispose();
       throw new LiveSetupError((err as Error).message);
     }
-    session = new LiveSession(opts, ca, bundlePath, proxy, trace, support, commandPath);
+    session = new LiveSession(opts, ca, bundlePath, proxy, trace, support, commandPath, containment);
     for (const e of early) session.emit(e);
     return session;
   }
@@ -165,7 +187,9 @@ export class LiveSession implements CaptureFeed {
 
   /** The full environment the target gets. */
   childEnv(): NodeJS.ProcessEnv {
-    return buildChildEnv(this.opts.env, { proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId, nodePreload: this.opts.nodePreload });
+    const env = buildChildEnv(this.opts.env, { proxyHost: this.proxyHost, proxyPort: this.proxy.port, caCertPath: this.ca.certPath, caBundlePath: this.bundlePath, runId: this.runId, nodePreload: this.opts.nodePreload });
+    for (const name of this.opts.omitEnv ?? []) delete env[name];
+    return env;
   }
 
   /** Start the target (when there is one). A proxy-only session runs until stop(). */
@@ -184,24 +208,43 @@ export class LiveSession implements CaptureFeed {
         file: traceFile,
         proxy: { host: this.proxyHost, port: this.proxy.port },
         loopbackIsBypass: this.opts.traceLoopback ?? false,
-        emit: (e) => this.emit(e),
+        // Sealed, a connect() the tracer sees was captured, not a bypass: attribution only.
+        emit: (e) => this.emit(this.containment === 'sealed' && e.type === 'connection' ? { type: 'status', message: `tracer: ${e.message} (sealed: it was relayed to the proxy or blocked)` } : e),
         ...this.scenarioField(),
       });
       this.follower.start();
     }
-    this.target = new RunningTarget({
-      file,
-      args: argv,
-      env: this.childEnv(),
-      cwd: this.opts.cwd,
-      stdio: this.opts.captureOutput ? ['ignore', 'pipe', 'pipe'] : this.opts.stdio,
-      marker: { name: RUN_ID_ENV, value: this.runId },
-    });
+    const stdio: StdioOptions | undefined = this.opts.captureOutput ? ['ignore', 'pipe', 'pipe'] : this.opts.stdio;
+    if (this.containment === 'sealed') {
+      try {
+        this.target = await SealedTarget.start({
+          file,
+          args: argv,
+          argv0: this.opts.command[0]!,
+          env: this.childEnv(),
+          cwd: this.opts.cwd,
+          stdio,
+          proxyPort: this.proxy.port,
+          relaySocket: path.join(this.ca.dir, 'relay.sock'),
+          doorSocket: path.join(this.ca.dir, 'door.sock'),
+          cleanup: [this.ca.dir],
+          onEvent: (e) => this.onSealedEvent(e),
+        });
+      } catch (err) {
+        if (!(err instanceof SealedSetupError)) throw err;
+        // Checked before (sealedSupport), so rare: the run ends as one that could not start.
+        void this.end({ code: null, signal: null, stoppedBy: null, spawnError: err.message });
+        return;
+      }
+    } else {
+      this.target = new RunningTarget({ file, args: argv, env: this.childEnv(), cwd: this.opts.cwd, stdio, marker: { name: RUN_ID_ENV, value: this.runId } });
+    }
     if (this.opts.captureOutput) {
       this.target.output.stdout?.on('data', (d: Buffer) => this.captured.stdout.add(d));
       this.target.output.stderr?.on('data', (d: Buffer) => this.captured.stderr.add(d));
     }
-    this.emit({ type: 'status', message: `started ${this.commandLine()} (pid ${this.target.pid ?? '?'})${this.trace.active ? ' under strace' : ''}`, ...this.scenarioField() });
+    const how = [this.containment === 'sealed' ? 'sealed in its own network namespace' : '', this.trace.active ? 'under strace' : ''].filter(Boolean).join(', ');
+    this.emit({ type: 'status', message: `started ${this.commandLine()} (pid ${this.target.pid ?? '?'})${how ? ` ${how}` : ''}`, ...this.scenarioField() });
     if (this.opts.timeoutMs !== undefined) {
       this.timeout = setTimeout(() => {
         this.emit({ type: 'status', message: `timed out after ${this.opts.timeoutMs! / 1000} s: stopping the target and its children`, ...this.scenarioField() });
@@ -209,6 +252,14 @@ export class LiveSession implements CaptureFeed {
       }, this.opts.timeoutMs);
     }
     void this.target.exited.then((exit) => this.end(exit));
+  }
+
+  /**
+   * How to reach a server the target runs on 127.0.0.1:port: inside a sealed namespace through
+   * its door, otherwise null (connect to loopback directly).
+   */
+  connectInside(port: number): import('node:net').Socket | null {
+    return this.target instanceof SealedTarget ? this.target.connectInside(port) : null;
   }
 
   /** What the target wrote, with `captureOutput` (the last 64 KiB of each stream). */
@@ -250,9 +301,23 @@ export class LiveSession implements CaptureFeed {
       this.ca.dispose();
       this.ended = true;
       this.emit({ type: 'end', exitCode: exit?.code ?? null, signal: exit?.signal ?? null, ...this.scenarioField() });
-      this.resolveDone({ target: exit, outbound: this.follower ? this.follower.outbound : null, directLoopback: this.follower?.directLoopback ?? 0, requests: this.proxy.stats.requests });
+      this.resolveDone({ target: exit, outbound: this.follower ? this.follower.outbound : null, directLoopback: this.follower?.directLoopback ?? 0, requests: this.proxy.stats.requests, containment: this.containment, dnsQueries: this.dnsQueries });
     })();
     return this.ending;
+  }
+
+  /** What the sealed namespace saw besides TCP: DNS is recorded, blocked traffic is a finding. */
+  private onSealedEvent(e: SealedEvent): void {
+    const time = new Date().toISOString();
+    if (e.type === 'dns') {
+      this.dnsQueries++;
+      this.emit({ type: 'status', message: `DNS query ${e.qtype} ${e.name} answered inside the namespace${e.answer ? ` (${e.answer})` : ''}: it went nowhere`, ...this.scenarioField() });
+    } else if (e.type === 'blocked') {
+      const where = e.port !== undefined ? `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}` : e.address;
+      this.emit({ type: 'connection', rule: RULES.liveBlocked.id, severity: RULES.liveBlocked.severity, message: `${e.protocol.toUpperCase()} to ${where} was blocked inside the sealed namespace: it never left, and what it carried could not be audited`, host: e.address, ...(e.port !== undefined ? { port: e.port } : {}), time, ...this.scenarioField() });
+    } else {
+      this.emit({ type: 'connection', rule: RULES.liveUnreadable.id, severity: RULES.liveUnreadable.severity, message: `a connection inside the sealed namespace could not be relayed (${e.reason}); it never left, and it could not be audited`, host: 'sealed-namespace', time, ...this.scenarioField() });
+    }
   }
 
   private emit(event: FeedEvent): void {
@@ -293,13 +358,29 @@ class OutputTail {
 }
 
 /** Whether this session will trace, and why not; `on` without a working tracer is an error. */
-export function resolveTrace(mode: TraceMode, hasCommand: boolean, env: NodeJS.ProcessEnv): { trace: TraceState; support: TraceSupport | null } {
+export function resolveTrace(mode: TraceMode, hasCommand: boolean, env: NodeJS.ProcessEnv, sealed = false): { trace: TraceState; support: TraceSupport | null } {
   if (!hasCommand) return { trace: { active: false, reason: 'no target to trace (the proxy runs alone)' }, support: null };
   if (mode === 'off') return { trace: { active: false, reason: 'tracing was turned off (--no-trace)' }, support: null };
+  // Sealed, nothing can leave and every connection is captured: the tracer would only attribute
+  // (and slow the target, changing its timing), so it runs only when asked for.
+  if (sealed && mode === 'auto') return { trace: { active: false, reason: 'the run is sealed: every connection is captured, so the tracer is off (--trace adds it for attribution)' }, support: null };
   const s = traceSupport(env);
   if (s.available) return { trace: { active: true }, support: s };
   if (mode === 'on') throw new LiveSetupError(`--trace was asked for, but ${s.reason}`);
   return { trace: { active: false, reason: s.reason ?? 'tracing is not available' }, support: null };
+}
+
+/** Whether the target runs sealed: `on` without support is a set-up error (the reason says why). */
+export function resolveSealed(mode: SealedMode, env: NodeJS.ProcessEnv): boolean {
+  if (mode === 'off') return false;
+  const support = sealedSupport(env);
+  if (support.available) return true;
+  if (mode === 'on') throw new LiveSetupError(`--sealed was asked for, but ${support.reason}`);
+  return false;
+}
+
+export function containmentOf(sealed: boolean, trace: TraceState): Containment {
+  return sealed ? 'sealed' : trace.active ? 'proxy + tracer' : 'proxy only';
 }
 
 export function describeExit(command: string, exit: TargetExit): string {

@@ -36,6 +36,7 @@ try {
     port: data.port,
     allowRemoteClients: data.allowRemoteClients,
     respond: data.respond,
+    transparentSocket: data.transparentSocket,
     // The pid travels next to the event; the owning thread makes the origin.
     origin: (pid) => ({ kind: 'process', ...(pid ? { pid } : {}) }),
     emit: (event) => queue(event, event.type === 'request' && event.request.origin.kind === 'process' ? event.request.origin.pid : undefined),

@@ -18,6 +18,7 @@ export interface ProxyThreadOptions {
   port?: number | undefined;
   allowRemoteClients?: boolean | undefined;
   respond?: FakeResponse | undefined;
+  transparentSocket?: string | undefined;
   origin?: (pid: number | undefined) => CaptureOrigin;
   emit(event: FeedEvent): void;
 }
@@ -29,6 +30,7 @@ export interface ProxyWorkerData {
   port?: number | undefined;
   allowRemoteClients?: boolean | undefined;
   respond?: FakeResponse | undefined;
+  transparentSocket?: string | undefined;
 }
 
 export type ProxyWorkerMessage =
@@ -43,7 +45,7 @@ export type ProxyWorkerMessage =
 export type ProxyWorkerCommand = { type: 'drain'; maxMs: number } | { type: 'close' };
 
 export async function startProxyThread(opts: ProxyThreadOptions): Promise<InterceptingProxy> {
-  const workerData: ProxyWorkerData = { caDir: opts.ca.dir, host: opts.host, port: opts.port, allowRemoteClients: opts.allowRemoteClients, respond: opts.respond };
+  const workerData: ProxyWorkerData = { caDir: opts.ca.dir, host: opts.host, port: opts.port, allowRemoteClients: opts.allowRemoteClients, respond: opts.respond, transparentSocket: opts.transparentSocket };
   const worker = new Worker(new URL('./proxy-thread-worker.js', import.meta.url), { workerData });
   const stats = { requests: 0, tunnels: 0, refusedClients: 0 };
   const waiting = new Map<string, Array<() => void>>();

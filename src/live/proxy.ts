@@ -17,6 +17,8 @@ import { isLoopbackHost } from '../engine/loopback.js';
 import { RULES } from '../engine/rules.js';
 import type { CertificateAuthority } from './ca.js';
 import { DEFAULT_FAKE_RESPONSE, type FakeResponse } from './fake-response.js';
+import { processExiting } from './process-exiting.js';
+import { readRelayHeader } from './sealed/relay-header.js';
 import { interceptTls } from './tls-intercept.js';
 import { WebSocketCapture } from './websocket-capture.js';
 
@@ -34,6 +36,11 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   /** How captures are labelled; `pid` is the client's, when its preload said so. */
   origin?: (pid: number | undefined) => CaptureOrigin;
+  /**
+   * Also listen on this Unix socket for connections relayed out of a sealed namespace
+   * (sealed/relay-header.ts): each starts with a line naming where the client connected.
+   */
+  transparentSocket?: string;
   emit(event: FeedEvent): void;
 }
 
@@ -60,6 +67,8 @@ interface Tunnel {
   pid: number | undefined;
   /** Requests (or unreadable bytes) seen in it: a TLS tunnel closed with none was likely refused. */
   used: number;
+  /** A connection redirected out of a sealed namespace: its requests name their host (Host header). */
+  transparent?: boolean;
 }
 
 /** Which clients the proxy serves: loopback only, unless remote clients were allowed. */
@@ -102,6 +111,8 @@ function authorityOf(host: string, port: number, scheme: string): string {
   return DEFAULT_PORTS[scheme] === port ? h : `${h}:${port}`;
 }
 
+const PROXY_HOP_HEADERS = new Set(['proxy-connection', 'proxy-authorization']);
+
 function pairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
@@ -111,6 +122,11 @@ function pairs(raw: string[]): Array<[string, string]> {
 function pidOf(value: string | string[] | undefined): number | undefined {
   const n = Number(Array.isArray(value) ? value[0] : value);
   return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** A Host header usable as a URL authority (a client controls it: anything else is ignored). */
+function validHostHeader(host: string | undefined): string | undefined {
+  return host && /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/.test(host) ? host : undefined;
 }
 
 export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy> {
@@ -138,18 +154,27 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     }
     const secure = tunnel?.secure ?? false;
     const scheme = websocket ? (secure ? 'wss' : 'ws') : secure ? 'https' : 'http';
-    const authority = tunnel ? authorityOf(tunnel.host, tunnel.port, scheme) : (req.headers.host ?? 'unknown-host');
+    // A client that ignored the proxy named its destination only in Host (and SNI): use it.
+    const hostHeader = tunnel?.transparent ? validHostHeader(req.headers.host) : undefined;
+    const authority = hostHeader ?? (tunnel ? authorityOf(tunnel.host, tunnel.port, scheme) : (req.headers.host ?? 'unknown-host'));
     return `${scheme}://${authority}${target.startsWith('/') ? target : '/'}`;
   };
 
   const capture = (req: IncomingMessage, tunnel: Tunnel | undefined, body: Buffer, fields: { method: string; url: string; transport: Transport; time: string; connection: string }): void => {
     stats.requests++;
+    // Hop-by-hop headers a client adds for its proxy end at the proxy, never reach the endpoint:
+    // they are not the request's headers. Proxy credentials are reported on their own.
+    const headers = pairs(req.rawHeaders).filter(([name]) => !PROXY_HOP_HEADERS.has(name.toLowerCase()));
+    if (req.headers['proxy-authorization'] !== undefined) {
+      const where = URL.canParse(fields.url) ? new URL(fields.url) : null;
+      finding(RULES.liveProxyCredentials, `the client sent Proxy-Authorization credentials with its request to ${where?.host ?? fields.url}; they are meant for a proxy, not the endpoint`, where?.hostname ?? bindHost, where ? Number(where.port) || undefined : undefined);
+    }
     const request: CapturedRequest = {
       id: `live-${++requestSeq}`,
       time: fields.time,
       method: fields.method,
       url: fields.url,
-      headers: pairs(req.rawHeaders),
+      headers,
       body,
       transport: fields.transport,
       origin: origin(tunnel?.pid),
@@ -235,9 +260,9 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   };
 
   /** Open a tunnel on a raw socket: answer the CONNECT, then read TLS or plain HTTP inside. */
-  const openTunnel = (socket: Socket, target: { host: string; port: number }, headers: Record<string, string>, rest: Buffer): void => {
+  const openTunnel = (socket: Socket, target: { host: string; port: number }, headers: Record<string, string>, rest: Buffer, transparent = false): void => {
     stats.tunnels++;
-    const tunnel: Tunnel = { id: `t${++connectionSeq}`, host: target.host, port: target.port, secure: false, pid: pidOf(headers['x-telemetry-audit-pid']), used: 0 };
+    const tunnel: Tunnel = { id: `t${++connectionSeq}`, host: target.host, port: target.port, secure: false, pid: pidOf(headers['x-telemetry-audit-pid']), used: 0, ...(transparent ? { transparent } : {}) };
     socket.on('error', () => socket.destroy());
     // The preload's "silent" tunnels were opened without waiting for an answer.
     if (headers['x-telemetry-audit-tunnel'] !== 'silent') socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -254,6 +279,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
             refusal.host,
             refusal.port,
           ),
+          () => processExiting(tunnel.pid),
         ).then(
           (tls) => {
             if (!tls) return;
@@ -320,6 +346,10 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       socket.destroy();
       return;
     }
+    serveProxyClient(socket);
+  });
+
+  const serveProxyClient = (socket: Socket): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -355,7 +385,35 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       openTunnel(socket, head.target, head.headers, buffered.subarray(end + 4));
     };
     socket.on('data', onData);
-  });
+  };
+
+  // Connections relayed out of a sealed namespace: a header line, then the client's own bytes.
+  // Those aimed at the proxy itself (clients that honour the proxy variables) are proxy clients;
+  // the rest are read where they were going, by SNI or Host. Only the namespace's relay can
+  // reach this socket (it lives in the CA's private directory).
+  const transparent = opts.transparentSocket
+    ? net.createServer((socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+        readRelayHeader(socket).then(
+          ({ destination, rest }) => {
+            socket.pause();
+            if (rest.length > 0) socket.unshift(rest);
+            if (isLoopbackHost(destination.address) && destination.port === port) {
+              serveProxyClient(socket);
+              socket.resume();
+              return;
+            }
+            openTunnel(socket, { host: destination.name ?? destination.address, port: destination.port }, { 'x-telemetry-audit-tunnel': 'silent' }, Buffer.alloc(0), true);
+          },
+          (err: Error) => {
+            finding(RULES.liveUnreadable, `a connection relayed from the sealed namespace could not be read (${err.message})`, bindHost, undefined);
+            socket.destroy();
+          },
+        );
+      })
+    : null;
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
@@ -370,6 +428,16 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   });
   const address = outer.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  if (transparent && opts.transparentSocket) {
+    const path = opts.transparentSocket;
+    await new Promise<void>((resolve, reject) => {
+      transparent.once('error', (err) => {
+        outer.close();
+        reject(new ProxyStartError(`cannot listen for the sealed namespace on ${path}: ${err.message}`));
+      });
+      transparent.listen(path, () => resolve());
+    });
+  }
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   let closed: Promise<void> | null = null;
 
@@ -385,6 +453,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     close() {
       closed ??= new Promise<void>((resolve) => {
         websockets.close();
+        transparent?.close();
         outer.close(() => resolve());
         for (const s of sockets) s.destroy();
         http1.closeAllConnections();

@@ -42,7 +42,14 @@ function reasonOf(err: Error & { code?: string; reason?: string }): string {
  * The resolved socket is paused, with anything that arrived early put back: hand it to an
  * HTTP server and resume it.
  */
-export async function interceptTls(raw: Socket, target: { host: string; port: number }, ca: CertificateAuthority, onRefused: (r: TlsRefusal) => void): Promise<tls.TLSSocket | null> {
+export async function interceptTls(
+  raw: Socket,
+  target: { host: string; port: number },
+  ca: CertificateAuthority,
+  onRefused: (r: TlsRefusal) => void,
+  /** True when the client process is known to be exiting or gone (see process-exiting.ts). */
+  clientGone: () => boolean = () => false,
+): Promise<tls.TLSSocket | null> {
   const context = await secureContextFor(ca, target.host);
   return new Promise((resolve) => {
     let sni: string | undefined;
@@ -61,10 +68,12 @@ export async function interceptTls(raw: Socket, target: { host: string; port: nu
       },
     });
     let settled = false;
-    const refuse = (reason: string): void => {
+    const refuse = (reason: string, silent = false): void => {
       if (settled) return;
       settled = true;
-      onRefused({ host: sni ?? target.host, port: target.port, reason });
+      // A hang-up without a TLS alert from a process that is exiting is not a refusal: a CLI
+      // that finishes while a background request is still connecting sent nothing there.
+      if (!(silent && clientGone())) onRefused({ host: sni ?? target.host, port: target.port, reason });
       socket.destroy();
       resolve(null);
     };
@@ -81,7 +90,7 @@ export async function interceptTls(raw: Socket, target: { host: string; port: nu
       if (early.length > 0) socket.unshift(Buffer.concat(early));
       resolve(socket);
     });
-    socket.once('error', (err: Error) => refuse(reasonOf(err)));
-    socket.once('close', () => refuse('client closed the connection during the handshake'));
+    socket.once('error', (err: Error & { code?: string }) => refuse(reasonOf(err), !/alert/i.test(err.message) && (err.code === 'ECONNRESET' || err.code === 'EPIPE')));
+    socket.once('close', () => refuse('client closed the connection during the handshake', true));
   });
 }

@@ -5,9 +5,12 @@
  */
 import path from 'node:path';
 import type { ConfigProblem } from '../config/config-problems.js';
-import { OPTOUT_PLACEHOLDER, PACK_PLACEHOLDERS, type Pack, type PackFile } from './pack-schema.js';
+import { CAPTURE_ENV_PREFIX, CAPTURE_SET_FORBIDDEN, CAPTURE_UNSET_FORBIDDEN } from './capture-vars.js';
+import { OPTOUT_PLACEHOLDER, PACK_PLACEHOLDERS, type Pack, type PackFile, type Step } from './pack-schema.js';
 
-type Change = { env?: Pack['scenarios'][number]['env']; args?: Pack['scenarios'][number]['args']; files?: PackFile[] | undefined };
+type Scenario = Pack['scenarios'][number];
+type Change = { env?: Scenario['env']; args?: Scenario['args']; files?: PackFile[] | undefined; steps?: Step[] | undefined };
+type Add = (p: ReadonlyArray<PropertyKey>, m: string) => void;
 
 export function checkPack(pack: Pack): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -42,6 +45,11 @@ export function checkPack(pack: Pack): ConfigProblem[] {
     });
   });
   if (pack.common) checkChange(pack.common, ['common'], add);
+  checkStepNames(pack, add);
+  if (pack.project?.template !== undefined && /\{\{/.test(pack.project.template)) add(['project', 'template'], 'the template is a plain path (no placeholders)');
+  pack.project?.exclude?.forEach((name, i) => {
+    if (name.includes('/') || name === '.' || name === '..') add(['project', 'exclude', i], 'exclude names a top-level entry of the template (no "/")');
+  });
   if (pack.target.readyUrl !== undefined) {
     const where = ['target', 'readyUrl'];
     if (pack.target.kind !== 'server') add(where, '"readyUrl" applies to server targets (a CLI target is watched until it exits)');
@@ -51,11 +59,43 @@ export function checkPack(pack: Pack): ConfigProblem[] {
   return problems;
 }
 
-function checkChange(change: Change, where: PropertyKey[], add: (p: ReadonlyArray<PropertyKey>, m: string) => void): void {
-  const set = change.env?.set ?? {};
-  for (const [name, value] of Object.entries(set)) checkPlaceholders(value, [...where, 'env', 'set', name], add);
-  change.env?.unset?.forEach((name, i) => {
+function checkEnv(env: Change['env'], where: PropertyKey[], add: Add): void {
+  const set = env?.set ?? {};
+  for (const [name, value] of Object.entries(set)) {
+    checkPlaceholders(value, [...where, 'env', 'set', name], add);
+    if (CAPTURE_SET_FORBIDDEN.has(name) || name.startsWith(CAPTURE_ENV_PREFIX)) {
+      add([...where, 'env', 'set', name], `"${name}" is set by the capture for every scenario: a pack cannot set it (unset a proxy variable to run without it)`);
+    }
+  }
+  env?.unset?.forEach((name, i) => {
     if (Object.prototype.hasOwnProperty.call(set, name)) add([...where, 'env', 'unset', i], `"${name}" is both set and unset`);
+    if (CAPTURE_UNSET_FORBIDDEN.has(name) || name.startsWith(CAPTURE_ENV_PREFIX)) {
+      add([...where, 'env', 'unset', i], `"${name}" cannot be unset: the capture depends on it (the Node preload and the interception CA); put other Node flags in the command`);
+    }
+  });
+}
+
+/** Step names are unique across common and scenario steps ("trigger" is the pack's command). */
+function checkStepNames(pack: Pack, add: Add): void {
+  const common = pack.common?.steps ?? [];
+  pack.scenarios.forEach((s, i) => {
+    const seen = new Set<string>(['trigger']);
+    const all = [...common.map((st, j) => ({ st, at: ['common', 'steps', j] })), ...(s.steps ?? []).map((st, j) => ({ st, at: ['scenarios', i, 'steps', j] }))];
+    all.forEach(({ st, at }, k) => {
+      const name = st.name ?? `setup-${k + 1}`;
+      if (seen.has(name)) add([...at, 'name'], name === 'trigger' ? '"trigger" names the pack\'s command: choose another step name' : `duplicate step name "${name}" in scenario ${s.name}`);
+      seen.add(name);
+    });
+  });
+}
+
+function checkChange(change: Change, where: PropertyKey[], add: Add): void {
+  checkEnv(change.env, where, add);
+  change.steps?.forEach((step, i) => {
+    const at = [...where, 'steps', i];
+    step.run.forEach((arg, j) => checkPlaceholders(arg, [...at, 'run', j], add));
+    if (step.run[0] === '') add([...at, 'run', 0], 'the command of a step is empty');
+    checkEnv(step.env, at, add);
   });
   for (const key of ['insert', 'append'] as const) {
     change.args?.[key]?.forEach((arg, i) => checkPlaceholders(arg, [...where, 'args', key, i], add));
@@ -66,6 +106,7 @@ function checkChange(change: Change, where: PropertyKey[], add: (p: ReadonlyArra
     if ((f.text === undefined) === (f.json === undefined)) add(at, 'a file needs exactly one of "text" or "json"');
     const problem = badRelativePath(f.path);
     if (problem) add([...at, 'path'], problem);
+    else if (f.in === 'cwd' && f.path.split('/')[0] === 'node_modules') add([...at, 'path'], 'node_modules of a project copy links to the template\'s: a file there would change the template');
     const key = `${f.in ?? 'home'}:${path.posix.normalize(f.path)}`;
     if (seen.has(key)) add([...at, 'path'], `"${f.path}" is already written by files[${seen.get(key)}]`);
     else seen.set(key, i);

@@ -43,6 +43,48 @@ export interface Observation {
   stderr: string;
   refusalPattern?: string;
   probes: ProbeResult[];
+  /** Exit codes with which the trigger ends normally (default [0]). */
+  exitCodes?: number[];
+  /** Whether the pack named them (an early exit with one of them is then a normal end, for servers too). */
+  exitCodesGiven?: boolean;
+  /** Server targets with a readiness URL: whether it ever answered. */
+  ready?: boolean;
+  /** Setup steps and the trigger, when the scenario has steps. */
+  steps?: StepReport[];
+  /** Why the trigger never ran: a setup step that did not end as the pack expects. */
+  setupFailure?: string;
+  /** false: the trigger never ran (a setup step failed, sent under suppress, or the run was interrupted). */
+  triggerRan?: boolean;
+}
+
+/** One command of a scenario (a setup step, or the trigger) and what it did. */
+export interface StepReport {
+  name: string;
+  kind: 'run';
+  command: string;
+  /** false: what it sent was shown but not counted toward the outcome. */
+  judged: boolean;
+  exit: Observation['exit'];
+  requests: number;
+  bypasses: number;
+  durationMs: number;
+  /** The last lines of its standard error, control characters escaped. */
+  stderrTail: string[];
+}
+
+/** Control characters escaped, so a target's output cannot drive the terminal that shows it. */
+function escapeControls(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The last non-empty lines of a target's standard error (each cut short), for notes and reports. */
+export function stderrTail(stderr: string, lines = 20): string[] {
+  return stderr
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '')
+    .slice(-lines)
+    .map((l) => escapeControls(l.length > 300 ? `${l.slice(0, 297)}...` : l));
 }
 
 export interface Judgement {
@@ -72,32 +114,41 @@ export interface JudgeContext {
 
 /** The outcome the observations show, before comparing it with the expectation. */
 function outcomeOf(o: Observation, ctx: JudgeContext): { outcome: Outcome; note: string } {
+  const exit = o.exit;
   if (o.requests > 0 || o.bypasses > 0) {
     const what = [o.requests > 0 ? plural(o.requests, 'request') : '', o.bypasses > 0 ? plural(o.bypasses, 'bypass attempt') : ''].filter(Boolean).join(' and ');
-    return { outcome: 'sent', note: `${what}${o.stoppedFor === 'first-request' ? ' (stopped at the first one)' : ''}` };
+    const where = o.triggerRan === false && o.steps?.length ? ` by setup step ${o.steps.at(-1)!.name}` : '';
+    return { outcome: 'sent', note: `${what}${where}${o.stoppedFor === 'first-request' ? ' (stopped at the first one)' : ''}` };
   }
-  const exit = o.exit;
+  if (o.stoppedFor === 'interrupt' || exit?.stoppedBy === 'interrupt') return { outcome: 'inconclusive', note: 'interrupted before the scenario was over' };
+  if (o.setupFailure !== undefined) return { outcome: 'inconclusive', note: o.setupFailure };
   if (!exit) return { outcome: 'inconclusive', note: 'the scenario never ran (the run was interrupted)' };
-  if (exit.spawnError) return { outcome: 'inconclusive', note: `the command could not be started: ${exit.spawnError}` };
-  if (o.stoppedFor === 'interrupt' || exit.stoppedBy === 'interrupt') return { outcome: 'inconclusive', note: 'interrupted before the scenario was over' };
+  if (exit.spawnError) return { outcome: 'inconclusive', note: `the command could not be started: ${exit.spawnError}${tailNote(o.stderr)}` };
   if (o.stoppedFor === 'timeout' || exit.stoppedBy === 'timeout') return { outcome: 'inconclusive', note: 'the target outlived the time limit: it may not have reached the point where it sends' };
+  const codes = o.exitCodes ?? [0];
+  const expectedExit = exit.signal === null && exit.code !== null && (codes.includes(exit.code) || exit.code === ctx.normalExitCode);
   if (o.kind === 'server') {
-    // A server must keep running: one that ended on its own did not start.
     if (o.stoppedFor === 'observed') return { outcome: 'suppressed', note: 'ran for the whole observation and sent nothing' };
-    return { outcome: 'refused to start', note: `${how(exit)} before the observation ended, having sent nothing${lastLine(o.stderr)}` };
+    // A server is expected to keep running: ending on its own is a refusal only where the pack
+    // expects one, a normal end only where the pack names the exit code, and otherwise unknown.
+    if (o.expect === 'refuse-start') return { outcome: 'refused to start', note: `${how(exit)} before the observation ended, having sent nothing${tailNote(o.stderr)}` };
+    if (o.exitCodesGiven && expectedExit) return { outcome: 'suppressed', note: `${how(exit)}, as the pack expects, having sent nothing` };
+    const ready = o.ready === false ? ' and never became ready' : o.ready === true ? ' before the observation ended' : ' before the observation ended';
+    return { outcome: 'inconclusive', note: `exited early: ${how(exit)}${ready}, having sent nothing${tailNote(o.stderr)}` };
   }
-  if (exit.code !== 0 && exit.signal === null && exit.code === ctx.normalExitCode) {
-    return { outcome: 'suppressed', note: `exited with code ${exit.code}, as the control did, and nothing was sent through the quiet window` };
+  if (expectedExit) {
+    const as = exit.code === 0 ? 'exited' : exit.code === ctx.normalExitCode && !codes.includes(exit.code!) ? `exited with code ${exit.code}, as the control did,` : `exited with code ${exit.code}, as the pack expects,`;
+    return { outcome: 'suppressed', note: `${as} and nothing was sent through the quiet window` };
   }
-  if (exit.code !== 0 || exit.signal !== null) return { outcome: 'refused to start', note: `${how(exit)} having sent nothing${lastLine(o.stderr)}` };
-  return { outcome: 'suppressed', note: 'exited, and nothing was sent through the quiet window' };
+  if (o.expect === 'refuse-start') return { outcome: 'refused to start', note: `${how(exit)} having sent nothing${tailNote(o.stderr)}` };
+  return { outcome: 'inconclusive', note: `exited early: ${how(exit)} having sent nothing (the pack expects ${codes.join(' or ')})${tailNote(o.stderr)}` };
 }
 
-/** The last line the target wrote to stderr, as a reason (cut short). */
-function lastLine(stderr: string): string {
-  const line = stderr.trimEnd().split('\n').pop()?.trim() ?? '';
-  if (line === '') return '';
-  return `: "${line.length > 160 ? `${line.slice(0, 157)}...` : line}"`;
+/** The last lines the target wrote to stderr, as a reason. */
+function tailNote(stderr: string): string {
+  const lines = stderrTail(stderr, 3);
+  if (lines.length === 0) return '';
+  return `: "${lines.map((l) => (l.length > 160 ? `${l.slice(0, 157)}...` : l)).join(' | ')}"`;
 }
 
 const WANTED: Record<Expectation, Outcome> = { send: 'sent', suppress: 'suppressed', 'refuse-start': 'refused to start' };
@@ -153,6 +204,12 @@ export interface ScenarioRowReport {
   rules: string[];
   probes: ProbeResult[];
   exit: Observation['exit'];
+  /** Exit codes with which the trigger ends normally here. */
+  exitExpected?: number[];
+  /** The last lines of the trigger's standard error (control characters escaped). */
+  stderrTail?: string[];
+  /** Setup steps and the trigger, with what each sent, when the scenario has steps. */
+  steps?: StepReport[];
   durationMs: number;
   note: string;
 }
@@ -162,6 +219,8 @@ export interface OptoutMatrix {
   target: 'cli' | 'server';
   command: string;
   trace: { active: boolean; reason?: string };
+  /** How the scenarios were contained (`sealed`, `proxy + tracer`, `proxy only`). */
+  containment?: string;
   concurrency: number;
   scenarios: ScenarioRowReport[];
   verdict: { exitCode: number; label: string; conclusion: string };

@@ -12,6 +12,7 @@ export const PACK_PLACEHOLDERS = {
   canary: 'a fresh random term per run; every captured request is audited with it as a sensitive term',
   port: 'a free loopback TCP port chosen for the scenario (for servers that must not collide when scenarios run in parallel)',
   home: "the absolute path of the scenario's temporary HOME",
+  cwd: "the absolute path of the scenario's working directory (its copy of the project, when the pack has one)",
 } as const;
 /** Where the runner inserts a scenario's `args.insert` in the target command line. */
 export const OPTOUT_PLACEHOLDER = '{{optout}}';
@@ -52,11 +53,89 @@ export const PackFileSchema = z
   })
   .describe('a file written before the target starts; give either text or json');
 
+const ExitCodes = z
+  .union([z.number().int().min(0).max(255), z.array(z.number().int().min(0).max(255)).min(1)])
+  .describe('exit code(s) that count as ending normally');
+
+/**
+ * A setup step: a command run before the trigger, in the scenario's HOME, working directory and
+ * environment, behind the scenario's capture. Every request is attributed to the step that sent
+ * it. Steps are a list of objects keyed by what they do (`run` today), so other kinds of step
+ * (a headless browser visiting a page) can join the list later without changing the others.
+ */
+export const RunStepSchema = z
+  .strictObject({
+    name: z.string().regex(KEBAB, 'a step name is lower-case words joined by "-"').optional().describe('step id shown in the matrix and on every request it sent (default: setup-N)'),
+    run: z
+      .array(z.string())
+      .min(1)
+      .describe('the command line, e.g. ["next", "telemetry", "disable"]; placeholders are filled; a relative path that names a file in the directory optout runs from is made absolute, a bare name is searched in PATH (the project\'s node_modules/.bin first)'),
+    env: EnvChangeSchema.optional().describe('changes to the scenario\'s environment for this step only'),
+    exitCode: ExitCodes.optional().describe('exit code(s) the step must end with (default 0); any other makes the scenario inconclusive'),
+    judged: z
+      .boolean()
+      .optional()
+      .describe('false: what this step sends is captured, audited and shown, but does not count toward the scenario\'s outcome (default true: a setup command that sends under a "suppress" scenario is a leak)'),
+    quietWindowSeconds: z.number().nonnegative().optional().describe('seconds to keep watching after the step exits (default: the scenario\'s quiet window)'),
+    timeoutSeconds: z.number().positive().optional().describe('hard limit for the step (default: the pack\'s timeoutSeconds)'),
+  })
+  .describe('a setup step that runs a command before the trigger');
+export type RunStep = z.infer<typeof RunStepSchema>;
+
+export const StepSchema = RunStepSchema.describe('a setup step (today: a command, "run"); steps run in order before the trigger');
+export type Step = z.infer<typeof StepSchema>;
+
+export const EnvironmentSchema = z
+  .strictObject({
+    machine: z
+      .enum(['laptop', 'container'])
+      .optional()
+      .describe(
+        'laptop: container markers (/.dockerenv, /run/.containerenv, container cgroups) are hidden from the target; container: they are shown. Node targets: done by the preload; sealed mode: by the mount namespace. Absent: the target sees the machine as it is',
+      ),
+    ci: z
+      .boolean()
+      .optional()
+      .describe('true: runs as in CI (CI=true); false: every CI variable (CI, CONTINUOUS_INTEGRATION, BUILD_NUMBER, RUN_ID, GITHUB_ACTIONS, GITLAB_CI, …) is removed. Absent: inherited'),
+  })
+  .describe('what kind of machine the target believes it runs on');
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
 const Change = {
   env: EnvChangeSchema.optional(),
   args: ArgsChangeSchema.optional(),
   files: z.array(PackFileSchema).optional().describe('files written into the scenario\'s HOME or working directory before it starts'),
+  environment: EnvironmentSchema.optional(),
+  steps: z
+    .array(StepSchema)
+    .optional()
+    .describe('setup steps run in order before the trigger (common steps first), e.g. [{ run: [next, telemetry, disable] }]'),
 };
+
+export const ProjectSchema = z
+  .strictObject({
+    template: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the project directory, relative to the pack file (or absolute); absent: --project DIR, else the directory optout runs from'),
+    exclude: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('top-level names not copied (build output such as ".next", "dist"); node_modules is never copied'),
+    link: z
+      .enum(['copy', 'hardlink'])
+      .optional()
+      .describe('copy (default): every file copied; hardlink: files hard-linked (fast, but a target that rewrites a file in place would change the template)'),
+    nodeModules: z
+      .enum(['symlink', 'none'])
+      .optional()
+      .describe('symlink (default): the copy\'s node_modules is a symlink to the template\'s, and its node_modules/.bin leads PATH; none: not made'),
+  })
+  .describe(
+    'a project each scenario gets its own copy of, as its working directory (files with in: cwd are written into the copy); for commands such as `next build` that need one',
+  );
+export type Project = z.infer<typeof ProjectSchema>;
 
 export const ExpectationSchema = z
   .enum(['send', 'suppress', 'refuse-start'])
@@ -99,6 +178,9 @@ export const ScenarioSchema = z
       .describe('true: not promised by the tool (e.g. DO_NOT_TRACK); the outcome is reported but never fails the run'),
     refusal: RefusalSchema.optional(),
     probes: z.array(ProbeSchema).optional().describe('checks run against the target while it runs (server targets)'),
+    exitCode: ExitCodes.optional().describe(
+      'exit code(s) with which the trigger ends normally in this scenario (default: target.exitCode, else 0); e.g. 1 for a build that fails on purpose: what it sent is still judged',
+    ),
     quietWindowSeconds: z.number().positive().optional().describe('overrides the pack\'s quiet window for this scenario'),
   })
   .describe('one way of running the target and the outcome it must have');
@@ -126,12 +208,16 @@ export const PackSchema = z
           .describe(
             'server targets: a loopback URL (e.g. "http://127.0.0.1:{{port}}/healthz") the runner polls until the server answers (any HTTP status); the observation period starts then, so a slow start-up is never mistaken for silence',
           ),
+        exitCode: ExitCodes.optional().describe('exit code(s) with which the trigger ends normally in every scenario (default 0; a scenario may override)'),
       })
       .describe('what kind of program the pack runs'),
     policy: z
       .string()
       .optional()
-      .describe('policy that audits what scenarios send: a built-in name or a file relative to the pack (default: the runner\'s --policy)'),
+      .describe(
+        'policy that audits what scenarios send: a built-in name or a file relative to the pack; --policy overrides it; without either, requests are audited by the detectors and sensitive terms only',
+      ),
+    project: ProjectSchema.optional(),
     timing: z
       .strictObject({
         quietWindowSeconds: z

@@ -8,7 +8,9 @@
  * the scenario's HOME, then the pack's `common` changes, then the scenario's own (later wins).
  */
 import path from 'node:path';
-import { OPTOUT_PLACEHOLDER, type Expectation, type Pack, type PackFile, type Scenario } from './pack-schema.js';
+import { UNSETTABLE_PROXY_VARS } from './capture-vars.js';
+import { CI_VARS, FS_VIEW_ENV, MACHINE_ENV, machineView } from './machine-view.js';
+import { OPTOUT_PLACEHOLDER, type Environment, type Expectation, type Pack, type PackFile, type Scenario } from './pack-schema.js';
 
 export interface ScenarioDirs {
   /** The scenario's own temporary HOME. */
@@ -26,6 +28,24 @@ export interface PlanInputs extends ScenarioDirs {
   canary: string;
   /** Replaces {{port}}: a free loopback port for this scenario. */
   port: number;
+  /** Directories put first in PATH (the project copy's node_modules/.bin). */
+  binDirs?: readonly string[];
+  /** Makes relative paths in a step's command line absolute (the runner resolves them against the user's directory). */
+  resolveArgs?: (argv: string[]) => string[];
+}
+
+/** A setup step as it will run: its own command line and environment, in the scenario's directories. */
+export interface PlannedStep {
+  name: string;
+  kind: 'run';
+  argv: string[];
+  env: Record<string, string>;
+  /** Proxy variables this step must not get (the pack unset them). */
+  omitEnv: string[];
+  exitCodes: number[];
+  judged: boolean;
+  quietWindowSeconds: number;
+  timeoutSeconds: number;
 }
 
 export interface PlannedFile {
@@ -47,6 +67,16 @@ export interface ScenarioPlan {
   expect: Expectation;
   informational: boolean;
   control: boolean;
+  /** Setup steps, in order, before the trigger. */
+  steps: PlannedStep[];
+  /** Exit codes with which the trigger ends normally. */
+  exitCodes: number[];
+  /** Whether the pack named the exit codes (then an early exit with one of them is a normal end). */
+  exitCodesGiven: boolean;
+  /** Proxy variables the target must not get: the pack unset them, capture relies on the Node preload. */
+  omitEnv: string[];
+  /** The machine the target must believe it runs on (absent: as it is). */
+  machine?: 'laptop' | 'container';
   /** Seconds to keep watching after a CLI target exits. */
   quietWindowSeconds: number;
   /** Seconds to watch a server target before stopping it. */
@@ -73,15 +103,29 @@ export function xdgEnv(home: string): Record<string, string> {
 
 export function planScenario(pack: Pack, scenario: Scenario, inputs: PlanInputs): ScenarioPlan {
   const fill = (text: string): string =>
-    text.replace(/\{\{\s*(canary|port|home)\s*\}\}/g, (_, name: string) =>
-      name === 'canary' ? inputs.canary : name === 'port' ? String(inputs.port) : inputs.home,
+    text.replace(/\{\{\s*(canary|port|home|cwd)\s*\}\}/g, (_, name: string) =>
+      name === 'canary' ? inputs.canary : name === 'port' ? String(inputs.port) : name === 'cwd' ? inputs.cwd : inputs.home,
     );
 
   const env: Record<string, string> = { ...inputs.baseEnv, ...xdgEnv(inputs.home) };
-  for (const change of [pack.common, scenario]) {
-    for (const name of change?.env?.unset ?? []) delete env[name];
-    for (const [name, value] of Object.entries(change?.env?.set ?? {})) env[name] = fill(value);
+  if (inputs.binDirs && inputs.binDirs.length > 0) env.PATH = [...inputs.binDirs, ...(env.PATH ? [env.PATH] : [])].join(path.delimiter);
+  const environment: Environment = { ...pack.common?.environment, ...scenario.environment };
+  if (environment.ci === false) for (const name of CI_VARS) delete env[name];
+  if (environment.ci === true) env.CI = 'true';
+  const view = environment.machine !== undefined ? machineView(environment.machine, path.join(path.dirname(inputs.home), 'machine')) : undefined;
+  if (view) {
+    env[MACHINE_ENV] = environment.machine!;
+    env[FS_VIEW_ENV] = JSON.stringify(view.map);
   }
+  const omitted = new Set<string>();
+  const applyEnv = (target: Record<string, string>, change: { set?: Record<string, string> | undefined; unset?: string[] | undefined } | undefined, omit: Set<string>) => {
+    for (const name of change?.unset ?? []) {
+      delete target[name];
+      if (UNSETTABLE_PROXY_VARS.has(name)) omit.add(name);
+    }
+    for (const [name, value] of Object.entries(change?.set ?? {})) target[name] = fill(value);
+  };
+  for (const change of [pack.common, scenario]) applyEnv(env, change?.env, omitted);
 
   const insert = [...(pack.common?.args?.insert ?? []), ...(scenario.args?.insert ?? [])].map(fill);
   const append = [...(pack.common?.args?.append ?? []), ...(scenario.args?.append ?? [])].map(fill);
@@ -105,8 +149,29 @@ export function planScenario(pack: Pack, scenario: Scenario, inputs: PlanInputs)
   const byPlace = new Map<string, PackFile>();
   for (const f of [...(pack.common?.files ?? []), ...(scenario.files ?? [])]) byPlace.set(`${f.in ?? 'home'}:${path.posix.normalize(f.path)}`, f);
   const files = [...byPlace.values()].map((f) => plannedFile(f, inputs, fill));
+  // The machine view's files live beside HOME, not in it: the target never sees them by name.
+  for (const f of view?.files ?? []) files.push({ path: f.path, content: f.content, mode: 0o644 });
 
   const timing = { ...DEFAULT_TIMING, ...pack.timing };
+  const quietWindowSeconds = scenario.quietWindowSeconds ?? timing.quietWindowSeconds;
+  const steps: PlannedStep[] = [...(pack.common?.steps ?? []), ...(scenario.steps ?? [])].map((step, i) => {
+    const stepEnv = { ...env };
+    const stepOmit = new Set(omitted);
+    applyEnv(stepEnv, step.env, stepOmit);
+    const argv = step.run.map(fill);
+    return {
+      name: step.name ?? `setup-${i + 1}`,
+      kind: 'run',
+      argv: inputs.resolveArgs ? inputs.resolveArgs(argv) : argv,
+      env: stepEnv,
+      omitEnv: [...stepOmit].sort(),
+      exitCodes: exitCodeList(step.exitCode) ?? [0],
+      judged: step.judged !== false,
+      quietWindowSeconds: step.quietWindowSeconds ?? quietWindowSeconds,
+      timeoutSeconds: step.timeoutSeconds ?? timing.timeoutSeconds,
+    };
+  });
+  const exitCodes = exitCodeList(scenario.exitCode) ?? exitCodeList(pack.target.exitCode);
   return {
     scenario,
     argv,
@@ -118,7 +183,12 @@ export function planScenario(pack: Pack, scenario: Scenario, inputs: PlanInputs)
     expect: scenario.expect,
     informational: scenario.informational === true,
     control: scenario.control === true,
-    quietWindowSeconds: scenario.quietWindowSeconds ?? timing.quietWindowSeconds,
+    steps,
+    exitCodes: exitCodes ?? [0],
+    exitCodesGiven: exitCodes !== undefined,
+    omitEnv: [...omitted].sort(),
+    ...(environment.machine !== undefined ? { machine: environment.machine } : {}),
+    quietWindowSeconds,
     observeSeconds: timing.observeSeconds,
     timeoutSeconds: timing.timeoutSeconds,
   };
@@ -131,4 +201,8 @@ function plannedFile(f: PackFile, dirs: ScenarioDirs, fill: (s: string) => strin
   if (target !== root && !target.startsWith(root + path.sep)) throw new PlanError(`file "${f.path}" would be written outside the scenario's directories`);
   const content = f.json !== undefined ? JSON.stringify(f.json, null, 2) + '\n' : (f.text ?? '');
   return { path: target, content: fill(content), mode: f.mode !== undefined ? parseInt(f.mode, 8) : 0o644 };
+}
+
+function exitCodeList(codes: number | number[] | undefined): number[] | undefined {
+  return codes === undefined ? undefined : Array.isArray(codes) ? codes : [codes];
 }

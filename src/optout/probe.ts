@@ -5,6 +5,11 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
+
+/** Opens a connection to a loopback port the target serves (sealed runs have no other way in); null: connect directly. */
+export type Connector = (port: number) => Socket | null;
 import type { ProbeResult } from './matrix.js';
 
 export interface ProbeSpec {
@@ -17,12 +22,16 @@ export interface ProbeSpec {
 const MAX_BODY = 1024 * 1024;
 
 /** One GET; resolves with the body, or an error message when nothing answered. */
-export function fetchOnce(url: string, timeoutMs = 2000): Promise<{ status: number; body: string } | { error: string }> {
+export function fetchOnce(url: string, timeoutMs = 2000, connect?: Connector): Promise<{ status: number; body: string } | { error: string }> {
   return new Promise((resolve) => {
     const parsed = new URL(url);
-    const get = parsed.protocol === 'https:' ? https.get : http.get;
+    const secure = parsed.protocol === 'https:';
+    const get = secure ? https.get : http.get;
+    const port = Number(parsed.port) || (secure ? 443 : 80);
+    const inside = connect?.(port) ?? null;
+    const createConnection = inside ? () => (secure ? tls.connect({ socket: inside, servername: parsed.hostname, rejectUnauthorized: false }) : inside) : undefined;
     // The target's own certificate on loopback; the probe checks content, not identity.
-    const req = get(url, { timeout: timeoutMs, agent: false, ...(parsed.protocol === 'https:' ? { rejectUnauthorized: false } : {}) }, (res) => {
+    const req = get(url, { timeout: timeoutMs, agent: false, ...(createConnection ? { createConnection } : {}), ...(secure ? { rejectUnauthorized: false } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {
@@ -47,10 +56,10 @@ export function checkBody(spec: ProbeSpec, status: number, body: string): ProbeR
 }
 
 /** Retry until the target answers (then judge the body) or `stopped()` says the scenario is over. */
-export async function runProbe(spec: ProbeSpec, stopped: () => boolean, intervalMs = 200): Promise<ProbeResult> {
+export async function runProbe(spec: ProbeSpec, stopped: () => boolean, intervalMs = 200, connect?: Connector): Promise<ProbeResult> {
   let last = 'no answer';
   while (!stopped()) {
-    const got = await fetchOnce(spec.url);
+    const got = await fetchOnce(spec.url, 2000, connect);
     if ('status' in got) return checkBody(spec, got.status, got.body);
     last = got.error;
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -62,9 +71,9 @@ export async function runProbe(spec: ProbeSpec, stopped: () => boolean, interval
  * Poll `url` until it answers (any HTTP status: the server is up) or `stopped()` says the
  * scenario is over. True when it answered.
  */
-export async function waitUntilReady(url: string, stopped: () => boolean, intervalMs = 200): Promise<boolean> {
+export async function waitUntilReady(url: string, stopped: () => boolean, intervalMs = 200, connect?: Connector): Promise<boolean> {
   while (!stopped()) {
-    if ('status' in (await fetchOnce(url, 1000))) return true;
+    if ('status' in (await fetchOnce(url, 1000, connect))) return true;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   return false;

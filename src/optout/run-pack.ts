@@ -5,7 +5,7 @@
  * are judged one by one (`judge`) and the run as a whole (`verdictOf`).
  */
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,9 +13,10 @@ import type { FeedEvent } from '../capture/capture-feed.js';
 import { LiveSetupError } from '../live/live-session.js';
 import { resolveCommand } from '../live/run-target.js';
 import type { LoadedPack } from './load-pack.js';
-import { judge, verdictOf, withControl, type Observation, type OptoutMatrix, type ScenarioRowReport } from './matrix.js';
+import { judge, stderrTail, verdictOf, withControl, type Observation, type OptoutMatrix, type ScenarioRowReport, type StepReport } from './matrix.js';
 import type { Scenario } from './pack-schema.js';
 import { planScenario, PlanError, type ScenarioPlan } from './plan-scenario.js';
+import { copyProject, ProjectError, projectTemplate } from './project-copy.js';
 import { runScenario, type ScenarioPhase, type ScenarioRunOptions } from './run-scenario.js';
 
 /** Most scenarios at once when neither the pack nor the user says: they mostly wait. */
@@ -30,7 +31,7 @@ export interface OptoutEvents {
 }
 
 /** Capture and audit settings every scenario of the run shares. */
-export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report'> {
+export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'sealed' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report' | 'capture'> {
   loaded: LoadedPack;
   /** The target command line, with {{optout}} where scenario arguments go and any {{canary}}. */
   command: readonly string[];
@@ -46,6 +47,8 @@ export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'tr
   tmpDir?: string;
   /** The directory relative paths in the command were given against (the user's). */
   commandCwd: string;
+  /** --project: the template when the pack has a project without one (default: commandCwd). */
+  projectDir?: string;
 }
 
 export class OptoutRunError extends Error {
@@ -91,14 +94,22 @@ export async function freePort(taken: Set<number> = new Set()): Promise<number> 
 
 /**
  * Scenarios run in their own working directory, so a relative path in the command (a script,
- * `./tool`) is made absolute against the user's directory when it names something there. Only
- * arguments with a "/" are paths: `build` stays a word even if a directory has that name.
+ * `./tool`, `trigger.mjs`) is made absolute against the user's directory when it names something
+ * there: an argument with a "/" that exists, or a bare name that is a regular file (so `build`
+ * stays a word even if a directory has that name). The command itself (argv[0]) without a "/"
+ * is looked up in PATH, never here; options (`-x`, `--flag=value`) are left alone.
  */
 export function absoluteCommand(command: readonly string[], cwd: string): string[] {
-  return command.map((arg) => {
-    if (!arg.includes('/') || path.isAbsolute(arg) || arg.includes('{{')) return arg;
+  return command.map((arg, i) => {
+    if (arg === '' || path.isAbsolute(arg) || arg.includes('{{') || arg.startsWith('-')) return arg;
     const abs = path.resolve(cwd, arg);
-    return existsSync(abs) ? abs : arg;
+    if (arg.includes('/')) return existsSync(abs) ? abs : arg;
+    if (i === 0) return arg;
+    try {
+      return statSync(abs).isFile() ? abs : arg;
+    } catch {
+      return arg;
+    }
   });
 }
 
@@ -133,14 +144,31 @@ export class OptoutRunner {
     const plans: ScenarioPlan[] = [];
     // Each scenario its own {{port}}: servers side by side must not collide.
     const ports = new Set<number>();
+    let template: string | null = null;
+    if (pack.project) {
+      try {
+        template = projectTemplate(pack.project, this.opts.loaded.baseDir, path.resolve(this.opts.commandCwd, this.opts.projectDir ?? '.'));
+      } catch (err) {
+        if (err instanceof ProjectError) throw new OptoutRunError(err.message);
+        throw err;
+      }
+    }
+    const resolveArgs = (argv: string[]) => absoluteCommand(argv, this.opts.commandCwd);
     for (const [i, scenario] of pack.scenarios.entries()) {
       const dir = path.join(root, `${String(i + 1).padStart(2, '0')}-${scenario.name}`);
       const home = path.join(dir, 'home');
       const cwd = path.join(dir, 'work');
       mkdirSync(home, { recursive: true });
+      const binDirs = template && pack.project ? copyProject(template, cwd, pack.project) : [];
       mkdirSync(cwd, { recursive: true });
       try {
-        const plan = planScenario(pack, scenario, { home, cwd, command: absoluteCommand(this.opts.command, this.opts.commandCwd), baseEnv, canary: this.opts.canary, port: await freePort(ports) });
+        const plan = planScenario(pack, scenario, { home, cwd, command: resolveArgs([...this.opts.command]), baseEnv, canary: this.opts.canary, port: await freePort(ports), binDirs, resolveArgs });
+        const omitted = [...plan.omitEnv, ...plan.steps.flatMap((st) => st.omitEnv)];
+        if (omitted.length > 0 && this.opts.nodePreload === 'off' && (this.opts.sealed ?? 'off') === 'off') {
+          throw new OptoutRunError(
+            `scenario ${scenario.name}: the pack unsets ${[...new Set(omitted)].join(', ')}, so only the Node preload (or sealed mode) could capture, and --node-preload is off: refusing to run a scenario nothing would watch`,
+          );
+        }
         if (this.opts.windowSeconds !== undefined) {
           plan.quietWindowSeconds = this.opts.windowSeconds;
           plan.observeSeconds = this.opts.windowSeconds;
@@ -154,6 +182,7 @@ export class OptoutRunner {
     const first = plans[0]!;
     try {
       resolveCommand(first.argv[0]!, first.env, first.cwd);
+      for (const plan of plans) for (const step of plan.steps) resolveCommand(step.argv[0]!, step.env, plan.cwd);
     } catch (err) {
       throw new OptoutRunError((err as Error).message);
     }
@@ -171,11 +200,31 @@ export class OptoutRunner {
     const rows: Array<ScenarioRowReport | undefined> = [];
     const observations: Array<Observation | undefined> = [];
     let traced: { active: boolean; reason?: string } | null = null;
+    const announced = new Set<number>();
+    let controlIndex = -1;
     try {
       const plans = await this.plans(root);
       events?.begin?.(pack.scenarios);
       let next = 0;
       let setupError: unknown = null;
+      // A row is announced once it is final, which depends on the control (a control that did
+      // not send makes every silent pass inconclusive; its exit code is how the command ends):
+      // progress lines then always agree with the matrix.
+      controlIndex = plans.findIndex((p) => p.control);
+      const announce = (i: number): void => {
+        const control = rows[controlIndex];
+        if (controlIndex >= 0 && !control) return;
+        const emit = (k: number) => {
+          if (announced.has(k) || !rows[k]) return;
+          announced.add(k);
+          rows[k] = this.finalRow(rows[k]!, observations[k], k === controlIndex ? null : { row: rows[controlIndex]!, observation: observations[controlIndex] });
+          events?.outcome?.(rows[k]!);
+        };
+        if (i === controlIndex) {
+          emit(i);
+          rows.forEach((_, k) => emit(k));
+        } else emit(i);
+      };
       const worker = async (): Promise<void> => {
         while (next < plans.length && setupError === null) {
           const i = next++;
@@ -183,7 +232,7 @@ export class OptoutRunner {
           const name = plan.scenario.name;
           if (this.abort.signal.aborted) {
             rows[i] = this.row(plan, judgeNever(plan, pack.target.kind), [], 0);
-            events?.outcome?.(rows[i]!);
+            announce(i);
             continue;
           }
           try {
@@ -191,12 +240,14 @@ export class OptoutRunner {
               plan,
               kind: pack.target.kind,
               trace: this.opts.trace,
+              ...(this.opts.sealed ? { sealed: this.opts.sealed } : {}),
               traceLoopback: this.opts.traceLoopback,
               respond: this.opts.respond,
               nodePreload: this.opts.nodePreload,
               policy: this.opts.policy,
               audit: this.opts.audit,
               report: this.opts.report,
+              ...(this.opts.capture ? { capture: this.opts.capture } : {}),
               ...(events?.forward ? { forward: events.forward } : {}),
               ...(events?.progress ? { progress: (phase, detail) => events.progress!(name, phase, detail) } : {}),
               signal: this.abort.signal,
@@ -204,8 +255,19 @@ export class OptoutRunner {
             traced ??= { active: r.observation.traced };
             observations[i] = r.observation;
             const j = judge(r.observation);
-            rows[i] = { ...this.row(plan, j, r.rules, r.durationMs), ...pickCounts(r.observation), exit: r.observation.exit, probes: r.observation.probes };
-            events?.outcome?.(rows[i]!);
+            const o = r.observation;
+            rows[i] = {
+              ...this.row(plan, j, r.rules, r.durationMs),
+              ...pickCounts(o),
+              exit: o.exit,
+              probes: o.probes,
+              exitExpected: plan.exitCodes,
+              ...(o.stderr.trim() !== '' ? { stderrTail: stderrTail(o.stderr) } : {}),
+              ...(o.steps ? { steps: o.steps } : {}),
+            };
+            // Which step sent what, in the note every view shows (text, JSON, JUnit, TUI).
+            if (o.steps) rows[i]!.note = `${rows[i]!.note}; steps: ${stepsText(o.steps)}`;
+            announce(i);
           } catch (err) {
             // A set-up fault (CA, proxy, tracer) is the same for every scenario: stop them all.
             setupError = err;
@@ -219,7 +281,11 @@ export class OptoutRunner {
       process.setMaxListeners(maxListeners);
       rmSync(root, { recursive: true, force: true });
     }
-    this.rejudgeAgainstControl(rows, observations);
+    // Rows not announced yet (the control never finished: interrupted, or a set-up fault).
+    const control = rows[controlIndex];
+    rows.forEach((row, k) => {
+      if (row && k !== controlIndex && control && !announced.has(k)) rows[k] = this.finalRow(row, observations[k], { row: control, observation: observations[controlIndex] });
+    });
     const done = withControl(rows.filter((r): r is ScenarioRowReport => r !== undefined));
     const slowest = done.reduce<ScenarioRowReport | null>((a, b) => (a && a.durationMs >= b.durationMs ? a : b), null);
     return {
@@ -235,23 +301,21 @@ export class OptoutRunner {
   }
 
   /**
-   * A CLI control that sent and exited non-zero shows that exit code is how this command ends:
-   * scenarios that ended the same way are judged again with that knowledge (and re-announced).
+   * A row as the matrix will show it, once the control is known. A CLI control that sent and
+   * exited non-zero shows that exit code is how this command ends: a scenario that ended the same
+   * way is judged again with that knowledge. A control that did not send makes a silent pass
+   * prove nothing.
    */
-  private rejudgeAgainstControl(rows: Array<ScenarioRowReport | undefined>, observations: Array<Observation | undefined>): void {
-    const c = rows.findIndex((r) => r?.control);
-    const control = observations[c];
-    if (!control || rows[c]!.outcome !== 'sent' || control.kind !== 'cli') return;
-    const code = control.exit?.code;
-    if (code === undefined || code === null || code === 0 || control.exit?.stoppedBy !== null) return;
-    rows.forEach((row, i) => {
-      const o = observations[i];
-      if (!row || !o || i === c || o.exit?.code !== code) return;
+  private finalRow(row: ScenarioRowReport, o: Observation | undefined, control: { row: ScenarioRowReport; observation: Observation | undefined } | null): ScenarioRowReport {
+    if (!control) return row;
+    let out = row;
+    const c = control.observation;
+    const code = c?.exit?.code;
+    if (o && c && control.row.outcome === 'sent' && c.kind === 'cli' && code !== undefined && code !== null && code !== 0 && c.exit?.stoppedBy === null && o.exit?.code === code) {
       const j = judge(o, { normalExitCode: code });
-      if (j.outcome === row.outcome && j.status === row.status) return;
-      rows[i] = { ...row, outcome: j.outcome, status: j.status, proxyOnly: j.proxyOnly, note: j.note };
-      this.opts.events?.outcome?.(rows[i]!);
-    });
+      out = { ...row, outcome: j.outcome, status: j.status, proxyOnly: j.proxyOnly, note: j.note };
+    }
+    return withControl([control.row, out])[1]!;
   }
 
   private row(plan: ScenarioPlan, j: ReturnType<typeof judge>, rules: string[], durationMs: number): ScenarioRowReport {
@@ -277,6 +341,17 @@ export class OptoutRunner {
       note: j.note,
     };
   }
+}
+
+/** "disable: exit 0, 1 request (not judged) → trigger: exit 0, 0 requests". */
+export function stepsText(steps: readonly StepReport[]): string {
+  return steps
+    .map((st) => {
+      const exit = !st.exit ? 'did not end' : st.exit.spawnError ? 'not started' : st.exit.signal ? `killed by ${st.exit.signal}` : `exit ${st.exit.code}`;
+      const sent = `${st.requests} request${st.requests === 1 ? '' : 's'}${st.bypasses > 0 ? ` and ${st.bypasses} bypass${st.bypasses === 1 ? '' : 'es'}` : ''}`;
+      return `${st.name}: ${exit}, ${sent}${st.judged ? '' : ' (not judged)'}`;
+    })
+    .join(' → ');
 }
 
 function pickCounts(o: { requests: number; loopback: number; bypasses: number; errors: number; warnings: number }) {

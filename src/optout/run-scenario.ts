@@ -5,7 +5,7 @@
  * server for its observation period (probes run meanwhile); a `suppress` scenario ends at its
  * first request. What was seen comes back as an Observation for `judge`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CaptureOrigin, CapturedRequest } from '../capture/captured-request.js';
 import type { RequestResult } from '../engine/audit-request.js';
@@ -14,17 +14,20 @@ import type { NodePreload } from '../live/child-env.js';
 import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
 import { LiveSession, type TraceMode } from '../live/live-session.js';
+import type { SealedMode } from '../live/sealed/sealed-target.js';
 import type { FeedEvent } from '../capture/capture-feed.js';
-import type { Observation, ProbeResult } from './matrix.js';
-import type { ScenarioPlan } from './plan-scenario.js';
+import { stderrTail, type Observation, type ProbeResult, type StepReport } from './matrix.js';
+import type { PlannedStep, ScenarioPlan } from './plan-scenario.js';
 import { runProbe, waitUntilReady } from './probe.js';
 
-export type ScenarioPhase = 'starting' | 'running' | 'quiet-window' | 'observing';
+export type ScenarioPhase = 'setup' | 'starting' | 'running' | 'quiet-window' | 'observing';
 
 export interface ScenarioRunOptions {
   plan: ScenarioPlan;
   kind: 'cli' | 'server';
   trace: TraceMode;
+  /** Each scenario sealed in its own namespace (`on`), or behind the proxy alone (default). */
+  sealed?: SealedMode;
   traceLoopback: boolean;
   respond: FakeResponse;
   nodePreload: NodePreload;
@@ -33,6 +36,8 @@ export interface ScenarioRunOptions {
   audit: (request: CapturedRequest) => RequestResult;
   /** Every result of the scenario, in order, for the report. */
   report: (result: RequestResult) => void;
+  /** Every captured request, labelled with its scenario and step (for --save/--har). */
+  capture?: (request: CapturedRequest) => void;
   /** Raw feed events (requests and connection attempts), for a live view. */
   forward?: (event: FeedEvent) => void;
   progress?: (phase: ScenarioPhase, detail: { fraction?: number; message?: string }) => void;
@@ -46,10 +51,15 @@ export interface ScenarioRun {
   durationMs: number;
 }
 
+/** The name the pack's own command has among a scenario's steps. */
+export const TRIGGER_STEP = 'trigger';
+
 /** Write the plan's files into the scenario's directories (created by the caller). */
 export function writePlanFiles(plan: ScenarioPlan): void {
   for (const f of plan.files) {
     mkdirSync(path.dirname(f.path), { recursive: true });
+    // A copied project may hard-link its files to the template: replace, never write through.
+    rmSync(f.path, { force: true });
     writeFileSync(f.path, f.content, { mode: f.mode });
   }
 }
@@ -60,62 +70,84 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
   const started = Date.now();
   writePlanFiles(plan);
 
-  const session = await LiveSession.create({
-    command: plan.argv,
-    env: plan.env,
-    cwd: plan.cwd,
-    trace: opts.trace,
-    traceLoopback: opts.traceLoopback,
-    timeoutMs: plan.timeoutSeconds * 1000,
-    respond: opts.respond,
-    nodePreload: opts.nodePreload,
-    scenario: name,
-    // Scenarios run side by side: one worker thread each would cost more than the little traffic they carry.
-    proxyThread: false,
-    quietWindowMs: kind === 'cli' ? plan.quietWindowSeconds * 1000 : 0,
-    captureOutput: true,
-  });
-
-  const origin: CaptureOrigin = { kind: 'process', command: plan.argv.join(' '), scenario: name };
   const counts = { requests: 0, loopback: 0, bypasses: 0, errors: 0, warnings: 0 };
   const rules = new Set<string>();
   let stoppedFor: Observation['stoppedFor'] = null;
-  let over = false;
+  let current: { session: LiveSession; over: boolean } | null = null;
   const stop = (why: NonNullable<Observation['stoppedFor']>) => {
-    if (stoppedFor !== null || over) return;
+    if (stoppedFor !== null) return;
     stoppedFor = why;
-    void session.stop(why === 'interrupt' ? 'interrupt' : 'stop');
+    if (current && !current.over) void current.session.stop(why === 'interrupt' ? 'interrupt' : 'stop');
   };
-  const tally = (result: RequestResult, counted: boolean) => {
-    for (const f of result.findings) {
-      if (f.severity === 'error') counts.errors++;
-      else counts.warnings++;
-      rules.add(f.rule);
-    }
-    opts.report(result);
-    // A suppress scenario that sends has answered its question: no need to wait any longer.
-    if (counted && plan.expect === 'suppress') stop('first-request');
-  };
-  session.subscribe((event) => {
-    if (event.type === 'request') {
-      opts.forward?.(event);
-      const result = opts.audit(event.request);
-      const skipped = result.verdict === 'skipped';
-      if (skipped) counts.loopback++;
-      else counts.requests++;
-      tally(result, !skipped);
-    } else if (event.type === 'connection') {
-      opts.forward?.(event);
-      const result = connectionResult(event, opts.policy, origin);
-      if (!result) return;
-      counts.bypasses++;
-      tally(result, true);
-    }
-  });
-
   const onAbort = () => stop('interrupt');
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  /**
+   * One live capture around one command of the scenario (a setup step or the trigger): every
+   * request is labelled with the step, audited, and counted when the step is judged.
+   */
+  const open = async (step: { name: string; argv: string[]; env: Record<string, string>; omitEnv: readonly string[]; timeoutSeconds: number; quietMs: number; judged: boolean }) => {
+    const session = await LiveSession.create({
+      command: step.argv,
+      env: step.env,
+      cwd: plan.cwd,
+      trace: opts.trace,
+      sealed: opts.sealed ?? 'off',
+      traceLoopback: opts.traceLoopback,
+      timeoutMs: step.timeoutSeconds * 1000,
+      respond: opts.respond,
+      nodePreload: opts.nodePreload,
+      scenario: name,
+      // Scenarios run side by side: one worker thread each would cost more than the little traffic they carry.
+      proxyThread: false,
+      quietWindowMs: step.quietMs,
+      captureOutput: true,
+      omitEnv: step.omitEnv,
+    });
+    const origin: CaptureOrigin = { kind: 'process', command: step.argv.join(' '), scenario: name, step: step.name };
+    const tally = { requests: 0, bypasses: 0 };
+    const record = (result: RequestResult, counted: boolean) => {
+      if (step.judged) {
+        for (const f of result.findings) {
+          if (f.severity === 'error') counts.errors++;
+          else counts.warnings++;
+          rules.add(f.rule);
+        }
+      }
+      opts.report(result);
+      // A suppress scenario that sends has answered its question: no need to wait any longer.
+      if (counted && step.judged && plan.expect === 'suppress') stop('first-request');
+    };
+    session.subscribe((event) => {
+      if (event.type === 'request') {
+        if (event.request.origin.kind === 'process') event.request.origin.step = step.name;
+        opts.capture?.(event.request);
+        opts.forward?.(event);
+        const result = opts.audit(event.request);
+        const skipped = result.verdict === 'skipped';
+        if (skipped) {
+          if (step.judged) counts.loopback++;
+        } else {
+          tally.requests++;
+          if (step.judged) counts.requests++;
+        }
+        record(result, !skipped);
+      } else if (event.type === 'connection') {
+        opts.forward?.(event);
+        const result = connectionResult(event, opts.policy, origin);
+        if (!result) return;
+        tally.bypasses++;
+        if (step.judged) counts.bypasses++;
+        record(result, true);
+      }
+    });
+    current = { session, over: false };
+    return { session, tally };
+  };
+
+  const exitOf = (e: Awaited<LiveSession['exited']>): Observation['exit'] =>
+    e ? { code: e.code, signal: e.signal, stoppedBy: e.stoppedBy, ...(e.spawnError ? { spawnError: e.spawnError } : {}) } : null;
 
   const timers: NodeJS.Timeout[] = [];
   const ticker = (phase: ScenarioPhase, ms: number) => {
@@ -126,44 +158,88 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
     timers.push(t);
   };
 
-  opts.progress?.('starting', {});
-  let probes: Promise<ProbeResult[]> = Promise.resolve([]);
-  try {
-    await session.start();
-    if (kind === 'server') {
-      const ms = plan.observeSeconds * 1000;
-      const observe = () => {
-        ticker('observing', ms);
-        timers.push(setTimeout(() => stop('observed'), ms));
-      };
-      if (plan.readyUrl === undefined) observe();
-      else {
-        // The clock starts once the server is up: a slow start-up (a loaded machine, a database
-        // to reach) must not look like a server that stays silent. The timeout still bounds it.
-        opts.progress?.('starting', { message: `waiting for ${plan.readyUrl}` });
-        void waitUntilReady(plan.readyUrl, () => over || stoppedFor !== null).then((ready) => {
-          if (ready && !over && stoppedFor === null) observe();
-        });
-      }
-      probes = Promise.all(plan.probes.map((p) => runProbe(p, () => over || stoppedFor !== null)));
-    } else {
-      opts.progress?.('running', {});
-      void session.exited.then((exit) => {
-        if (exit && exit.stoppedBy === null && stoppedFor === null) ticker('quiet-window', plan.quietWindowSeconds * 1000);
-      });
+  const steps: StepReport[] = [];
+  let setupFailure: string | undefined;
+  const runStep = async (step: PlannedStep): Promise<void> => {
+    const t0 = Date.now();
+    opts.progress?.('setup', { message: `step ${step.name}: ${step.argv.join(' ')}` });
+    const { session, tally } = await open({ ...step, quietMs: step.quietWindowSeconds * 1000 });
+    try {
+      await session.start();
+      await session.done;
+    } finally {
+      current!.over = true;
     }
-    await session.done;
+    const exit = exitOf(await session.exited);
+    const tail = stderrTail(session.output().stderr);
+    steps.push({ name: step.name, kind: step.kind, command: step.argv.join(' '), judged: step.judged, exit, requests: tally.requests, bypasses: tally.bypasses, durationMs: Date.now() - t0, stderrTail: tail });
+    if (stoppedFor !== null) return;
+    const how = !exit ? 'did not run' : exit.spawnError ? `could not be started: ${exit.spawnError}` : exit.stoppedBy === 'timeout' ? 'outlived its time limit' : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const ok = exit !== null && !exit.spawnError && exit.stoppedBy === null && exit.signal === null && exit.code !== null && step.exitCodes.includes(exit.code);
+    if (!ok) setupFailure = `setup step ${step.name} ${how}${exit?.code !== null && exit?.code !== undefined && !exit.spawnError ? ` (expected ${step.exitCodes.join(' or ')})` : ''}${tail.length > 0 ? `: "${tail.slice(-3).join(' | ')}"` : ''}`;
+  };
+
+  let probes: Promise<ProbeResult[]> = Promise.resolve([]);
+  let readyAt: number | null = null;
+  let exit: Observation['exit'] = null;
+  let stderr = '';
+  let triggerRan = false;
+  try {
+    for (const step of plan.steps) {
+      await runStep(step);
+      if (stoppedFor !== null || setupFailure !== undefined) break;
+    }
+    if (stoppedFor === null && setupFailure === undefined) {
+      triggerRan = true;
+      const t0 = Date.now();
+      const quietMs = kind === 'cli' ? plan.quietWindowSeconds * 1000 : 0;
+      const { session, tally } = await open({ name: TRIGGER_STEP, argv: plan.argv, env: plan.env, omitEnv: plan.omitEnv, timeoutSeconds: plan.timeoutSeconds, quietMs, judged: true });
+      const isOver = () => current!.over || stoppedFor !== null;
+      // A sealed server is reached through its namespace's door; otherwise directly on loopback.
+      const inside = (port: number) => session.connectInside(port);
+      opts.progress?.('starting', {});
+      try {
+        await session.start();
+        if (kind === 'server') {
+          const ms = plan.observeSeconds * 1000;
+          const observe = () => {
+            ticker('observing', ms);
+            timers.push(setTimeout(() => stop('observed'), ms));
+          };
+          if (plan.readyUrl === undefined) observe();
+          else {
+            // The clock starts once the server is up: a slow start-up (a loaded machine, a database
+            // to reach) must not look like a server that stays silent. The timeout still bounds it.
+            opts.progress?.('starting', { message: `waiting for ${plan.readyUrl}` });
+            void waitUntilReady(plan.readyUrl, isOver, 200, inside).then((ready) => {
+              if (ready && !isOver()) {
+                readyAt = Date.now();
+                observe();
+              }
+            });
+          }
+          probes = Promise.all(plan.probes.map((p) => runProbe(p, isOver, 200, inside)));
+        } else {
+          opts.progress?.('running', {});
+          void session.exited.then((e) => {
+            if (e && e.stoppedBy === null && stoppedFor === null) ticker('quiet-window', plan.quietWindowSeconds * 1000);
+          });
+        }
+        await session.done;
+      } finally {
+        current!.over = true;
+      }
+      exit = exitOf(await session.exited);
+      stderr = session.output().stderr;
+      if (plan.steps.length > 0) {
+        steps.push({ name: TRIGGER_STEP, kind: 'run', command: plan.argv.join(' '), judged: true, exit, requests: tally.requests, bypasses: tally.bypasses, durationMs: Date.now() - t0, stderrTail: stderrTail(stderr) });
+      }
+    }
   } finally {
-    over = true;
     for (const t of timers) clearTimeout(t);
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  const exitInfo = await session.exited;
-  const stderr = session.output().stderr;
   const probeResults = await probes;
-  const exit = exitInfo
-    ? { code: exitInfo.code, signal: exitInfo.signal, stoppedBy: exitInfo.stoppedBy, ...(exitInfo.spawnError ? { spawnError: exitInfo.spawnError } : {}) }
-    : null;
   if (exit?.stoppedBy === 'timeout' && stoppedFor === null) stoppedFor = 'timeout';
 
   return {
@@ -173,12 +249,19 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       informational: plan.informational,
       control: plan.control,
       ...counts,
-      exit,
+      exit: triggerRan ? exit : (steps.at(-1)?.exit ?? null),
       stoppedFor,
-      traced: session.trace.active,
+      // Sealed, nothing can bypass the proxy: a silence is as proven as under the tracer.
+      traced: current ? (current as { session: LiveSession }).session.trace.active || (current as { session: LiveSession }).session.containment === 'sealed' : false,
       stderr,
       ...(plan.scenario.refusal?.stderr !== undefined ? { refusalPattern: plan.scenario.refusal.stderr } : {}),
       probes: probeResults,
+      exitCodes: plan.exitCodes,
+      exitCodesGiven: plan.exitCodesGiven,
+      ...(kind === 'server' && plan.readyUrl !== undefined ? { ready: readyAt !== null } : {}),
+      ...(steps.length > 0 ? { steps } : {}),
+      ...(setupFailure !== undefined ? { setupFailure } : {}),
+      ...(!triggerRan ? { triggerRan: false } : {}),
     },
     rules: [...rules].sort(),
     durationMs: Date.now() - started,

@@ -24,6 +24,8 @@ export function policyJsonSchema(): JsonSchema {
       if (props.type?.const === 'string' && props.segments) js.anyOf = requireOneOf(['format', 'enum', 'pattern', 'segments']);
       if (props.path && props.equals && props.exists) js.anyOf = requireOneOf(['equals', 'in', 'exists', 'pattern']);
       if (props.host && props.pathPattern) js.minProperties = 1;
+      // A kind needs a body schema unless its body is "none" (a zod refinement, restated).
+      if (props.match && props.schema && props.body) js.anyOf = [{ required: ['schema'] }, { required: ['body'], properties: { body: { const: 'none', description: 'a kind without a body needs no schema' } } }];
     },
   }) as JsonSchema;
   // Top-level "x-" keys are the user's (anchors, notes); the loader drops them.

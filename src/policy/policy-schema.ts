@@ -227,11 +227,20 @@ export interface RequestTarget {
   path: string;
   method: string;
   transport: 'http' | 'websocket';
+  /** The URL's query parameters by name (a repeated name is an array), for `source: query` matchers. */
+  query?: Record<string, string | string[]>;
 }
 
 /** How a payload is recognised as a kind: tests on JSON paths of the parsed body, or on where it was sent. */
 export type Matcher =
-  | { path: string; equals?: string | number | boolean | null | undefined; in?: Array<string | number | boolean | null> | undefined; exists?: boolean | undefined; pattern?: string | undefined }
+  | {
+      path: string;
+      source?: 'body' | 'query' | undefined;
+      equals?: string | number | boolean | null | undefined;
+      in?: Array<string | number | boolean | null> | undefined;
+      exists?: boolean | undefined;
+      pattern?: string | undefined;
+    }
   | {
       destination: {
         host?: string | undefined;
@@ -267,6 +276,10 @@ export const MatcherSchema: z.ZodType<Matcher> = z.lazy(() =>
       z
         .strictObject({
           path: z.string().describe('dot path into the payload, e.g. "data.event_type"; "" is the payload itself'),
+          source: z
+            .enum(['body', 'query'])
+            .optional()
+            .describe('body (default): the parsed body (JSON, or form fields for a kind with body "form"); query: the URL query parameters by name'),
           equals: Scalar.optional().describe('the value there must be exactly this'),
           in: z.array(Scalar).min(1).optional().describe('the value there must be one of these'),
           exists: z.boolean().optional().describe('true: the path must exist; false: it must not'),
@@ -290,6 +303,13 @@ export const DestinationSchema = z
   .describe('an endpoint the tool may send telemetry to; a request anywhere else is request/destination');
 export type Destination = z.infer<typeof DestinationSchema>;
 
+export const BodyFormatSchema = z
+  .enum(['json', 'form', 'form-lines', 'none'])
+  .describe(
+    'how the body is read: json (default); form: application/x-www-form-urlencoded, one object of string fields (a repeated name is an array); form-lines: one form record per line (a batch, e.g. GA4), an array of objects; none: no body is expected (a body is body/unexpected)',
+  );
+export type BodyFormat = z.infer<typeof BodyFormatSchema>;
+
 export const KindSchema = z
   .strictObject({
     id: KindId,
@@ -299,10 +319,15 @@ export const KindSchema = z
     source: z.string().optional().describe('where the definition comes from (e.g. "docs sample", "wire format read from the code")'),
     transport: z.enum(['http', 'websocket']).optional().describe('expected transport; another is request/destination'),
     match: MatcherSchema,
-    schema: FieldSpecSchema,
+    body: BodyFormatSchema.optional(),
+    query: FieldSpecSchema.optional().describe(
+      'the URL query parameters, as an object spec (type: object, fields: name → spec; every value is a string, a repeated name an array of strings); with it, a query string is audited field by field instead of being request/url-query',
+    ),
+    schema: FieldSpecSchema.optional().describe('what the body may contain (required unless body is "none")'),
     sample: z.unknown().optional().describe('a documented sample of this kind, shown beside real payloads for comparison'),
     review: z.string().optional().describe('set by "policy infer": confirm how this kind is recognised, then delete this marker'),
   })
+  .refine((k) => k.schema !== undefined || k.body === 'none', { message: 'a kind needs "schema" (what its body may contain) unless its body is "none"', path: ['schema'] })
   .describe('one kind of payload: how to recognise it and what it may contain; kinds are tried in order, the first match wins');
 export type PayloadKind = z.infer<typeof KindSchema>;
 

@@ -3,7 +3,7 @@
  * consume. Streamed: the requests array is written as results arrive.
  */
 import type { RequestResult } from '../engine/audit-request.js';
-import { evidenceText, type Finding } from '../engine/finding.js';
+import { evidenceText, redact, type Finding } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import type { ReportContext, StreamReporter } from './reporter.js';
@@ -40,8 +40,34 @@ export function requestJson(r: RequestResult, showEvidence: boolean): Record<str
     verdict: r.verdict,
   };
   if (r.skipReason) out.skipReason = r.skipReason;
+  // Opt-out runs carry what each scenario sent, so a leak can be inspected from the report.
+  if (r.request.origin.kind === 'process' && r.request.origin.scenario !== undefined) out.body = bodyJson(r, showEvidence);
   out.findings = r.findings.map((f) => findingJson(f, showEvidence));
   return out;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as a report may show it: in full with --show-evidence; otherwise with every piece of
+ * evidence redacted where it appears. When a finding's evidence cannot be found as sent (it was
+ * encoded, hashed or escaped in the body), the whole body is withheld: a report must not leak
+ * what it found.
+ */
+export function bodyJson(r: RequestResult, showEvidence: boolean): { text?: string; base64?: string; bytes: number; redacted?: string } {
+  const bytes = r.request.body.length;
+  let text: string;
+  try {
+    text = utf8.decode(r.request.body);
+  } catch {
+    if (showEvidence) return { base64: Buffer.from(r.request.body).toString('base64'), bytes };
+    return { bytes, redacted: 'not UTF-8 text: withheld (--show-evidence, or --save, keeps it)' };
+  }
+  if (showEvidence) return { text, bytes };
+  const evidence = [...new Set(r.findings.filter((f) => f.location.part === 'body').map((f) => f.evidence).filter((e): e is string => e !== undefined && e !== ''))].sort((a, b) => b.length - a.length);
+  if (evidence.some((e) => !text.includes(e))) return { bytes, redacted: 'a finding in it is encoded: withheld (--show-evidence, or --save, keeps it)' };
+  for (const e of evidence) text = text.split(e).join(redact(e));
+  return { text, bytes };
 }
 
 export function jsonReporter(ctx: ReportContext): StreamReporter {

@@ -34,6 +34,7 @@ function seconds(ms: number): string {
 }
 
 export function traceText(m: OptoutMatrix): string {
+  if (m.containment === 'sealed') return 'sealed: each scenario in its own network namespace, nothing could leave and every connection was captured';
   return m.trace.active ? 'bypass attempts watched by strace' : `no tracer (${m.trace.reason ?? 'not available'}): only what reaches the proxy is seen`;
 }
 
@@ -52,7 +53,7 @@ export function optoutText(m: OptoutMatrix, style: Style): string {
     lines.push(
       `${colour(MARK[r.status])}  ${r.name.padEnd(nameW)}${expectText(r).padEnd(expectW)}${String(r.requests).padStart(5)}${String(r.bypasses).padStart(8)}  ${colour(outcomeText(r).padEnd(outcomeW))}${findingsText(r)}`.trimEnd(),
     );
-    if (r.status !== 'pass' || r.loopback > 0 || r.probes.length > 0) lines.push(style.dim(`     ${r.note}`));
+    if (r.status !== 'pass' || r.loopback > 0 || r.probes.length > 0 || r.steps) lines.push(style.dim(`     ${r.note}`));
     for (const p of r.probes) if (r.status === 'pass' || p.ok !== true) lines.push(style.dim(`     probe ${p.ok === true ? 'ok' : p.ok === false ? 'FAILED' : 'not answered'}: ${p.detail}`));
   }
   lines.push('');

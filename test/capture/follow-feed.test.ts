@@ -1,6 +1,6 @@
 /** `inspect --follow`: tailing an NDJSON capture file as another process appends to it. */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -88,5 +88,41 @@ describe('FollowFeed', () => {
     const e = await got;
     assert.equal(e.type, 'request');
     await feed.stop();
+  });
+});
+
+describe('FollowFeed follows by name and notices rewrites', () => {
+  const commands = (f: ReturnType<typeof follow>) => f.requests().map((r) => JSON.parse(Buffer.from(r.body).toString()).command as string);
+
+  it('rotation (mv f f.1; new f): the rest of the old file, then the new file, and the UI is told', async () => {
+    const f = follow('rot.ndjson');
+    writeFileSync(f.file, line('hasura version'));
+    await f.feed.poll();
+    // Appended just before the rotation, then the file moves away and a new one takes its name.
+    appendFileSync(f.file, line('hasura old-tail'));
+    renameSync(f.file, f.file + '.1');
+    writeFileSync(f.file, line('hasura new-one'));
+    await f.feed.poll();
+    assert.deepEqual(commands(f), ['hasura version', 'hasura old-tail', 'hasura new-one']);
+    assert.ok(f.statuses().some((s) => /rot\.ndjson was replaced by a new file/.test(s)), f.statuses().join('\n'));
+    appendFileSync(f.file, line('hasura newer'));
+    await f.feed.poll();
+    assert.deepEqual(commands(f).slice(-1), ['hasura newer']);
+    await f.feed.stop();
+  });
+
+  it('truncate-and-refill within one poll, to the same size or larger, is read again', async () => {
+    const f = follow('refill.ndjson');
+    writeFileSync(f.file, line('hasura aaaaaa'));
+    await f.feed.poll();
+    // Same length, different content: the size alone cannot tell.
+    writeFileSync(f.file, line('hasura bbbbbb'));
+    await f.feed.poll();
+    // Larger, with the same first line: the end of what was read differs.
+    writeFileSync(f.file, line('hasura bbbbbx') + line('hasura cccccc'));
+    await f.feed.poll();
+    assert.deepEqual(commands(f), ['hasura aaaaaa', 'hasura bbbbbb', 'hasura bbbbbx', 'hasura cccccc']);
+    assert.ok(f.statuses().filter((s) => /truncated and rewritten/.test(s)).length === 2, f.statuses().join('\n'));
+    await f.feed.stop();
   });
 });

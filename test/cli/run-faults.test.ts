@@ -24,15 +24,20 @@ function alive(pid: number): boolean {
   }
 }
 
-/** A target that sends once, then stays up with a detached grandchild; both record their pids. */
+/**
+ * A target that sends once, then stays up with a detached grandchild; both record their pids as
+ * this machine sees them (/proc/self: a sealed run has its own PID namespace, process.pid is its).
+ */
 function lingeringTarget(dir: string): string[] {
   const script = path.join(dir, 'linger.mjs');
+  const kidFile = path.join(dir, 'kid-pid');
   writeFileSync(
     script,
-    `import { spawn } from 'node:child_process'; import { writeFileSync } from 'node:fs';
-     const kid = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
+    `import { spawn } from 'node:child_process'; import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+     const kid = spawn(process.execPath, ['-e', ${JSON.stringify(`require('fs').writeFileSync(${JSON.stringify(kidFile)}, require('fs').readlinkSync('/proc/self')); setInterval(() => {}, 1000)`)}], { detached: true, stdio: 'ignore' });
      kid.unref();
-     writeFileSync(${JSON.stringify(path.join(dir, 'pids'))}, JSON.stringify([process.pid, kid.pid]));
+     while (!existsSync(${JSON.stringify(kidFile)})) await new Promise((r) => setTimeout(r, 20));
+     writeFileSync(${JSON.stringify(path.join(dir, 'pids'))}, JSON.stringify([Number(readlinkSync('/proc/self')), Number(readFileSync(${JSON.stringify(kidFile)}, 'utf8'))]));
      const body = JSON.stringify({ server_metrics: { resource_cpu: 2048, resource_memory: 4294967296, resource_checker_error_code: null } });
      await fetch('https://telemetry.hasura.io/v1/http', { method: 'POST', body, headers: { 'content-type': 'application/json', 'user-agent': 'hasura-graphql-engine/v2.36.0' } });
      setInterval(() => {}, 1000);`,
@@ -112,7 +117,8 @@ describe('run: faults while the command runs keep every capture', () => {
   it('--timeout stops the command and its detached children; what they sent is kept', async () => {
     const dir = tmp();
     const save = path.join(dir, 'c.ndjson');
-    const r = await runCli(['run', '-q', '--no-trace', '--timeout', '3', '--save', save, '--', ...lingeringTarget(dir)], TIMEOUT);
+    // Long enough for the send on a loaded machine (the target starts in its own namespace first).
+    const r = await runCli(['run', '-q', '--no-trace', '--timeout', '10', '--save', save, '--', ...lingeringTarget(dir)], TIMEOUT);
     assert.match(r.stderr, /outlived --timeout and was stopped/);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(readFileSync(save, 'utf8').trim().split('\n').length, 1);
@@ -125,7 +131,7 @@ describe('run: faults while the command runs keep every capture', () => {
     const save = path.join(dir, 'c.ndjson');
     const har = path.join(dir, 'c.har');
     const cli = new CliProcess(['run', '--save', save, '--har', har, '--', ...lingeringTarget(dir)]);
-    await cli.waitFor('the capture to be saved', () => existsSync(save) && readFileSync(save, 'utf8').includes('\n') && existsSync(path.join(dir, 'pids')));
+    await cli.waitFor('the capture to be saved', () => existsSync(save) && readFileSync(save, 'utf8').includes('\n') && existsSync(path.join(dir, 'pids')), 60_000);
     cli.child.kill('SIGINT');
     const code = await cli.exited;
     assert.equal(code, 0, cli.stdout + cli.stderr);

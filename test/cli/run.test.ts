@@ -66,12 +66,13 @@ describe('run: the Node CLI emitter (fetch)', () => {
     const skip = traceSkip();
     if (skip) t.skip(skip);
     else {
-      const traced = await run(['--', ...NODE_CLI, 'version'], { HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false' });
+      // The tracer's own verdict is today's (unsealed) mode: sealed runs are tested in sealed-run.test.ts.
+      const traced = await run(['--no-sealed', '--', ...NODE_CLI, 'version'], { HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false' });
       assert.equal(traced.code, 0);
       assert.equal(traced.report.requests.length, 0);
       assert.match(traced.report.conclusion ?? '', /^nothing left the machine/);
     }
-    const untraced = await run(['--no-trace', '--', ...NODE_CLI, 'version'], { HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false' });
+    const untraced = await run(['--no-sealed', '--no-trace', '--', ...NODE_CLI, 'version'], { HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false' });
     assert.equal(untraced.code, 3);
     assert.match(untraced.report.conclusion ?? '', /INCONCLUSIVE: .*could not be seen/);
   });
@@ -123,7 +124,7 @@ describe('run: a client that ignores the proxy and connects directly (loopback o
     const skip = traceSkip();
     if (skip) return t.skip(skip);
     const before = sink.hits();
-    const { code, report } = await run(['--trace-loopback', '--', ...PY_DIRECT], { EMITTER_DIRECT_URL: `http://127.0.0.1:${sink.port}/v1/http` });
+    const { code, report } = await run(['--no-sealed', '--trace-loopback', '--', ...PY_DIRECT], { EMITTER_DIRECT_URL: `http://127.0.0.1:${sink.port}/v1/http` });
     assert.equal(sink.hits(), before + 1, 'it really did go around the proxy');
     assert.equal(code, 1);
     assert.deepEqual(rules(report, 'error'), ['live/proxy-bypass']);
@@ -131,7 +132,7 @@ describe('run: a client that ignores the proxy and connects directly (loopback o
   });
 
   it('without a tracer, seeing nothing is inconclusive, and the report says bypasses could not be seen', async () => {
-    const { code, report } = await run(['--no-trace', '--', ...PY_DIRECT], { EMITTER_DIRECT_URL: `http://127.0.0.1:${sink.port}/v1/http` });
+    const { code, report } = await run(['--no-sealed', '--no-trace', '--', ...PY_DIRECT], { EMITTER_DIRECT_URL: `http://127.0.0.1:${sink.port}/v1/http` });
     assert.equal(code, 3);
     assert.equal(report.requests.length, 0);
     assert.match(report.conclusion ?? '', /connections that bypass it could not be seen/);
@@ -142,14 +143,14 @@ describe('run: without a working tracer', () => {
   const noStrace = { TELEMETRY_AUDIT_STRACE: 'telemetry-audit-no-such-strace' };
 
   it('says bypasses could not be seen, and a run that captured nothing is inconclusive', async () => {
-    const r = await runCli(['run', '--', ...NODE_CLI, 'version'], { env: { ...noStrace, HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false' }, ...TIMEOUT });
+    const r = await runCli(['run', '--no-sealed', '--', ...NODE_CLI, 'version'], { env: { ...noStrace, HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false' }, ...TIMEOUT });
     assert.equal(r.code, 3);
     assert.match(r.stdout, /note: bypasses could not be seen: strace is not installed/);
     assert.match(r.stdout, /Verdict: INCONCLUSIVE \(exit 3\)/);
   });
 
   it('--trace then refuses to run at all', async () => {
-    const r = await runCli(['run', '--trace', '--', ...NODE_CLI, 'version'], { env: noStrace });
+    const r = await runCli(['run', '--no-sealed', '--trace', '--', ...NODE_CLI, 'version'], { env: noStrace });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--trace was asked for, but strace is not installed/);
   });

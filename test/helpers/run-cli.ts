@@ -15,10 +15,12 @@ export function tempHome(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'ta-home-'));
 }
 
-export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrap?: string[] } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const home = tempHome();
-    const child = spawn(process.execPath, [CLI, ...args], {
+    // `wrap`: a command the CLI runs under (e.g. an outer network namespace).
+    const [file, ...pre] = [...(opts.wrap ?? []), process.execPath];
+    const child = spawn(file!, [...pre, CLI, ...args], {
       cwd: opts.cwd ?? REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],

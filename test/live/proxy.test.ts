@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
+import { spawn } from 'node:child_process';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -97,6 +98,40 @@ describe('intercepting proxy (dry-run)', () => {
     assert.equal(refusal.port, 443);
     assert.equal(refusal.severity, 'error');
     assert.match(refusal.message, /TLS not intercepted/);
+  });
+
+  it('a client process that exits mid-handshake (no TLS alert) is not a refusal', async () => {
+    // A child opens a tunnel as the preload does (naming its pid), starts TLS over a relay so
+    // it sees the proxy's first flight, and exits right then: its sockets close with it.
+    const script = `
+      const net = require('net'), tls = require('tls'), { Duplex } = require('stream');
+      const raw = net.connect(${proxy.port}, '127.0.0.1');
+      raw.write('CONNECT exits-mid-handshake.test:443 HTTP/1.1\\r\\nHost: exits-mid-handshake.test:443\\r\\nX-Telemetry-Audit-Pid: ' + process.pid + '\\r\\n\\r\\n');
+      raw.once('data', () => {
+        raw.once('data', () => process.exit(0));
+        const relay = new Duplex({ read() {}, write(c, e, cb) { raw.write(c, cb); } });
+        tls.connect({ socket: relay, servername: 'exits-mid-handshake.test', rejectUnauthorized: false }).on('error', () => {});
+      });`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    assert.equal(code, 0);
+    // Readiness: a later request through the proxy is captured after the hang-up was handled.
+    const target = `http://127.0.0.1:${upstream.port}/after-hangup`;
+    await proxyRequest(proxy.port, target, '{}');
+    await log.waitFor('the request after the hang-up', () => log.requests().some((q) => q.url === target));
+    assert.deepEqual(log.connections().filter((c) => c.host === 'exits-mid-handshake.test'), []);
+  });
+
+  it('Proxy-Connection and Proxy-Authorization are not request headers; proxy credentials are reported on their own', async () => {
+    const target = `http://127.0.0.1:${upstream.port}/v1/proxy-headers`;
+    await proxyRequest(proxy.port, target, '{}', { 'proxy-connection': 'keep-alive', 'proxy-authorization': 'Basic dXNlcjpwYXNz' });
+    await log.waitFor('the request', () => log.requests().some((q) => q.url === target));
+    const r = log.requests().find((q) => q.url === target)!;
+    assert.deepEqual(r.headers.filter(([k]) => k.toLowerCase().startsWith('proxy-')), []);
+    const creds = log.connections().filter((c) => c.rule === 'live/proxy-credentials');
+    assert.equal(creds.length, 1);
+    assert.equal(creds[0]!.severity, 'warning');
+    assert.ok(!creds[0]!.message.includes('dXNlcjpwYXNz'), 'the credentials are not in the message');
   });
 
   it('reports bytes in a tunnel that are not HTTP', async () => {

@@ -66,19 +66,41 @@ describe('judge: one scenario', () => {
     assert.match(j.note, /only as good as the proxy/);
   });
 
-  it('a CLI that fails without sending refused to start, unless the control ended the same way', () => {
-    const o = obs({ exit: { code: 1, signal: null, stoppedBy: null }, stderr: 'noise\nFATA[0000] bad value\n' });
+  it('a CLI that fails without sending exited early (inconclusive, not a refusal), unless the control or the pack says that is how it ends', () => {
+    const o = obs({ exit: { code: 1, signal: null, stoppedBy: null }, stderr: 'noise\nmore\nFATA[0000] bad value\nNode.js v20.20.2\n' });
     const alone = judge(o);
-    assert.deepEqual([alone.outcome, alone.status], ['refused to start', 'fail']);
-    assert.match(alone.note, /exited with code 1 having sent nothing: "FATA\[0000\] bad value"/);
+    assert.deepEqual([alone.outcome, alone.status], ['inconclusive', 'inconclusive']);
+    // The last lines, not only the last one (a Node stack ends with its version).
+    assert.match(alone.note, /exited early: exited with code 1 having sent nothing \(the pack expects 0\): "more \| FATA\[0000\] bad value \| Node\.js v20\.20\.2"/);
     const likeControl = judge(o, { normalExitCode: 1 });
     assert.deepEqual([likeControl.outcome, likeControl.status], ['suppressed', 'pass']);
-    assert.equal(judge(obs({ exit: { code: 2, signal: null, stoppedBy: null } }), { normalExitCode: 1 }).outcome, 'refused to start');
+    assert.equal(judge(obs({ exit: { code: 2, signal: null, stoppedBy: null } }), { normalExitCode: 1 }).outcome, 'inconclusive');
+    // A build that fails on purpose: the pack expects exit 1, and what it sent is judged.
+    const expected = judge(obs({ exit: { code: 1, signal: null, stoppedBy: null }, exitCodes: [1], exitCodesGiven: true }));
+    assert.deepEqual([expected.outcome, expected.status], ['suppressed', 'pass']);
+    assert.match(expected.note, /as the pack expects/);
+    const sentAnyway = judge(obs({ expect: 'send', requests: 1, exit: { code: 1, signal: null, stoppedBy: null }, exitCodes: [1], exitCodesGiven: true }));
+    assert.deepEqual([sentAnyway.outcome, sentAnyway.status], ['sent', 'pass']);
+    // Only a scenario that expects a refusal is judged one.
+    assert.equal(judge(obs({ expect: 'refuse-start', exit: { code: 1, signal: null, stoppedBy: null } })).outcome, 'refused to start');
   });
 
-  it('a server is suppressed only if it ran the whole observation; one that exits early did not start', () => {
+  it('a server that exits early is inconclusive (never became ready / before the observation ended), a refusal only where one is expected', () => {
     assert.equal(judge(obs({ kind: 'server', stoppedFor: 'observed', exit: { code: null, signal: 'SIGTERM', stoppedBy: 'stop' } })).outcome, 'suppressed');
-    assert.equal(judge(obs({ kind: 'server', exit: { code: 0, signal: null, stoppedBy: null } })).outcome, 'refused to start');
+    const early = judge(obs({ kind: 'server', ready: false, exit: { code: 0, signal: null, stoppedBy: null } }));
+    assert.deepEqual([early.outcome, early.status], ['inconclusive', 'inconclusive']);
+    assert.match(early.note, /exited early: exited with code 0 and never became ready/);
+    assert.equal(judge(obs({ kind: 'server', expect: 'refuse-start', exit: { code: 1, signal: null, stoppedBy: null } })).outcome, 'refused to start');
+    assert.equal(judge(obs({ kind: 'server', exitCodes: [0], exitCodesGiven: true, exit: { code: 0, signal: null, stoppedBy: null } })).outcome, 'suppressed');
+  });
+
+  it('a setup step that failed leaves the scenario inconclusive; one that sent is judged like the trigger', () => {
+    const failed = judge(obs({ setupFailure: 'setup step disable exited with code 3 (expected 0)', triggerRan: false, exit: { code: 3, signal: null, stoppedBy: null } }));
+    assert.deepEqual([failed.outcome, failed.status, failed.note], ['inconclusive', 'inconclusive', 'setup step disable exited with code 3 (expected 0)']);
+    const step = { name: 'disable', kind: 'run' as const, command: 'x', judged: true, exit: null, requests: 1, bypasses: 0, durationMs: 1, stderrTail: [] };
+    const leak = judge(obs({ requests: 1, stoppedFor: 'first-request', triggerRan: false, steps: [step], exit: { code: null, signal: 'SIGTERM', stoppedBy: 'stop' } }));
+    assert.deepEqual([leak.outcome, leak.status], ['sent', 'fail']);
+    assert.match(leak.note, /^LEAK: 1 request by setup step disable/);
   });
 
   it('refuse-start checks stderr against the pack pattern', () => {

@@ -226,7 +226,7 @@ describe('optout --pack hasura-server against the server emitter', () => {
 
 describe('optout without a tracer, other formats, and usage errors', () => {
   it('--no-trace: a suppressed result rests on the proxy alone, and the matrix says so', async () => {
-    const r = await runCli(['optout', '--no-trace', '--no-local-identity', '-q', '--pack', 'hasura-cli', '--window', '1', '--', ...NODE_CLI, 'version', '{{optout}}'], TIMEOUT);
+    const r = await runCli(['optout', '--no-sealed', '--no-trace', '--no-local-identity', '-q', '--pack', 'hasura-cli', '--window', '1', '--', ...NODE_CLI, 'version', '{{optout}}'], TIMEOUT);
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /no tracer \(tracing was turned off \(--no-trace\)\): only what reaches the proxy is seen/);
     assert.match(r.stdout, /^✓ {2}env-false +suppress +0 +0 {2}suppressed\*/m);

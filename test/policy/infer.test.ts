@@ -121,12 +121,42 @@ describe('inferPolicy', () => {
     assert.ok(summary.notes.some((n) => /loopback/.test(n)));
     assert.ok(summary.notes.some((n) => /cookie: left forbidden/.test(n)));
     assert.equal(summary.reviewMarkers, compiled.reviewMarkers.length);
-    const command = policy.kinds[0]!.schema;
+    const command = policy.kinds[0]!.schema!;
     assert.ok(command.type === 'object' && command.fields.type!.type === 'const', 'the kind field is fixed to its value');
   });
 
   it('refuses to infer from nothing, or from payloads without a destination', () => {
     assert.throws(() => inferPolicy([], { name: 'x', sources: [], detectors: [] }), InferError);
     assert.throws(() => inferPolicy([httpRequest({ a: 1 }, { url: null })], { name: 'x', sources: [], detectors: [] }), /no capture says where it was sent/);
+  });
+});
+
+describe('policy infer: query strings, form bodies, identifiers', () => {
+  it('drafts body and query specs, never lists identifier values, draws variants from the event name, and the draft audits its captures', async () => {
+    const { runCli } = await import('../helpers/run-cli.js');
+    const YAMLmod = (await import('yaml')).default;
+    const { mkdtempSync, readFileSync: read, rmSync } = await import('node:fs');
+    const os = (await import('node:os')).default;
+    const pathMod = (await import('node:path')).default;
+    const dir = mkdtempSync(pathMod.join(os.tmpdir(), 'ta-infer-'));
+    try {
+      const out = pathMod.join(dir, 'draft.yaml');
+      const infer = await runCli(['policy', 'infer', '--name', 'devtool', 'fixtures/devtool/captures.ndjson', '-o', out]);
+      assert.equal(infer.code, 0, infer.stderr);
+      const draft = YAMLmod.parse(read(out, 'utf8')) as { kinds: Array<{ id: string; body?: string; query?: { fields: Record<string, { enum?: string[]; pattern?: string }> }; schema?: unknown }> };
+      const check = draft.kinds.find((k) => k.id === 'check')!;
+      assert.equal(check.body, 'none');
+      assert.equal(check.schema, undefined);
+      assert.equal(check.query!.fields.project_hash!.enum, undefined, 'a hash is not a closed list');
+      assert.equal(check.query!.fields.project_hash!.pattern, '^[0-9a-f]{8}$');
+      const collect = draft.kinds.find((k) => k.id === 'collect')!;
+      assert.equal(collect.body, 'form-lines');
+      assert.match(JSON.stringify(collect.schema), /"variants":\{"discriminator":"en"/);
+      assert.ok(!JSON.stringify(draft).includes('abcd1234') && !JSON.stringify(draft).includes('9f3e2a10'), 'no observed hash is copied into the draft');
+      const audit = await runCli(['audit', '--allow-draft', '--policy', out, 'fixtures/devtool/captures.ndjson']);
+      assert.equal(audit.code, 0, audit.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

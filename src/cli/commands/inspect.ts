@@ -13,7 +13,7 @@ import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CliIO, CommandSpec, ParsedArgs } from '../command.js';
 import { CaptureFiles } from '../capture-files.js';
 import { liveOutcome } from '../live-audit.js';
-import { captureSettings, traceFor, traceMode } from '../options/live-options.js';
+import { captureSettings, containmentNote, sealedMode, traceFor, traceMode } from '../options/live-options.js';
 import type { LiveSession } from '../../live/live-session.js';
 import { writeOut } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -110,8 +110,8 @@ async function inspectLive(args: ParsedArgs, io: CliIO): Promise<number> {
   }
   const command = args.rest;
   try {
-    const { trace } = traceFor(traceMode(args), io);
-    const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { notes: [traceNote(trace)] });
+    const { trace, containment } = traceFor(traceMode(args), io, sealedMode(args));
+    const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { notes: [containmentNote(containment), traceNote(trace)] });
     const capture = captureSettings(args);
     const files = CaptureFiles.open(capture, io.cwd);
     // The inspector owns the terminal: the command's own output goes to a log file.
@@ -148,7 +148,7 @@ async function inspectLive(args: ParsedArgs, io: CliIO): Promise<number> {
           // The inspector has stopped the session by the time it asks (q, or the target ended).
           conclude: async (summary) => {
             const end = await session.done;
-            return liveOutcome({ audited: summary.audited, requests: captured, trace: session.trace, target: end.target, directLoopback: end.directLoopback });
+            return liveOutcome({ audited: summary.audited, requests: captured, trace: session.trace, target: end.target, directLoopback: end.directLoopback, containment: end.containment });
           },
         },
       });

@@ -10,18 +10,20 @@ import type { CapturedRequest } from '../../capture/captured-request.js';
 import type { CaptureFeed, FeedEvent } from '../../capture/capture-feed.js';
 import type { RequestResult } from '../../engine/audit-request.js';
 import { loadPack, packPolicyRef, type LoadedPack } from '../../optout/load-pack.js';
+import { DETECTORS_ONLY_POLICY } from '../../policy/detectors-only.js';
 import type { OptoutMatrix, ScenarioRowReport } from '../../optout/matrix.js';
 import { OPTOUT_PLACEHOLDER } from '../../optout/pack-schema.js';
 import { OptoutRunError, OptoutRunner, type OptoutEvents } from '../../optout/run-pack.js';
 import type { ScenarioOutcome, Expectation as TuiExpectation } from '../../tui/state/optout-matrix.js';
 import type { InspectorStore } from '../../tui/state/store.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
+import { ScenarioCaptureFiles } from '../scenario-capture-files.js';
 import type { CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { withInterruptHandler } from '../interrupt.js';
-import { CAPTURE_OPTIONS, captureSettings, traceFor, traceMode } from '../options/live-options.js';
+import { CAPTURE_OPTIONS, captureSettings, containmentNote, SEALED_OPTIONS, sealedMode, traceFor, traceMode } from '../options/live-options.js';
 import { boolOpt, intOpt, secondsOpt, stringOpt, stringsOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 
@@ -30,7 +32,11 @@ const OPTOUT_OPTIONS: OptionSpec[] = [
   { name: 'window', type: 'string', value: 'SECONDS', description: "how long to watch every scenario: the quiet window after a CLI exits, or a server's observation (default: the pack's)" },
   { name: 'concurrency', type: 'string', value: 'N', description: `most scenarios at once (default: all, up to 16; a pack's own limit, when lower, wins)` },
   { name: 'tui', type: 'boolean', description: 'show the matrix filling in live in the terminal UI (the text report when not a terminal, or CI is set)' },
+  { name: 'project', type: 'string', value: 'DIR', description: "the project each scenario gets its own copy of, when the pack has a project without a template (default: the current directory)" },
+  { name: 'save', type: 'string', value: 'FILE', description: 'write every scenario\'s captures to FILE as NDJSON (0600), each labelled with its scenario and step; "{scenario}" in FILE makes one file per scenario' },
+  { name: 'har', type: 'string', value: 'FILE', description: 'write the captures as HAR 1.2 when the run ends; "{scenario}" in FILE makes one file per scenario' },
   ...CAPTURE_OPTIONS.filter((o) => o.name === 'respond' || o.name === 'node-preload'),
+  ...SEALED_OPTIONS,
   { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
   { name: 'no-trace', type: 'boolean', description: 'do not trace: a "suppressed" result then rests on the proxy alone (said in the matrix)' },
   { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
@@ -113,14 +119,21 @@ export const optoutCommand: CommandSpec = {
     const notes: string[] = [];
     if (packName === undefined) notes.push(`opt-out pack: ${loaded.origin} (no --pack given)`);
 
-    const { trace } = traceFor(mode, io);
-    notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
+    const { trace, sealed, containment } = traceFor(mode, io, sealedMode(args));
+    notes.push(containmentNote(containment).replace('contained: sealed (', 'contained: sealed, each scenario in its own namespace ('));
+    if (containment !== 'sealed') notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
 
     // The pack names the policy that audits what its scenarios send, unless --policy says otherwise.
     const values = { ...args.values };
     if (values.policy === undefined) {
       const ref = packPolicyRef(loaded);
       if (ref !== undefined) values.policy = ref;
+      else {
+        // Another tool's policy would fail every request for nothing: without one, only what
+        // the detectors and sensitive terms find counts.
+        values.policy = DETECTORS_ONLY_POLICY;
+        notes.push(`${loaded.origin} names no policy (and no --policy): requests are audited by the detectors and sensitive terms only`);
+      }
     }
     const canary = freshCanary();
     if (usesCanary(loaded, command)) {
@@ -161,7 +174,7 @@ export const optoutCommand: CommandSpec = {
       },
       progress(scenario, phase, detail) {
         if (!store) return;
-        const tuiPhase = phase === 'observing' ? 'running' : phase;
+        const tuiPhase = phase === 'observing' ? 'running' : phase === 'setup' ? 'starting' : phase;
         store.dispatch({ type: 'optout/progress', scenario, phase: tuiPhase, ...(detail.fraction !== undefined ? { progress: detail.fraction } : {}), ...(detail.message ? { message: detail.message } : {}) });
       },
       outcome(row) {
@@ -174,15 +187,20 @@ export const optoutCommand: CommandSpec = {
       ...(tui ? { forward: (e: FeedEvent) => feed.emit(e) } : {}),
     };
 
+    const files = ScenarioCaptureFiles.open({ save: stringOpt(args, 'save'), har: stringOpt(args, 'har'), respond: capture.respond }, loaded.pack.scenarios.map((s) => s.name), io.cwd);
+    const project = stringOpt(args, 'project');
     const runner = new OptoutRunner({
       loaded,
       command,
       baseEnv: io.env,
       commandCwd: io.cwd,
+      ...(project !== undefined ? { projectDir: project } : {}),
+      ...(files ? { capture: (r: CapturedRequest) => files.add(r) } : {}),
       canary,
       ...(window !== undefined ? { windowSeconds: window } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       trace: mode,
+      sealed,
       traceLoopback: boolOpt(args, 'trace-loopback'),
       respond: capture.respond,
       nodePreload: capture.nodePreload,
@@ -235,12 +253,13 @@ export const optoutCommand: CommandSpec = {
       await run.begin();
       outcome = await start();
     }
+    files?.close();
     if (outcome instanceof Error) {
       await chain;
       if (outcome instanceof OptoutRunError) throw new ConfigError(outcome.message);
       throw outcome;
     }
-    const matrix: OptoutMatrix = { ...outcome, trace };
+    const matrix: OptoutMatrix = { ...outcome, trace, containment };
     if (tui) {
       await run.begin();
       for (const r of held) await run.addResult(r);

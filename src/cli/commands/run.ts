@@ -6,13 +6,14 @@ import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
 import { refuseWritesOverReads } from '../output-collisions.js';
-import { CAPTURE_OPTIONS, captureSettings, printsPayloads, traceFor, traceMode } from '../options/live-options.js';
+import { CAPTURE_OPTIONS, captureSettings, containmentNote, printsPayloads, SEALED_OPTIONS, sealedMode, traceFor, traceMode } from '../options/live-options.js';
 import { boolOpt, secondsOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
 
 /** Options of every command that runs a target live (`run`, `inspect -- <command>`). */
 export const RUN_OPTIONS: OptionSpec[] = [
   ...CAPTURE_OPTIONS,
+  ...SEALED_OPTIONS,
   { name: 'timeout', type: 'string', value: 'SECONDS', description: 'stop the command and its children after SECONDS (captures are kept and audited)' },
   { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
   { name: 'no-trace', type: 'boolean', description: 'do not trace (a run that captures nothing is then inconclusive, exit 3)' },
@@ -38,6 +39,7 @@ export async function openLiveSession(args: ParsedArgs, io: CliIO, command: stri
       env: io.env,
       cwd: io.cwd,
       trace: traceMode(args),
+      sealed: sealedMode(args),
       traceLoopback: boolOpt(args, 'trace-loopback'),
       timeoutMs: timeoutMsOf(args),
       port: capture.port,
@@ -58,12 +60,15 @@ export const runCommand: CommandSpec = {
   takesCommand: true,
   description: [
     'The command runs behind a loopback proxy with a per-run CA: proxy and CA variables for every',
-    'ecosystem, a Node.js preload for http/https/fetch/WebSocket, and (where strace works) a tracer',
-    'that sees connections bypassing the proxy. Nothing is forwarded: the proxy answers as the',
+    'ecosystem and a Node.js preload for http/https/fetch/WebSocket. On Linux, where it can be set',
+    'up, the run is sealed: the command runs in its own network namespace where every TCP connection',
+    'reaches the proxy whatever its settings, DNS is answered inside and nothing can leave',
+    '(--no-sealed: proxy only, plus a tracer where strace works, which sees bypasses but cannot stop them).',
+    'Nothing is forwarded: the proxy answers as the',
     'endpoint would (--respond), prints each would-be payload, and audits it like `audit`.',
     "The command's own output goes to stderr; the report to stdout.",
     '',
-    'Exit codes: 0 every audited request conforms, or (with the tracer) nothing left the machine;',
+    'Exit codes: 0 every audited request conforms, or (sealed, or with the tracer) nothing left the machine;',
     '1 errors found, or warnings over --max-warnings; 2 usage, command not found, proxy, CA or',
     'output file errors (before the command starts); 3 inconclusive: nothing was captured and',
     'bypasses could not be seen, or the command failed before sending anything.',
@@ -82,8 +87,8 @@ export const runCommand: CommandSpec = {
     const command = args.rest;
 
     refuseWritesOverReads(args, io);
-    const { trace } = traceFor(mode, io);
-    const notes = [traceNote(trace)];
+    const { trace, containment } = traceFor(mode, io, sealedMode(args));
+    const notes = [containmentNote(containment), traceNote(trace)];
     const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });
     // The report owns stdout; the command's output goes to stderr.
     const session = await openLiveSession(args, io, command, ['inherit', 2, 2]);
@@ -112,7 +117,7 @@ export const runCommand: CommandSpec = {
     if (run.settings.quiet && end.target && (end.target.stoppedBy !== null || end.target.code !== 0 || end.target.spawnError)) {
       await live.status(describeExit(command.join(' '), end.target), true);
     }
-    const outcome = liveOutcome({ audited: run.currentSummary().audited, requests: live.requests, trace: session.trace, target: end.target, directLoopback: end.directLoopback });
+    const outcome = liveOutcome({ audited: run.currentSummary().audited, requests: live.requests, trace: session.trace, target: end.target, directLoopback: end.directLoopback, containment: end.containment });
     return run.finish(outcome ?? undefined);
   },
 };

@@ -4,7 +4,8 @@ import type { CliIO, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { boolOpt, choiceOpt, intOpt, stringOpt } from '../parse-args.js';
 import { NODE_PRELOADS, type NodePreload } from '../../live/child-env.js';
-import { LiveSetupError, resolveTrace, type TraceMode, type TraceState } from '../../live/live-session.js';
+import { containmentOf, LiveSetupError, resolveSealed, resolveTrace, type TraceMode, type TraceState } from '../../live/live-session.js';
+import type { Containment, SealedMode } from '../../live/sealed/sealed-target.js';
 
 export const CAPTURE_OPTIONS: OptionSpec[] = [
   { name: 'save', type: 'string', value: 'FILE', description: 'write every capture to FILE as NDJSON, flushed per request (read back with `audit FILE`)' },
@@ -51,12 +52,38 @@ export function traceMode(args: ParsedArgs): TraceMode {
   return on ? 'on' : off ? 'off' : 'auto';
 }
 
-/** Whether the tracer will run; a tracer that --trace requires but cannot run is a config error (exit 2). */
-export function traceFor(mode: TraceMode, io: CliIO): { trace: TraceState } {
+/** --sealed and --no-sealed, for every command that runs a target. */
+export const SEALED_OPTIONS: OptionSpec[] = [
+  { name: 'sealed', type: 'boolean', description: 'require the sealed mode (own network namespace: nothing can leave, proxy-ignoring clients are captured); exit 2 if it cannot be set up' },
+  { name: 'no-sealed', type: 'boolean', description: 'run behind the proxy (and tracer) only, as on systems without network namespaces' },
+];
+
+/** --sealed / --no-sealed: require the sealed mode, refuse it, or use it where it can be set up. */
+export function sealedMode(args: ParsedArgs): SealedMode {
+  const on = boolOpt(args, 'sealed');
+  const off = boolOpt(args, 'no-sealed');
+  if (on && off) throw new UsageError('--sealed and --no-sealed contradict each other');
+  return on ? 'on' : off ? 'off' : 'auto';
+}
+
+/**
+ * Whether the run is sealed and the tracer runs, decided once before anything starts; a mode
+ * that --sealed or --trace requires but cannot be had is a config error (exit 2).
+ */
+export function traceFor(mode: TraceMode, io: CliIO, sealing: SealedMode = 'off'): { trace: TraceState; sealed: SealedMode; containment: Containment } {
   try {
-    return resolveTrace(mode, true, io.env);
+    const sealed = resolveSealed(sealing, io.env);
+    const { trace } = resolveTrace(mode, true, io.env, sealed);
+    return { trace, sealed: sealed ? 'on' : 'off', containment: containmentOf(sealed, trace) };
   } catch (err) {
     if (err instanceof LiveSetupError) throw new ConfigError(err.message);
     throw err;
   }
+}
+
+/** The report note that says how a run was contained. */
+export function containmentNote(containment: Containment): string {
+  if (containment === 'sealed') return 'contained: sealed (own network namespace with only loopback: nothing the command sent could leave; every TCP connection was captured, DNS answered inside, other traffic blocked and reported)';
+  if (containment === 'proxy + tracer') return 'contained: proxy + tracer (not sealed: connections that bypass the proxy are detected, not prevented)';
+  return 'contained: proxy only (not sealed, no tracer: a client that ignores the proxy is neither captured nor seen)';
 }

@@ -116,4 +116,40 @@ function normalizeTlsArgs(args: unknown[]): [Options, Callback | null] {
   return [{ ...options, port: options.port, host: options.host }, cb];
 }
 
+/**
+ * The machine view of an opt-out scenario (TELEMETRY_AUDIT_FS_VIEW, a JSON map of absolute
+ * paths): a scenario that runs "as on a laptop" must not see /.dockerenv, one "as in a
+ * container" must. Reads of the mapped paths through `fs` get the mapped file instead. Sealed
+ * mode can bind-mount the same map; here only Node code is reached.
+ */
+const VIEW_INSTALLED = Symbol.for('telemetry-audit.preload.fs-view');
+function installFsView(): void {
+  let map: Record<string, string>;
+  try {
+    map = JSON.parse(process.env.TELEMETRY_AUDIT_FS_VIEW ?? '') as Record<string, string>;
+  } catch {
+    return;
+  }
+  if (map === null || typeof map !== 'object') return;
+  g[VIEW_INSTALLED] = true;
+  const fs = require('node:fs') as Record<string, unknown> & { promises: Record<string, unknown> };
+  const redirect = (p: unknown): unknown => {
+    const key = typeof p === 'string' ? p : p instanceof URL && p.protocol === 'file:' ? decodeURIComponent(p.pathname) : Buffer.isBuffer(p) ? p.toString() : null;
+    return key !== null && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : p;
+  };
+  const wrap = (obj: Record<string, unknown>, names: readonly string[]): void => {
+    for (const name of names) {
+      const original = obj[name];
+      if (typeof original !== 'function') continue;
+      obj[name] = function (this: unknown, first: unknown, ...rest: unknown[]) {
+        return (original as (...a: unknown[]) => unknown).call(this, redirect(first), ...rest);
+      };
+    }
+  };
+  wrap(fs, ['existsSync', 'statSync', 'lstatSync', 'accessSync', 'readFileSync', 'openSync', 'realpathSync', 'exists', 'stat', 'lstat', 'access', 'readFile', 'open', 'createReadStream']);
+  wrap(fs.promises, ['stat', 'lstat', 'access', 'readFile', 'open']);
+  nodeModule.syncBuiltinESMExports();
+}
+
+if (!g[VIEW_INSTALLED]) installFsView();
 if (!g[INSTALLED]) install();

@@ -14,10 +14,12 @@ export interface InferContext {
   detectors: readonly Detector[];
   /** Most distinct values an inferred enum may have. */
   maxEnum: number;
+  /** The name of the field being inferred, when it has one (an id or hash is never an enum). */
+  field?: string;
 }
 
 /** Field names that usually name the kind of an event: tried first as discriminators. */
-export const DISCRIMINATOR_NAMES = ['type', 'event', 'eventName', 'event_name', 'eventType', 'event_type', 'kind', 'topic', 'action', 'name', 'category'];
+export const DISCRIMINATOR_NAMES = ['type', 'event', 'eventName', 'event_name', 'eventType', 'event_type', 'kind', 'topic', 'action', 'name', 'category', 'en'];
 
 const IDENTIFIER_LIKE = /^[A-Za-z0-9@][A-Za-z0-9 _.:/@+-]{0,63}$/;
 /** A value fit for a closed list: an identifier or a short label, not a sentence (messages leak). */
@@ -109,9 +111,27 @@ function inferFields(objects: ReadonlyArray<Record<string, unknown>>, ctx: Infer
   const fields: Record<string, FieldSpec> = {};
   for (const key of keys) {
     const values = objects.filter((o) => Object.prototype.hasOwnProperty.call(o, key)).map((o) => o[key]);
-    fields[key] = inferField(values, objects.length, ctx);
+    fields[key] = inferField(values, objects.length, { ...ctx, field: key });
   }
   return fields;
+}
+
+/** Field names that say the value identifies something (a project, a machine, a session, a user). */
+const IDENTIFIER_NAME = /(^|[_.-])(id|ids|uuid|guid|hash|digest|sha\d*|md5|token|key|fingerprint|cid|sid|uid)$|(Id|ID|Ids|Uuid|UUID|Hash|Digest|Token|Key|Fingerprint)$/;
+
+/**
+ * Values that identify rather than label: hexadecimal of 8 or more digits, or long mixed
+ * letter-and-digit tokens, or any value of a field named like an id or hash. Observed values of
+ * these are never copied into an enum: the next install, project or run has another.
+ */
+function identifierValues(values: readonly string[], field: string | undefined): { pattern: string; why: string } | null {
+  const lengths = new Set(values.map((v) => v.length));
+  const sameLength = lengths.size === 1 ? `{${values[0]!.length}}` : `{${Math.min(...lengths)},${Math.max(...lengths)}}`;
+  if (values.length > 0 && values.every((v) => /^[0-9a-f]{8,}$/.test(v) && /\d/.test(v))) return { pattern: `^[0-9a-f]${sameLength}$`, why: 'lower-case hexadecimal' };
+  if (values.length > 0 && values.every((v) => /^[0-9A-F]{8,}$/.test(v) && /\d/.test(v))) return { pattern: `^[0-9A-F]${sameLength}$`, why: 'upper-case hexadecimal' };
+  if (values.length > 0 && values.every((v) => /^[A-Za-z0-9_-]{16,}$/.test(v) && /\d/.test(v) && /[A-Za-z]/.test(v))) return { pattern: `^[A-Za-z0-9_-]${sameLength}$`, why: 'a long token' };
+  if (field !== undefined && IDENTIFIER_NAME.test(field) && values.every((v) => /^[A-Za-z0-9_.:-]{1,128}$/.test(v))) return { pattern: `^[A-Za-z0-9_.:-]${sameLength}$`, why: `named "${field}"` };
+  return null;
 }
 
 /**
@@ -181,6 +201,14 @@ function inferString(values: string[], ctx: InferContext): FieldSpec {
           ? 'confirm it is random per install or run, not derived from the machine or user'
           : 'confirm the format';
     return { type: 'string', format, review: `REVIEW: inferred ${format} (${seen}): ${caveat}` };
+  }
+  const id = identifierValues(distinct, ctx.field);
+  if (id) {
+    return {
+      type: 'string',
+      pattern: id.pattern,
+      review: `REVIEW: identifier-like (${id.why}; ${seen}): values are not listed, since the next install or run has another. If it is a hash, of what? A hash of a name or path is still the name`,
+    };
   }
   if (distinct.length >= 1 && distinct.length <= ctx.maxEnum && distinct.every(enumLike)) {
     return {

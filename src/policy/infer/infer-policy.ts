@@ -11,8 +11,9 @@ import type { Detector } from '../../detectors/detector.js';
 import { decodeBody, decodeUtf8 } from '../../engine/body-decode.js';
 import { forEachField } from '../../engine/compiled-policy.js';
 import { isJsonObject, parseJson } from '../../engine/json-parse.js';
+import { parseForm, parseFormLines, queryRecord, type FormRecord } from '../../engine/form-body.js';
 import { isLoopbackHost } from '../../engine/loopback.js';
-import type { Destination, FieldSpec, Matcher, PayloadKind, Policy } from '../policy-schema.js';
+import type { BodyFormat, Destination, FieldSpec, Matcher, PayloadKind, Policy } from '../policy-schema.js';
 import { findDiscriminator, inferField, type InferContext } from './infer-field.js';
 import { parseUrl } from '../../engine/parse-url.js';
 
@@ -37,6 +38,10 @@ export interface InferSummary {
 
 interface Observed {
   payload: unknown;
+  /** How the body was read: JSON, a form, form lines (a batch), or no body at all. */
+  format: BodyFormat;
+  /** The URL's query parameters (empty when none). */
+  query: FormRecord;
   target: { host: string; path: string; method: string; transport: 'http' | 'websocket' } | null;
 }
 
@@ -61,24 +66,26 @@ export function inferPolicy(requests: readonly CapturedRequest[], opts: InferOpt
       loopback++;
       continue;
     }
-    if (url && url.search !== '') withQuery++;
+
     for (const [name] of request.headers) {
       const lower = name.toLowerCase();
       if (lower.startsWith(':')) continue;
       if (FORBIDDEN_HEADERS.includes(lower)) forbiddenSeen.add(lower);
       else headerNames.add(lower);
     }
-    const payload = readPayload(request);
-    if (payload === undefined) {
+    const query = url ? queryRecord(url) : {};
+    const read = readPayload(request, Object.keys(query).length > 0);
+    if (read === undefined) {
       withoutJson++;
       continue;
     }
+    if (Object.keys(query).length > 0) withQuery++;
     const target = url ? { host: url.hostname.toLowerCase(), path: url.pathname, method: request.method.toUpperCase(), transport: request.transport } : null;
-    observed.push({ payload, target });
+    observed.push({ ...read, query, target });
   }
   if (loopback > 0) notes.push(`${loopback} request(s) to loopback addresses left out: they do not leave the machine (loopback: skip)`);
-  if (withoutJson > 0) notes.push(`${withoutJson} request(s) without a JSON body left out: the policy format audits JSON payloads, so an audit reports them`);
-  if (withQuery > 0) notes.push(`${withQuery} request(s) carry a query string: an audit reports it (request/url-query); data in a URL is a payload too`);
+  if (withoutJson > 0) notes.push(`${withoutJson} request(s) whose body is neither JSON nor a form (nor empty with a query string) left out: an audit reports them`);
+  if (withQuery > 0) notes.push(`${withQuery} request(s) carry a query string: drafted field by field under "query" (data in a URL is a payload too)`);
   if (forbiddenSeen.size > 0) notes.push(`captures carry ${[...forbiddenSeen].join(', ')}: left forbidden (credentials and cookies are never telemetry)`);
   if (observed.length === 0) throw new InferError('no JSON payload to infer from: give NDJSON captures, HAR files or JSON payloads');
   if (!observed.some((o) => o.target)) throw new InferError('no capture says where it was sent: give NDJSON captures or HAR files (bare JSON payloads have no destination)');
@@ -110,13 +117,32 @@ export function inferPolicy(requests: readonly CapturedRequest[], opts: InferOpt
   };
 }
 
-function readPayload(request: CapturedRequest): unknown {
+/**
+ * The body as a policy will see it: JSON; a form when the request says it is one (one record a
+ * line when it has several lines); nothing, for a request whose data is all in its query string.
+ */
+function readPayload(request: CapturedRequest, hasQuery: boolean): { payload: unknown; format: BodyFormat } | undefined {
   const decoded = decodeBody(request.body, headerValues(request, 'content-encoding'));
   if (!decoded.ok) return undefined;
   const text = decodeUtf8(decoded.bytes);
-  if (!text.ok || text.text.trim() === '') return undefined;
+  if (!text.ok) return undefined;
+  if (text.text.trim() === '') return hasQuery ? { payload: null, format: 'none' } : undefined;
+  if (headerValues(request, 'content-type').some((v) => /application\/x-www-form-urlencoded/i.test(v))) {
+    const lines = text.text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    return lines.length > 1 ? { payload: parseFormLines(text.text), format: 'form-lines' } : { payload: parseForm(text.text), format: 'form' };
+  }
   const parsed = parseJson(text.text);
-  return parsed.ok ? parsed.value : undefined;
+  return parsed.ok ? { payload: parsed.value, format: 'json' } : undefined;
+}
+
+/** What a kind says about its body format and query parameters, from the payloads it was drafted from. */
+function bodyAndQuery(items: readonly Observed[], ctx: InferContext): Pick<PayloadKind, 'body' | 'query'> {
+  const format = items[0]!.format;
+  const queries = items.map((o) => o.query).filter((q) => Object.keys(q).length > 0);
+  return {
+    ...(format !== 'json' ? { body: format } : {}),
+    ...(queries.length > 0 ? { query: inferField(items.map((o) => o.query), items.length, ctx) } : {}),
+  };
 }
 
 interface InferredKind {
@@ -131,7 +157,7 @@ function inferKinds(observed: readonly Observed[], ctx: InferContext): InferredK
   // Group by where payloads went; within a group, a field like `type` may split them into kinds.
   const groups = new Map<string, Observed[]>();
   for (const o of observed) {
-    const key = o.target ? destKey(o.target) : '(unknown destination)';
+    const key = `${o.target ? destKey(o.target) : '(unknown destination)'}|${o.format}`;
     groups.set(key, [...(groups.get(key) ?? []), o]);
   }
   const byValue = new Map<string, { field: string; value: string; items: Observed[] }>();
@@ -172,13 +198,14 @@ function inferKinds(observed: readonly Observed[], ctx: InferContext): InferredK
         source: `inferred from ${items.length} payload(s)`,
         transport: onlyTransport(items),
         match: { path: field, equals: value },
+        ...bodyAndQuery(items, ctx),
         schema,
         review: `REVIEW: recognised by ${field} = "${value}"; check the tool's documentation names this payload`,
       },
       seenAt: new Set(items.filter((o) => o.target).map((o) => destKey(o.target!))),
     });
   }
-  for (const { key, items } of byDestination) {
+  for (const { items } of byDestination) {
     const target = items[0]!.target;
     const match: Matcher = target ? { destination: { host: target.host, path: target.path } } : requiredKeysMatcher(items);
     out.push({
@@ -188,12 +215,13 @@ function inferKinds(observed: readonly Observed[], ctx: InferContext): InferredK
         source: `inferred from ${items.length} payload(s)`,
         transport: onlyTransport(items),
         match,
-        schema: inferField(items.map((o) => o.payload), items.length, ctx),
+        ...bodyAndQuery(items, ctx),
+        ...(items[0]!.format === 'none' ? {} : { schema: inferField(items.map((o) => o.payload), items.length, ctx) }),
         review: target
           ? `REVIEW: recognised by its destination ${target.host}${target.path} (no field tells its payloads apart)`
           : 'REVIEW: recognised by the fields it always has (its captures do not say where it was sent)',
       },
-      seenAt: new Set(target ? [key] : []),
+      seenAt: new Set(target ? [destKey(target)] : []),
     });
   }
   return out;

@@ -1,0 +1,103 @@
+/**
+ * Issue 11: what sealing costs. (1) Throughput of a live `run` whose target posts REQUESTS
+ * telemetry events (Node http, keep-alive, CONCURRENCY in flight, through the proxy variables and
+ * preload), sealed against today's proxy mode, same run, as a ratio (target >= 0.8x). Sealed, every
+ * connection goes target -> nftables REDIRECT -> the namespace's relay -> Unix socket -> proxy.
+ * (2) The set-up cost of one scenario's namespace: a sealed `true` against a plain `true`, from
+ * start to the end of its tree, the difference per scenario (target <= 50 ms).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LiveSession } from '../../src/live/live-session.js';
+import { RunningTarget } from '../../src/live/run-target.js';
+import { SealedTarget, sealedSupport } from '../../src/live/sealed/sealed-target.js';
+import { median } from '../measure.js';
+import type { BenchCase } from '../run.js';
+
+const REQUESTS = Number(process.env.BENCH_SEALED_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_SEALED_CONCURRENCY ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SETUPS = Number(process.env.BENCH_SEALED_SETUPS ?? 10);
+
+/** The target: posts REQUESTS events to a name under .example (only ever reaches the proxy). */
+const CLIENT = `
+import http from 'node:http';
+const agent = new http.Agent({ keepAlive: true, maxSockets: ${CONCURRENCY} });
+const body = JSON.stringify({ event: 'bench', n: 0, os: process.platform });
+let sent = 0, done = 0;
+await new Promise((resolve, reject) => {
+  const next = () => {
+    if (sent >= ${REQUESTS}) return;
+    sent++;
+    const req = http.request('http://bench-telemetry.example/v1/events', { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => { if (++done === ${REQUESTS}) resolve(); else next(); });
+    });
+    req.on('error', reject);
+    req.end(body);
+  };
+  for (let i = 0; i < ${CONCURRENCY}; i++) next();
+});
+agent.destroy();
+`;
+
+async function throughput(script: string, sealed: boolean): Promise<number> {
+  const session = await LiveSession.create({ command: [process.execPath, script], env: { PATH: process.env.PATH ?? '' }, cwd: os.tmpdir(), trace: 'off', sealed: sealed ? 'on' : 'off', captureOutput: true });
+  let requests = 0;
+  session.subscribe((e) => {
+    if (e.type === 'request') requests++;
+  });
+  const started = performance.now();
+  await session.start();
+  const end = await session.done;
+  const ms = performance.now() - started;
+  if (requests !== REQUESTS || end.target?.code !== 0) throw new Error(`${sealed ? 'sealed' : 'proxy'} round lost requests: ${requests}/${REQUESTS}, exit ${end.target?.code}: ${session.output().stderr.slice(-500)}`);
+  return (REQUESTS / ms) * 1000;
+}
+
+async function setupMs(sealed: boolean, relay: string): Promise<number> {
+  const started = performance.now();
+  const spec = { file: '/bin/true', args: [], env: { PATH: process.env.PATH ?? '' }, cwd: os.tmpdir(), stdio: 'ignore' as const };
+  const target = sealed ? await SealedTarget.start({ ...spec, proxyPort: 9, relaySocket: relay }) : new RunningTarget(spec);
+  await target.exited;
+  return performance.now() - started;
+}
+
+export const bench: BenchCase = {
+  name: 'sealed-run',
+  description: `sealed run vs proxy mode: ${REQUESTS} posts, ${CONCURRENCY} in flight, ${ROUNDS} rounds; namespace set-up per scenario over ${SETUPS} starts`,
+  async run() {
+    const support = sealedSupport();
+    if (!support.available) return [`skipped: ${support.reason}`];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-bench-sealed-'));
+    try {
+      const script = path.join(dir, 'client.mjs');
+      writeFileSync(script, CLIENT);
+      const proxy: number[] = [];
+      const sealed: number[] = [];
+      // Interleaved, so a burst of load on the machine hits both alike.
+      for (let i = 0; i < ROUNDS; i++) {
+        proxy.push(await throughput(script, false));
+        sealed.push(await throughput(script, true));
+      }
+      const plain: number[] = [];
+      const contained: number[] = [];
+      for (let i = 0; i < SETUPS; i++) {
+        plain.push(await setupMs(false, ''));
+        contained.push(await setupMs(true, path.join(dir, 'none.sock')));
+      }
+      const ratio = median(sealed) / median(proxy);
+      const cost = median(contained) - median(plain);
+      return [
+        `proxy mode:  ${median(proxy).toFixed(0)} req/s (median of ${ROUNDS}, whole run: start to last capture)`,
+        `sealed:      ${median(sealed).toFixed(0)} req/s`,
+        `ratio sealed/proxy: ${ratio.toFixed(2)}x (target >= 0.8x) ${ratio >= 0.8 ? 'MET' : 'NOT MET'}`,
+        `a plain \`true\` start to end: ${median(plain).toFixed(0)} ms; sealed: ${median(contained).toFixed(0)} ms (medians of ${SETUPS})`,
+        `namespace set-up per scenario: ${cost.toFixed(0)} ms (target <= 50 ms) ${cost <= 50 ? 'MET' : 'NOT MET'}`,
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

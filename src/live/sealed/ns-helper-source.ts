@@ -1,0 +1,405 @@
+/**
+ * The program that runs as PID 1 of a sealed run's PID and network namespaces (see sealed.ts).
+ * It is Python because the one thing a transparent relay cannot do without is the original
+ * destination of a redirected connection (getsockopt SO_ORIGINAL_DST), which Node cannot ask
+ * for; python3 is on every Linux that has iptables. It is kept here as a string so the build
+ * (tsc) ships it without a copy step, and run with `python3 -I -S -c`.
+ *
+ * What it does, in order:
+ *  1. seals the namespace: `lo` up, a default route (v4 and v6) through `lo` so every connect()
+ *     reaches the NAT hook, route_localnet, and one nftables ruleset: every TCP connection is
+ *     redirected to the relay, every UDP packet to port 53 to the DNS responder, everything else
+ *     that is not loopback is recorded in a set (address, port or protocol) and rejected;
+ *  2. reports `ready` (with the interfaces it sees: only `lo`) on the control channel (fd 3) and
+ *     waits for `go`;
+ *  3. forks and execs the target, then relays: each redirected connection goes to the tool's
+ *     Unix socket behind one header line naming the original destination (and the name the DNS
+ *     responder gave that address); DNS queries are answered from a private pool
+ *     (198.18.0.0/15) and reported;
+ *  4. as PID 1 it reaps every orphan, so `wait()` failing with ECHILD means the whole tree is
+ *     gone, daemons included. It then reports what was blocked, lets the relays finish and exits.
+ *
+ * Control lines from the tool: `go`, `term` (SIGTERM the whole namespace), `kill` (SIGKILL).
+ * End of the control channel or SIGTERM (the parent-death signal) means the tool is gone:
+ * remove the CA directory, kill everything, exit; the namespaces die with PID 1.
+ */
+export const NS_HELPER_SOURCE = String.raw`
+import errno, fcntl, ipaddress, json, os, select, shutil, signal, socket, struct, subprocess, sys, threading, time
+
+cfg = json.loads(sys.argv[1])
+CTL = 3
+os.set_inheritable(CTL, False)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+send_lock = threading.Lock()
+
+def send(msg):
+    data = (json.dumps(msg) + '\n').encode()
+    with send_lock:
+        try:
+            while data:
+                data = data[os.write(CTL, data):]
+        except OSError:
+            pass
+
+def abandon(*_):
+    # The tool is gone (or asked us to die): nothing of the run may stay behind.
+    for d in cfg.get('cleanup', []):
+        shutil.rmtree(d, ignore_errors=True)
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except OSError:
+        pass
+    os._exit(1)
+
+signal.signal(signal.SIGTERM, abandon)
+signal.signal(signal.SIGHUP, abandon)
+
+def fail(reason):
+    send({'type': 'failed', 'reason': reason})
+    sys.exit(3)
+
+def run(argv, data):
+    try:
+        p = subprocess.run(argv, input=data.encode(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except OSError as e:
+        fail('%s: %s' % (argv[0], e.strerror))
+    if p.returncode != 0:
+        fail('%s failed: %s' % (' '.join(argv[:2]), p.stderr.decode(errors='replace').strip()[:300]))
+
+def seal():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        flags = struct.unpack('16sH22x', fcntl.ioctl(s, 0x8913, struct.pack('16sH22x', b'lo', 0)))[1]
+        fcntl.ioctl(s, 0x8914, struct.pack('16sH22x', b'lo', flags | 1))
+    except OSError as e:
+        fail('cannot bring up lo in the namespace: ' + e.strerror)
+    finally:
+        s.close()
+    for conf in ('all', 'lo'):
+        try:
+            with open('/proc/sys/net/ipv4/conf/%s/route_localnet' % conf, 'w') as f:
+                f.write('1')
+        except OSError as e:
+            fail('cannot set route_localnet: ' + e.strerror)
+    run([cfg['ip'], '-batch', '-'], 'route add default dev lo\n' + ('route add ::/0 dev lo\n' if socket.has_ipv6 and os.path.exists('/proc/net/if_inet6') else ''))
+
+def listen(family, kind, host, port):
+    s = socket.socket(family, kind)
+    if family == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, port))
+    if kind == socket.SOCK_STREAM:
+        s.listen(512)
+    return s
+
+seal()
+relay4 = listen(socket.AF_INET, socket.SOCK_STREAM, '127.0.0.1', 0)
+R = relay4.getsockname()[1]
+dns4 = listen(socket.AF_INET, socket.SOCK_DGRAM, '127.0.0.1', 0)
+D = dns4.getsockname()[1]
+have6 = os.path.exists('/proc/net/if_inet6')
+relays = [relay4]
+dnss = [dns4]
+if have6:
+    try:
+        relays.append(listen(socket.AF_INET6, socket.SOCK_STREAM, '::1', R))
+        dnss.append(listen(socket.AF_INET6, socket.SOCK_DGRAM, '::1', D))
+    except OSError:
+        have6 = False
+P = int(cfg['proxyPort'])
+rules = '''
+table ip ta_nat {
+  chain out {
+    type nat hook output priority -100; policy accept;
+    udp dport 53 redirect to :%(D)d
+    ip daddr 127.0.0.0/8 tcp dport %(P)d redirect to :%(R)d
+    ip daddr 127.0.0.0/8 accept
+    meta l4proto tcp redirect to :%(R)d
+  }
+}
+table inet ta_filter {
+  set udp4 { type ipv4_addr . inet_service; flags dynamic; size 65535; }
+  set other4 { type ipv4_addr . inet_proto; flags dynamic; size 65535; }
+  set other6 { type ipv6_addr . inet_proto; flags dynamic; size 65535; }
+  chain out {
+    type filter hook output priority 0; policy accept;
+    ip daddr 127.0.0.0/8 accept
+    ip6 daddr ::1 accept
+    meta nfproto ipv4 meta l4proto udp add @udp4 { ip daddr . udp dport } reject
+    meta nfproto ipv4 add @other4 { ip daddr . meta l4proto } reject
+    meta nfproto ipv6 add @other6 { ip6 daddr . meta l4proto } reject
+    drop
+  }
+}
+''' % {'D': D, 'R': R, 'P': P}
+if have6:
+    rules += '''
+table ip6 ta_nat6 {
+  chain out {
+    type nat hook output priority -100; policy accept;
+    udp dport 53 redirect to :%(D)d
+    ip6 daddr ::1 accept
+    meta l4proto tcp redirect to :%(R)d
+  }
+}
+''' % {'D': D, 'R': R}
+run([cfg['nft'], '-f', '-'], rules)
+door = None
+if cfg.get('door'):
+    door = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    door.bind(cfg['door'])
+    door.listen(64)
+
+interfaces = [name for _, name in socket.if_nameindex()]
+send({'type': 'ready', 'interfaces': interfaces, 'ipv6': have6})
+if cfg.get('probe'):
+    sys.exit(0)
+
+def read_lines():
+    buf = b''
+    while True:
+        try:
+            chunk = os.read(CTL, 4096)
+        except InterruptedError:
+            continue
+        except OSError:
+            chunk = b''
+        if not chunk:
+            return
+        buf += chunk
+        while b'\n' in buf:
+            line, buf = buf.split(b'\n', 1)
+            yield line.decode().strip()
+
+lines = read_lines()
+if next(lines, None) != 'go':
+    abandon()
+
+# The target: its own process group, default signal dispositions, the control channel closed.
+errr, errw = os.pipe()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.close(errr)
+        for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        os.setpgid(0, 0)
+        os.chdir(cfg['cwd'])
+        os.set_inheritable(errw, False)
+        os.execve(cfg['file'], [cfg['argv0']] + cfg['args'], os.environ)
+    except OSError as e:
+        os.write(errw, ('%s: %s' % (cfg['file'], e.strerror)).encode())
+    os._exit(127)
+os.close(errw)
+spawn_error = os.read(errr, 4096).decode(errors='replace')
+os.close(errr)
+if spawn_error:
+    send({'type': 'spawn-error', 'message': spawn_error})
+else:
+    send({'type': 'started', 'pid': pid})
+
+names = {}
+addresses = {}
+pool = [int(ipaddress.IPv4Address('198.18.0.1'))]
+names_lock = threading.Lock()
+
+def address_for(name):
+    with names_lock:
+        ip = names.get(name)
+        if ip is None:
+            ip = str(ipaddress.IPv4Address(pool[0]))
+            pool[0] += 1
+            names[name] = ip
+            addresses[ip] = name
+        return ip
+
+QTYPES = {1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 64: 'SVCB', 65: 'HTTPS'}
+
+def answer(q):
+    if len(q) < 12:
+        return None
+    qid, flags, qd = struct.unpack('!HHH', q[:6])
+    if flags & 0x8000 or qd != 1:
+        return None
+    i, labels = 12, []
+    while i < len(q) and q[i] != 0:
+        n = q[i]
+        if n & 0xC0 or i + 1 + n > len(q):
+            return None
+        labels.append(q[i + 1:i + 1 + n].decode('ascii', 'replace'))
+        i += 1 + n
+    if i + 5 > len(q):
+        return None
+    qtype, qclass = struct.unpack('!HH', q[i + 1:i + 5])
+    question = q[12:i + 5]
+    name = '.'.join(labels).lower()
+    rcode, answers = 0, b''
+    ip = None
+    if qtype == 1 and qclass == 1 and name:
+        ip = address_for(name)
+        answers = b'\xc0\x0c' + struct.pack('!HHIH', 1, 1, 5, 4) + socket.inet_aton(ip)
+    elif qtype == 12:
+        rcode = 3
+    send({'type': 'dns', 'name': name, 'qtype': QTYPES.get(qtype, str(qtype)), **({'answer': ip} if ip else {})})
+    head = struct.pack('!HHHHHH', qid, 0x8000 | (flags & 0x7900) | 0x0080 | rcode, 1, 1 if answers else 0, 0, 0)
+    return head + question + answers
+
+def serve_dns():
+    while True:
+        ready, _, _ = select.select(dnss, [], [])
+        for s in ready:
+            try:
+                q, peer = s.recvfrom(4096)
+            except OSError:
+                continue
+            r = answer(q)
+            if r:
+                try:
+                    s.sendto(r, peer)
+                except OSError:
+                    pass
+
+active = [0]
+active_lock = threading.Lock()
+
+def original_destination(conn, family):
+    try:
+        if family == socket.AF_INET:
+            raw = conn.getsockopt(socket.SOL_IP, 80, 16)
+            return socket.inet_ntop(socket.AF_INET, raw[4:8]), struct.unpack('!H', raw[2:4])[0]
+        raw = conn.getsockopt(socket.SOL_IPV6, 80, 28)
+        return socket.inet_ntop(socket.AF_INET6, raw[8:24]), struct.unpack('!H', raw[2:4])[0]
+    except OSError:
+        return None, None
+
+def splice(a, b):
+    open_ends = {a: b, b: a}
+    while open_ends:
+        ready, _, _ = select.select(list(open_ends), [], [])
+        for s in ready:
+            try:
+                data = s.recv(65536)
+            except OSError:
+                data = b''
+            other = open_ends[s]
+            if data:
+                try:
+                    other.sendall(data)
+                    continue
+                except OSError:
+                    pass
+            del open_ends[s]
+            try:
+                other.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+def pump(conn, family):
+    up = None
+    try:
+        host, port = original_destination(conn, family)
+        if host is None:
+            send({'type': 'unrelayed', 'reason': 'no original destination'})
+            return
+        name = addresses.get(host, '-')
+        up = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        up.connect(cfg['socket'])
+        up.sendall(('TA-SEALED %s %d %s\n' % (host, port, name)).encode())
+        splice(conn, up)
+    except OSError as e:
+        send({'type': 'unrelayed', 'reason': e.strerror or str(e)})
+    finally:
+        conn.close()
+        if up:
+            up.close()
+        with active_lock:
+            active[0] -= 1
+
+def serve_relay():
+    while True:
+        ready, _, _ = select.select(relays, [], [])
+        for s in ready:
+            try:
+                conn, _ = s.accept()
+            except OSError:
+                continue
+            with active_lock:
+                active[0] += 1
+            threading.Thread(target=pump, args=(conn, s.family), daemon=True).start()
+
+def door_pump(conn):
+    # The tool's way in (probes of a server the target runs): a port line, then the bytes.
+    inside = None
+    try:
+        line = b''
+        while not line.endswith(b'\n') and len(line) < 16:
+            c = conn.recv(1)
+            if not c:
+                return
+            line += c
+        inside = socket.create_connection(('127.0.0.1', int(line.strip())), timeout=5)
+        inside.settimeout(None)
+        splice(conn, inside)
+    except (OSError, ValueError):
+        pass
+    finally:
+        conn.close()
+        if inside:
+            inside.close()
+
+def serve_door():
+    while True:
+        conn, _ = door.accept()
+        threading.Thread(target=door_pump, args=(conn,), daemon=True).start()
+
+def control():
+    for line in lines:
+        if line == 'term':
+            try:
+                os.kill(-1, signal.SIGTERM)
+            except OSError:
+                pass
+        elif line == 'kill':
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+    abandon()
+
+for f in (serve_dns, serve_relay, control) + ((serve_door,) if door else ()):
+    threading.Thread(target=f, daemon=True).start()
+
+status = None
+while True:
+    try:
+        p, st = os.waitpid(-1, 0)
+    except ChildProcessError:
+        break
+    if p == pid:
+        status = st
+        if os.WIFSIGNALED(st):
+            send({'type': 'exit', 'code': None, 'signal': os.WTERMSIG(st)})
+        else:
+            send({'type': 'exit', 'code': os.WEXITSTATUS(st), 'signal': None})
+
+blocked = []
+try:
+    out = subprocess.run([cfg['nft'], '-j', 'list', 'table', 'inet', 'ta_filter'], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    for item in json.loads(out or b'{}').get('nftables', []):
+        s = item.get('set')
+        if not s:
+            continue
+        for e in s.get('elem', []):
+            v = e.get('elem', {}).get('val', e) if isinstance(e, dict) else e
+            parts = v.get('concat', []) if isinstance(v, dict) else []
+            if len(parts) == 2:
+                blocked.append({'set': s['name'], 'address': str(parts[0]), 'what': parts[1]})
+except (OSError, ValueError):
+    send({'type': 'unrelayed', 'reason': 'the blocked-traffic record could not be read'})
+send({'type': 'gone', 'blocked': blocked})
+deadline = time.monotonic() + float(cfg.get('drainSeconds', 2))
+while active[0] > 0 and time.monotonic() < deadline:
+    time.sleep(0.01)
+send({'type': 'done'})
+`;

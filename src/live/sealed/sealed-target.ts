@@ -1,0 +1,370 @@
+/**
+ * Start a contained target: the one API for running a command sealed (used by LiveSession for
+ * `run`, `inspect` and every opt-out scenario; meant for `browse` and pack setup steps too).
+ *
+ *   const support = sealedSupport();            // cached probe: can this machine seal a run?
+ *   const target = await SealedTarget.start({ file, args, env, cwd, stdio,
+ *     proxyPort, relaySocket, cleanup: [caDir], onEvent });
+ *   const exit = await target.exited;           // the whole tree is gone (daemons included)
+ *
+ * The process chain is `setpriv --pdeathsig KILL -- unshare --net --pid --fork
+ * --kill-child=SIGTERM -- python3 <ns helper>`: the helper is PID 1 of fresh PID and network
+ * namespaces, seals the network (ns-helper-source.ts), then execs the target. Its lifetime is tied
+ * to ours three ways: setpriv's parent-death signal kills unshare when we die (even by SIGKILL),
+ * unshare's --kill-child then signals the helper, and the helper also treats the end of its
+ * control channel as our death. When PID 1 exits the kernel kills everything left in its PID
+ * namespace, and the network namespace (with its rules) goes with its last process: nothing
+ * is bind-mounted, so nothing outlives the run.
+ *
+ * Inside, every TCP connection reaches the tool through the helper's relay and `relaySocket` (a
+ * Unix socket the proxy listens on: see proxy.ts), DNS is answered by the helper, and everything
+ * else is rejected and recorded.
+ */
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import path from 'node:path';
+import net, { type Socket } from 'node:net';
+import type { StopReason, TargetExit } from '../run-target.js';
+import { NS_HELPER_SOURCE } from './ns-helper-source.js';
+
+/** How a run was contained, as every report says it. */
+export type Containment = 'sealed' | 'proxy + tracer' | 'proxy only';
+/** --sealed (on), --no-sealed (off), or sealed wherever it can be set up (auto). */
+export type SealedMode = 'auto' | 'on' | 'off';
+
+export interface SealedSupport {
+  available: boolean;
+  /** Why a run cannot be sealed here. */
+  reason?: string;
+}
+
+/** What the namespace saw besides TCP: DNS queries it answered, traffic it blocked. */
+export type SealedEvent =
+  | { type: 'dns'; name: string; qtype: string; answer?: string }
+  | { type: 'blocked'; protocol: string; address: string; port?: number }
+  | { type: 'unrelayed'; reason: string };
+
+export interface SealedTargetSpec {
+  /** Absolute path of what to execute (the command, or strace wrapping it). */
+  file: string;
+  args: string[];
+  /** argv[0] as the command is known (default: file). */
+  argv0?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdio?: StdioOptions;
+  /** The proxy port the target is told about: 127.0.0.1:proxyPort inside is the proxy too. */
+  proxyPort: number;
+  /** The Unix socket the proxy listens on for relayed connections. */
+  relaySocket: string;
+  /** A Unix socket path for connectInside() (the tool's way in to a server the target runs). */
+  doorSocket?: string;
+  /** Directories to remove if the tool dies without cleaning up (the CA's). */
+  cleanup?: string[];
+  /** Time from SIGTERM to SIGKILL on stop(). */
+  graceMs?: number;
+  onEvent?(event: SealedEvent): void;
+}
+
+export class SealedSetupError extends Error {
+  override name = 'SealedSetupError';
+}
+
+interface Tools {
+  setpriv: string;
+  unshare: string;
+  python: string;
+  ip: string;
+  nft: string;
+}
+
+const SEARCH = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
+
+function findTool(name: string, env: NodeJS.ProcessEnv): string | null {
+  // System directories first: a python3 shim in PATH (pyenv) costs a shell start per scenario.
+  for (const dir of [...SEARCH, ...(env.PATH ?? '').split(path.delimiter)]) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+function findTools(env: NodeJS.ProcessEnv): Tools | string {
+  const found: Partial<Tools> = {};
+  const missing: string[] = [];
+  for (const [key, name, pkg] of [
+    ['setpriv', 'setpriv', 'util-linux'],
+    ['unshare', 'unshare', 'util-linux'],
+    ['python', 'python3', 'python3'],
+    ['ip', 'ip', 'iproute2'],
+    ['nft', 'nft', 'nftables'],
+  ] as const) {
+    const p = findTool(name, env);
+    if (p) found[key] = p;
+    else missing.push(`${name} (${pkg})`);
+  }
+  return missing.length > 0 ? `missing ${missing.join(', ')}` : (found as Tools);
+}
+
+function helperConfig(tools: Tools, extra: Record<string, unknown>): string {
+  return JSON.stringify({ ip: tools.ip, nft: tools.nft, ...extra });
+}
+
+function chain(tools: Tools, config: string): { file: string; args: string[] } {
+  return {
+    file: tools.setpriv,
+    args: ['--pdeathsig', 'KILL', '--', tools.unshare, '--net', '--pid', '--fork', '--kill-child=SIGTERM', '--', tools.python, '-I', '-S', '-c', NS_HELPER_SOURCE, config],
+  };
+}
+
+let cachedSupport: SealedSupport | null = null;
+
+/**
+ * Whether a run can be sealed here: not Linux, a missing tool, no permission for namespaces
+ * (no root and no user namespaces, a container that forbids them) or for nftables. Probed once
+ * per process by setting up (and dropping) a real namespace.
+ */
+export function sealedSupport(env: NodeJS.ProcessEnv = process.env): SealedSupport {
+  if (cachedSupport) return cachedSupport;
+  cachedSupport = probe(env);
+  return cachedSupport;
+}
+
+function probe(env: NodeJS.ProcessEnv): SealedSupport {
+  if (process.platform !== 'linux') return { available: false, reason: `sealed runs need Linux network namespaces (this is ${process.platform})` };
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    return { available: false, reason: 'sealed runs need root here (network namespaces and nftables rules inside them); run as root, or use --no-sealed' };
+  }
+  const tools = findTools(env);
+  if (typeof tools === 'string') return { available: false, reason: `sealed runs need util-linux, python3, iproute2 and nftables: ${tools}` };
+  const { file, args } = chain(tools, helperConfig(tools, { probe: true, proxyPort: 9 }));
+  const r = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], timeout: 20_000, encoding: 'utf8' });
+  const out = (r.output?.[3] as string | null | undefined) ?? '';
+  const messages = out
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      try {
+        return JSON.parse(l) as { type: string; reason?: string; interfaces?: string[] };
+      } catch {
+        return { type: 'garbage' };
+      }
+    });
+  const failed = messages.find((m) => m.type === 'failed');
+  if (failed) return { available: false, reason: `the namespace could not be sealed: ${failed.reason}` };
+  const ready = messages.find((m) => m.type === 'ready');
+  if (!ready) {
+    const why = (r.stderr ?? '').trim().split('\n').pop() || r.error?.message || `exit ${r.status}`;
+    return { available: false, reason: `a network namespace could not be set up: ${why}` };
+  }
+  const others = (ready.interfaces ?? []).filter((i) => i !== 'lo');
+  if (others.length > 0) return { available: false, reason: `the namespace has interfaces besides lo (${others.join(', ')}): it would not be sealed` };
+  return { available: true };
+}
+
+type HelperMessage =
+  | { type: 'ready'; interfaces: string[] }
+  | { type: 'failed'; reason: string }
+  | { type: 'spawn-error'; message: string }
+  | { type: 'started'; pid: number }
+  | { type: 'dns'; name: string; qtype: string; answer?: string }
+  | { type: 'unrelayed'; reason: string }
+  | { type: 'exit'; code: number | null; signal: number | null }
+  | { type: 'gone'; blocked: Array<{ set: string; address: string; what: string | number }> }
+  | { type: 'done' };
+
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(osConstants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+
+const PROTOCOL_NAMES: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6', '132': 'sctp' };
+
+/** A blocked-traffic record from the namespace's nftables sets, as an event. */
+export function blockedEvent(entry: { set: string; address: string; what: string | number }): SealedEvent {
+  if (entry.set === 'udp4') return { type: 'blocked', protocol: 'udp', address: entry.address, port: Number(entry.what) };
+  const proto = String(entry.what);
+  return { type: 'blocked', protocol: PROTOCOL_NAMES[proto] ?? proto, address: entry.address };
+}
+
+export class SealedTarget {
+  readonly exited: Promise<TargetExit>;
+  /** The interfaces the namespace had when it was sealed (only `lo`). */
+  interfaces: string[] = [];
+  /** The target's pid inside its PID namespace. */
+  innerPid: number | undefined;
+  private stoppedBy: StopReason | null = null;
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private spawnError: string | undefined;
+  private killTimer: NodeJS.Timeout | null = null;
+  private readonly control: Socket;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly spec: SealedTargetSpec,
+    ready: (err: Error | null) => void,
+  ) {
+    this.control = child.stdio[3] as Socket;
+    let buffered = '';
+    let isReady = false;
+    this.control.setEncoding('utf8');
+    this.control.on('data', (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) !== -1) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        let m: HelperMessage;
+        try {
+          m = JSON.parse(line) as HelperMessage;
+        } catch {
+          continue;
+        }
+        if (m.type === 'ready') {
+          isReady = true;
+          this.interfaces = m.interfaces;
+          const others = m.interfaces.filter((i) => i !== 'lo');
+          if (others.length > 0) {
+            child.kill('SIGKILL');
+            ready(new SealedSetupError(`the namespace has interfaces besides lo (${others.join(', ')}): refusing to start the target`));
+          } else {
+            this.control.write('go\n');
+            ready(null);
+          }
+        } else if (m.type === 'failed') ready(new SealedSetupError(`the namespace could not be sealed: ${m.reason}`));
+        else this.onMessage(m);
+      }
+    });
+    this.control.on('error', () => {});
+    this.exited = new Promise<TargetExit>((resolve) => {
+      child.once('error', (err) => {
+        ready(new SealedSetupError(`cannot start the sealed namespace: ${err.message}`));
+        resolve({ code: null, signal: null, stoppedBy: this.stoppedBy, spawnError: err.message });
+      });
+      child.once('exit', (code, signal) => {
+        if (this.killTimer) clearTimeout(this.killTimer);
+        if (!isReady) ready(new SealedSetupError(`the sealed namespace ended before it was ready (${signal ?? `exit ${code}`})`));
+        if (this.spawnError) return resolve({ code: null, signal: null, stoppedBy: this.stoppedBy, spawnError: this.spawnError });
+        // The helper reports the target's own status; without it (the helper was killed), the chain's.
+        const exit = this.exit ?? { code: null, signal: signal ?? 'SIGKILL' };
+        resolve({ code: exit.code, signal: exit.signal, stoppedBy: this.stoppedBy });
+      });
+    });
+  }
+
+  /** Seal a namespace and start the target in it; rejects (nothing left running) if it cannot. */
+  static async start(spec: SealedTargetSpec): Promise<SealedTarget> {
+    const tools = findTools(spec.env);
+    if (typeof tools === 'string') throw new SealedSetupError(`sealed runs need util-linux, python3, iproute2 and nftables: ${tools}`);
+    const config = helperConfig(tools, {
+      proxyPort: spec.proxyPort,
+      socket: spec.relaySocket,
+      file: spec.file,
+      argv0: spec.argv0 ?? spec.file,
+      args: spec.args,
+      cwd: spec.cwd,
+      cleanup: spec.cleanup ?? [],
+      ...(spec.doorSocket ? { door: spec.doorSocket } : {}),
+    });
+    const { file, args } = chain(tools, config);
+    const stdio = normaliseStdio(spec.stdio);
+    const child: ChildProcess = spawn(file, args, { cwd: spec.cwd, env: spec.env, stdio: [...stdio, 'pipe'], detached: true });
+    let settle!: (err: Error | null) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      let done = false;
+      settle = (err) => {
+        if (done) return;
+        done = true;
+        if (err) reject(err);
+        else resolve();
+      };
+    });
+    const target = new SealedTarget(child, spec, (err) => settle(err));
+    try {
+      await ready;
+    } catch (err) {
+      child.kill('SIGKILL');
+      await target.exited;
+      throw err;
+    }
+    return target;
+  }
+
+  /** The chain's pid (setpriv/unshare) as the host sees it. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get output(): { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null } {
+    return { stdout: this.child.stdout, stderr: this.child.stderr };
+  }
+
+  /**
+   * A connection to 127.0.0.1:port inside the namespace (a server the target runs), for probes:
+   * the namespace has no way in otherwise. Needs `doorSocket`.
+   */
+  connectInside(port: number): Socket {
+    if (!this.spec.doorSocket) throw new Error('this sealed target was started without a door socket');
+    const socket = net.connect(this.spec.doorSocket);
+    // A namespace already gone refuses: the caller's client sees the failure (or its timeout).
+    socket.on('error', () => socket.destroy());
+    socket.write(`${port}\n`);
+    return socket;
+  }
+
+  /** Stop every process in the namespace: SIGTERM now, SIGKILL after the grace period. */
+  stop(reason: StopReason): Promise<TargetExit> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    this.stoppedBy ??= reason;
+    this.send('term');
+    if (!this.killTimer) {
+      this.killTimer = setTimeout(() => {
+        this.send('kill');
+        // A helper that does not answer is killed with its namespaces.
+        setTimeout(() => this.child.kill('SIGKILL'), 1000).unref();
+      }, this.spec.graceMs ?? 2000);
+      this.killTimer.unref();
+    }
+    return this.exited;
+  }
+
+  private send(line: string): void {
+    if (!this.control.destroyed && this.control.writable) this.control.write(line + '\n');
+  }
+
+  private onMessage(m: HelperMessage): void {
+    switch (m.type) {
+      case 'started':
+        this.innerPid = m.pid;
+        return;
+      case 'spawn-error':
+        this.spawnError = m.message;
+        return;
+      case 'exit':
+        this.exit = { code: m.code, signal: m.signal === null ? null : (SIGNAL_NAMES.get(m.signal) ?? 'SIGKILL') };
+        return;
+      case 'dns':
+        this.spec.onEvent?.({ type: 'dns', name: m.name, qtype: m.qtype, ...(m.answer ? { answer: m.answer } : {}) });
+        return;
+      case 'unrelayed':
+        this.spec.onEvent?.({ type: 'unrelayed', reason: m.reason });
+        return;
+      case 'gone':
+        for (const b of m.blocked) this.spec.onEvent?.(blockedEvent(b));
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+/** stdio as a three-entry array (the control channel goes fourth). */
+function normaliseStdio(stdio: StdioOptions | undefined): Exclude<StdioOptions, string> {
+  if (stdio === undefined) return ['inherit', 'inherit', 'inherit'];
+  if (typeof stdio === 'string') return [stdio, stdio, stdio];
+  return [stdio[0], stdio[1], stdio[2]];
+}
