@@ -11,6 +11,7 @@ import { formatProblems, invalidDocumentMessage, jsonSchemaKeys } from '../confi
 import { parseValidatedDocument } from '../config/validated-document.js';
 import { compilePolicy, formatPolicyPath, PolicyCompileError, type CompiledPolicy } from '../engine/compiled-policy.js';
 import { BUILTIN_POLICIES } from './builtin-policies.js';
+import { unsafePatternProblems } from './pattern-safety.js';
 import { policyJsonSchema } from './policy-json-schema.js';
 import { PolicySchema, type Policy, type RuleDoc } from './policy-schema.js';
 
@@ -65,6 +66,9 @@ export async function loadPolicy(nameOrFile: string, cwd = process.cwd()): Promi
     throw new ConfigError(`${nameOrFile}: cannot read policy file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const { policy, doc } = parsePolicyDocument(text, nameOrFile);
+  // Only files are checked: the built-in packs are proven safe by a test, and cold start matters.
+  const unsafe = unsafePatternProblems(policy);
+  if (unsafe.length > 0) throw new ConfigError(invalidDocumentMessage(nameOrFile, 'policy', formatProblems(nameOrFile, doc, unsafe)));
   return { policy, origin: nameOrFile, doc };
 }
 

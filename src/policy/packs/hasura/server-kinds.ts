@@ -117,10 +117,12 @@ export const serverV2: PayloadKind = {
   sample: SERVER_SAMPLE,
 };
 
-const codes = RESOURCE_CHECKER_ERRORS.join('|');
+// One code or two joined by "|", listed rather than as a regex: the same set, and a closed list is
+// trivially linear where the alternation regex is too branchy for the ReDoS check to prove.
+const codes = [...RESOURCE_CHECKER_ERRORS, ...RESOURCE_CHECKER_ERRORS.flatMap((a) => RESOURCE_CHECKER_ERRORS.map((b) => `${a}|${b}`))];
 export const resourceCheckerError: FieldSpec = nullable(
   anyOf([
-    matching(`^(?:${codes})(?:\\|(?:${codes}))?$`),
+    oneOf(codes),
     // A failed cgroup read reports the parser's own message (Data.Text.Read), not user data.
     matching('^input does not start with a digit$'),
   ]),
