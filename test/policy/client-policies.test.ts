@@ -54,13 +54,18 @@ describe('built-in policies and packs of real npm clients', () => {
     }
   });
 
-  it('pass the real control captures of every client', async () => {
+  // What the real control captures break, by client: Prisma's checkpoint sends the command with
+  // its flag values (`init --datasource-provider sqlite`), which its docs do not promise.
+  const KNOWN_BREAKS: Record<string, string[]> = { prisma: ['prisma/command-values'] };
+
+  it('pass the real control captures of every client, but for the breaks each tool really has', async () => {
     for (const name of readdirSync(CAPTURES).filter((f) => f.endsWith('.ndjson')).map((f) => f.replace('.ndjson', ''))) {
       const r = await audit(name, path.join(CAPTURES, `${name}.ndjson`));
       // Maps keyed by package name (Storybook's package lists) can only be described as open
-      // objects, whose keys are warnings: no errors, and the exit code says the audit passed.
-      assert.deepEqual(r.errors, [], name);
-      assert.equal(r.code, 0, name);
+      // objects, whose keys are warnings: no other errors, and the exit code says so.
+      const expected = KNOWN_BREAKS[name] ?? [];
+      assert.deepEqual([...new Set(r.errors)].sort(), expected, name);
+      assert.equal(r.code, expected.length > 0 ? 1 : 0, name);
     }
   });
 

@@ -111,9 +111,9 @@ describe('policy show and the Hasura round trip', () => {
   });
 
   it('refuses an unknown built-in name and a missing file with exit 2', async () => {
-    const unknown = await runCli(['policy', 'show', 'nextjs']);
+    const unknown = await runCli(['policy', 'show', 'no-such-tool']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown policy "nextjs": built-in policies are hasura/);
+    assert.match(unknown.stderr, /unknown policy "no-such-tool": built-in policies are hasura/);
     const missing = await runCli(['policy', 'show', 'nope.yaml']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.yaml: cannot read policy file \(ENOENT\)/);

@@ -18,7 +18,7 @@ export const installId = (what: string): FieldSpec => str('uuid-v4', { descripti
 /** os.release(): the kernel build string narrows the machine (distribution, patch level, custom builds). */
 export const kernelRelease: FieldSpec = {
   type: 'string',
-  pattern: '^[0-9]+(\\.[0-9]+)*[\\w.+~-]*$',
+  pattern: '^[0-9]+(\\.[0-9]+)*([A-Za-z_+~-][\\w.+~-]*)?$',
   maxLength: 80,
   description: IDENTITY + 'kernel release string (os.release()): names the distribution build and patch level',
 };

@@ -28,7 +28,7 @@ const query: FieldSpec = {
     local_timestamp: str('iso-timestamp'),
     information: matching('^$', { rule: RULES.information.id, message: 'text the user set, sent as given' }),
     schema_providers: list, schema_preview_features: optional(list), schema_generators_providers: list,
-    command: matching('^[a-z]+( [a-z-]+)*( --?[a-z][\\w-]*)*$', { rule: RULES.commandValues.id, message: 'the command carries arguments or flag values' }),
+    command: matching('^[a-z]+( [a-z][a-z-]*)*( --?[a-z][\\w-]*)*$', { rule: RULES.commandValues.id, message: 'the command carries arguments or flag values' }),
     client_event_id: str('uuid-v4'), previous_client_event_id: anyUuidOrEmpty(),
     signature: installId('random per-machine id kept in the checkpoint cache (~/.cache/checkpoint-nodejs/signature)'),
     project_hash: hexId(8, 'UNSALTED SHA-256 prefix of the schema path'),
