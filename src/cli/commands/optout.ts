@@ -80,6 +80,14 @@ class ScenariosFeed implements CaptureFeed {
   }
 }
 
+/**
+ * Opt-out runs are sealed only on request for now: with every scenario in its own namespace the
+ * hasura-cli and hasura-server matrices did not yet come out as they do behind the proxy (CLI
+ * targets reported as killed, server probes refused) when this landed; `run` and `inspect` are
+ * sealed by default.
+ */
+const OPTOUT_SEALED_DEFAULT = 'off' as const;
+
 export const optoutCommand: CommandSpec = {
   name: 'optout',
   summary: 'Prove or disprove every documented opt-out of a program: each scenario of a pack beside a control that must send.',
@@ -119,7 +127,7 @@ export const optoutCommand: CommandSpec = {
     const notes: string[] = [];
     if (packName === undefined) notes.push(`opt-out pack: ${loaded.origin} (no --pack given)`);
 
-    const { trace, sealed, containment } = traceFor(mode, io, sealedMode(args));
+    const { trace, sealed, containment } = traceFor(mode, io, sealedMode(args, OPTOUT_SEALED_DEFAULT));
     notes.push(containmentNote(containment).replace('contained: sealed (', 'contained: sealed, each scenario in its own namespace ('));
     if (containment !== 'sealed') notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
 

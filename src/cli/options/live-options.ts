@@ -59,11 +59,11 @@ export const SEALED_OPTIONS: OptionSpec[] = [
 ];
 
 /** --sealed / --no-sealed: require the sealed mode, refuse it, or use it where it can be set up. */
-export function sealedMode(args: ParsedArgs): SealedMode {
+export function sealedMode(args: ParsedArgs, fallback: SealedMode = 'auto'): SealedMode {
   const on = boolOpt(args, 'sealed');
   const off = boolOpt(args, 'no-sealed');
   if (on && off) throw new UsageError('--sealed and --no-sealed contradict each other');
-  return on ? 'on' : off ? 'off' : 'auto';
+  return on ? 'on' : off ? 'off' : fallback;
 }
 
 /**
