@@ -210,7 +210,8 @@ describe('optout --pack hasura-server against the server emitter', () => {
     // would have sent nothing and the run would be inconclusive; judged from /healthz, it passes.
     const { code, report } = await optout(['--pack', 'hasura-server', '--window', '1', '--', ...PY_SERVER, '{{optout}}'], { EMITTER_STARTUP_SECONDS: '3' });
     assert.equal(code, 0, JSON.stringify(report.optout.scenarios.map((s) => [s.name, s.status, s.note])));
-    assert.equal(row(report, 'control').requests >= 2, true);
+    // At least the first POST: on a loaded machine the second may fall after the one-second window.
+    assert.equal(row(report, 'control').requests >= 1, true);
     assert.equal(row(report, 'env-zero').outcome, 'refused to start');
   });
 
