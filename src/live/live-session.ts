@@ -10,11 +10,14 @@
  *   const end = await session.done;
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import type { StdioOptions } from 'node:child_process';
 import type { CaptureFeed, FeedEvent } from '../capture/capture-feed.js';
 import type { CaptureOrigin } from '../capture/captured-request.js';
 import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
+import { conflictingFlag, interceptionFlags, isChromiumFamily, spkiHash, writeProfileSettings } from './browser/chromium.js';
 import { buildChildEnv, interceptionVars, RUN_ID_ENV, writeCaBundle, type NodePreload } from './child-env.js';
 import type { FakeResponse } from './fake-response.js';
 import { startProxy, type InterceptingProxy } from './proxy.js';
@@ -88,6 +91,8 @@ export class LiveSession implements CaptureFeed {
   /** Resolves when the target's whole tree is gone (before any quiet window); null: no target ran. */
   readonly exited: Promise<TargetExit | null>;
   private readonly captured = { stdout: new OutputTail(), stderr: new OutputTail() };
+  /** The page a browser target has loaded: the origin of what it sends. */
+  private page: string | undefined;
 
   private constructor(
     private readonly opts: LiveSessionOptions,
@@ -112,6 +117,8 @@ export class LiveSession implements CaptureFeed {
       } catch (err) {
         throw new LiveSetupError((err as Error).message);
       }
+      const conflict = isChromiumFamily(commandPath) ? conflictingFlag(opts.command.slice(1)) : undefined;
+      if (conflict) throw new LiveSetupError(`${conflict}: the browser's proxy, profile and resolver are set by telemetry-audit; leave this flag out`);
     }
     const { trace, support } = resolveTrace(opts.trace ?? 'auto', opts.command !== undefined, opts.env);
 
@@ -176,10 +183,10 @@ export class LiveSession implements CaptureFeed {
     }
     const [, ...args] = this.opts.command;
     let file = this.commandPath;
-    let argv = args;
+    let argv = isChromiumFamily(this.commandPath) ? [...(await this.browserFlags()), ...args] : args;
     if (this.trace.active && this.support) {
       const traceFile = path.join(this.ca.dir, 'trace.txt');
-      ({ file, args: argv } = traceCommand(this.support, traceFile, this.commandPath, args));
+      ({ file, args: argv } = traceCommand(this.support, traceFile, this.commandPath, argv));
       this.follower = new TraceFollower({
         file: traceFile,
         proxy: { host: this.proxyHost, port: this.proxy.port },
@@ -194,7 +201,8 @@ export class LiveSession implements CaptureFeed {
       args: argv,
       env: this.childEnv(),
       cwd: this.opts.cwd,
-      stdio: this.opts.captureOutput ? ['ignore', 'pipe', 'pipe'] : this.opts.stdio,
+      // Pipes past stdio 2 (a browser's DevTools pipe) are kept when the output is captured.
+      stdio: this.opts.captureOutput ? ['ignore', 'pipe', 'pipe', ...(Array.isArray(this.opts.stdio) ? this.opts.stdio.slice(3) : [])] : this.opts.stdio,
       marker: { name: RUN_ID_ENV, value: this.runId },
     });
     if (this.opts.captureOutput) {
@@ -209,6 +217,39 @@ export class LiveSession implements CaptureFeed {
       }, this.opts.timeoutMs);
     }
     void this.target.exited.then((exit) => this.end(exit));
+  }
+
+  /** A Chromium-family target: the proxy and trust flags, and a fresh profile in the run's temp dir. */
+  private async browserFlags(): Promise<string[]> {
+    // The proxy signs every host with one leaf key: its SPKI, and the CA's, are all the browser must trust.
+    const leaf = await this.ca.leafFor('localhost');
+    const profileDir = mkdtempSync(path.join(this.ca.dir, 'browser-profile-'));
+    writeProfileSettings(profileDir);
+    const flags = interceptionFlags({
+      proxyHost: this.proxyHost,
+      proxyPort: this.proxy.port,
+      spki: [spkiHash(leaf.certPem), spkiHash(this.ca.certPem)],
+      profileDir,
+      runningAsRoot: process.getuid?.() === 0,
+    });
+    this.emit({ type: 'status', message: 'browser target: proxy, SPKI trust of this run\'s CA, fresh profile, QUIC and background networking off', ...this.scenarioField() });
+    return flags;
+  }
+
+  /** The target's extra pipes (stdio 3 and up), e.g. a browser's DevTools pipe. */
+  targetPipes(): { fd3: Writable | null; fd4: Readable | null } {
+    const stdio = this.target?.stdio ?? [];
+    return { fd3: (stdio[3] as Writable | undefined) ?? null, fd4: (stdio[4] as Readable | undefined) ?? null };
+  }
+
+  /** The target's program name, for status lines. */
+  commandName(): string {
+    return path.basename(this.opts.command?.[0] ?? 'target');
+  }
+
+  /** A browser target loaded `url`: what it sends from now on has the page as its origin. */
+  setPage(url: string): void {
+    this.page = url;
   }
 
   /** What the target wrote, with `captureOutput` (the last 64 KiB of each stream). */
@@ -264,7 +305,7 @@ export class LiveSession implements CaptureFeed {
   private originFor(pid: number | undefined): CaptureOrigin {
     const command = this.opts.command ? this.commandLine() : undefined;
     const p = pid ?? this.target?.pid;
-    return { kind: 'process', ...(command ? { command } : {}), ...(p ? { pid: p } : {}), ...this.scenarioField() };
+    return { kind: 'process', ...(command ? { command } : {}), ...(p ? { pid: p } : {}), ...(this.page ? { page: this.page } : {}), ...this.scenarioField() };
   }
 
   private commandLine(): string {

@@ -1,6 +1,6 @@
 /** `telemetry-audit run -- <command>`: run a program with interception and audit what it sends. */
 import type { StdioOptions } from 'node:child_process';
-import { describeExit, LiveSession, LiveSetupError, type TraceState } from '../../live/live-session.js';
+import { describeExit, LiveSession, LiveSetupError, type TraceMode, type TraceState } from '../../live/live-session.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -29,7 +29,7 @@ function timeoutMsOf(args: ParsedArgs): number | undefined {
 }
 
 /** The proxy, CA and tracer for `command`, set up from the live options; nothing runs yet. */
-export async function openLiveSession(args: ParsedArgs, io: CliIO, command: string[], stdio: StdioOptions): Promise<LiveSession> {
+export async function openLiveSession(args: ParsedArgs, io: CliIO, command: string[], stdio: StdioOptions, extra: { captureOutput?: boolean; trace?: TraceMode } = {}): Promise<LiveSession> {
   const capture = captureSettings(args);
   try {
     return await LiveSession.create({
@@ -43,6 +43,7 @@ export async function openLiveSession(args: ParsedArgs, io: CliIO, command: stri
       respond: capture.respond,
       nodePreload: capture.nodePreload,
       stdio,
+      ...extra,
     });
   } catch (err) {
     if (err instanceof LiveSetupError) throw new ConfigError(err.message);
