@@ -17,6 +17,7 @@ import type { StdioOptions } from 'node:child_process';
 import type { CaptureFeed, FeedEvent } from '../capture/capture-feed.js';
 import type { CaptureOrigin } from '../capture/captured-request.js';
 import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
+import { pageLabel } from './browser/page-driver.js';
 import { conflictingFlag, interceptionFlags, isChromiumFamily, spkiHash, writeProfileSettings } from './browser/chromium.js';
 import { buildChildEnv, interceptionVars, RUN_ID_ENV, writeCaBundle, type NodePreload } from './child-env.js';
 import type { FakeResponse } from './fake-response.js';
@@ -184,6 +185,9 @@ export class LiveSession implements CaptureFeed {
     const [, ...args] = this.opts.command;
     let file = this.commandPath;
     let argv = isChromiumFamily(this.commandPath) ? [...(await this.browserFlags()), ...args] : args;
+    // `run -- chromium URL`: the page given on the command line is the origin of what it sends.
+    const pageArg = isChromiumFamily(this.commandPath) ? args.find((a) => /^https?:\/\//i.test(a)) : undefined;
+    if (pageArg !== undefined) this.page = pageLabel(pageArg);
     if (this.trace.active && this.support) {
       const traceFile = path.join(this.ca.dir, 'trace.txt');
       ({ file, args: argv } = traceCommand(this.support, traceFile, this.commandPath, argv));

@@ -18,6 +18,7 @@ import type { FeedEvent } from '../capture/capture-feed.js';
 import type { Observation, ProbeResult } from './matrix.js';
 import type { ScenarioPlan } from './plan-scenario.js';
 import { runProbe, waitUntilReady } from './probe.js';
+import { runBrowserCheck } from './browser-check.js';
 
 export type ScenarioPhase = 'starting' | 'running' | 'quiet-window' | 'observing';
 
@@ -36,6 +37,8 @@ export interface ScenarioRunOptions {
   /** Raw feed events (requests and connection attempts), for a live view. */
   forward?: (event: FeedEvent) => void;
   progress?: (phase: ScenarioPhase, detail: { fraction?: number; message?: string }) => void;
+  /** The Chromium-family browser for scenarios' browser steps; without it they are not run. */
+  browser?: string;
   /** Aborted: stop the target and end the scenario at once. */
   signal?: AbortSignal;
 }
@@ -81,11 +84,18 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
   const rules = new Set<string>();
   let stoppedFor: Observation['stoppedFor'] = null;
   let over = false;
+  // A browser step closes its page when the scenario ends. With one, the observation period
+  // starts once its steps have run: a slow browser start must not shorten how long the page (and
+  // the server) are watched after the page was used.
+  const browserOver = new AbortController();
+  const browserWanted = plan.browser !== undefined && opts.browser !== undefined;
   const stop = (why: NonNullable<Observation['stoppedFor']>) => {
     if (stoppedFor !== null || over) return;
     stoppedFor = why;
+    browserOver.abort();
     void session.stop(why === 'interrupt' ? 'interrupt' : 'stop');
   };
+
   const tally = (result: RequestResult, counted: boolean) => {
     for (const f of result.findings) {
       if (f.severity === 'error') counts.errors++;
@@ -96,7 +106,7 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
     // A suppress scenario that sends has answered its question: no need to wait any longer.
     if (counted && plan.expect === 'suppress') stop('first-request');
   };
-  session.subscribe((event) => {
+  const onEvent = (event: FeedEvent) => {
     if (event.type === 'request') {
       opts.forward?.(event);
       const result = opts.audit(event.request);
@@ -111,7 +121,31 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       counts.bypasses++;
       tally(result, true);
     }
-  });
+  };
+  session.subscribe(onEvent);
+  let observing = false;
+  const observeFor = (ms: number) => {
+    if (observing) return;
+    observing = true;
+    ticker('observing', ms);
+    timers.push(setTimeout(() => stop('observed'), ms));
+  };
+  let browserResult: Promise<ProbeResult | null> = Promise.resolve(null);
+  const startBrowser = () => {
+    if (!browserWanted || over || stoppedFor !== null) return;
+    browserResult = runBrowserCheck({
+      check: plan.browser!,
+      browser: opts.browser!,
+      env: plan.env,
+      cwd: plan.cwd,
+      scenario: name,
+      respond: opts.respond,
+      timeoutMs: plan.timeoutSeconds * 1000,
+      onEvent,
+      onSettled: () => observeFor(plan.observeSeconds * 1000),
+      signal: browserOver.signal,
+    });
+  };
 
   const onAbort = () => stop('interrupt');
   if (opts.signal?.aborted) onAbort();
@@ -133,8 +167,8 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
     if (kind === 'server') {
       const ms = plan.observeSeconds * 1000;
       const observe = () => {
-        ticker('observing', ms);
-        timers.push(setTimeout(() => stop('observed'), ms));
+        if (browserWanted) startBrowser();
+        else observeFor(ms);
       };
       if (plan.readyUrl === undefined) observe();
       else {
@@ -155,12 +189,14 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
     await session.done;
   } finally {
     over = true;
+    browserOver.abort();
     for (const t of timers) clearTimeout(t);
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const exitInfo = await session.exited;
   const stderr = session.output().stderr;
-  const probeResults = await probes;
+  const browserProbe = await browserResult;
+  const probeResults = [...(await probes), ...(browserProbe ? [browserProbe] : [])];
   const exit = exitInfo
     ? { code: exitInfo.code, signal: exitInfo.signal, stoppedBy: exitInfo.stoppedBy, ...(exitInfo.spawnError ? { spawnError: exitInfo.spawnError } : {}) }
     : null;

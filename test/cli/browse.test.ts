@@ -94,9 +94,56 @@ describe('browse: the reference console in headless Chromium', { skip: skip ?? f
   it('a step that never succeeds makes the run inconclusive and says which step', async () => {
     const dir = mkdtempSync(path.join(home, 'bad-'));
     const script = path.join(dir, 'missing.yaml');
-    (await import('node:fs')).writeFileSync(script, 'timeout: 2\nsteps:\n  - click: "#nav-data"\n  - click: "#no-such-button"\n');
+    (await import('node:fs')).writeFileSync(script, 'timeout: 2\nsteps:\n  - click: "#nav-data"\n  - waitFor: "#telemetry-status[data-idle]"\n  - click: "#no-such-button"\n');
     const r = await browse(['--telemetry', 'true'], ['--policy', 'hasura', '--script', script, '--for', '0'], home);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /step 2 \(click #no-such-button\) failed: no element matches #no-such-button after 2 s/);
+    assert.match(r.stderr, /step 3 \(click #no-such-button\) failed: no element matches #no-such-button after 2 s/);
+  });
+});
+
+interface OptoutReport {
+  exitCode: number;
+  optout: { scenarios: Array<{ name: string; status: string; outcome: string; note: string; requests: number; probes: Array<{ ok: boolean | null; detail: string }> }> };
+}
+
+/** The hasura-server pack against the reference server emitter, console browser steps on, sealed. */
+function optoutServer(variant: string, home: string) {
+  const cmd = [
+    // The window starts once the console was clicked; 15 s (the pack's own) leaves a loaded machine
+    // room to open the console's WebSocket through the proxy.
+    'node', q(CLI), 'optout', '--pack', 'hasura-server', '--browser', q(CHROMIUM), '--window', '15', '--format', 'json',
+    '--', 'python3', q(path.join(FIXTURES, 'emitters', 'graphql-engine.py')), 'serve', q('{{optout}}'),
+  ].join(' ');
+  return runSealed(cmd, { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', EMITTER_VARIANT: variant }, timeoutMs: 300_000 });
+}
+
+describe('optout --pack hasura-server --browser: the console judged by what the browser sent', { skip: skip ?? false }, () => {
+  let home: string;
+  before(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'ta-browse-optout-'));
+  });
+  after(() => rmSync(home, { recursive: true, force: true }));
+  const row = (r: OptoutReport, name: string) => r.optout.scenarios.find((s) => s.name === name)!;
+
+  it('honest server and console: the console sends with the server on, nothing when it is off: exit 0', async () => {
+    const r = await optoutServer('clean', home);
+    const report = JSON.parse(r.stdout) as OptoutReport;
+    const summary = JSON.stringify(report.optout.scenarios.map((s) => [s.name, s.status, s.note]));
+    assert.equal(r.code, 0, summary);
+    for (const name of ['control', 'env-false', 'flag-false']) {
+      const browserStep = row(report, name).probes.find((p) => /headless Chromium/.test(p.detail));
+      assert.equal(browserStep?.ok, true, summary);
+    }
+    assert.equal(row(report, 'env-false').outcome, 'suppressed');
+  });
+
+  it('a console that ignores the switch: its frames make env-false and flag-false leak: exit 1', async () => {
+    const r = await optoutServer('console-leaky', home);
+    const report = JSON.parse(r.stdout) as OptoutReport;
+    const summary = JSON.stringify(report.optout.scenarios.map((s) => [s.name, s.status, s.note]));
+    assert.equal(r.code, 1, summary);
+    // The server itself honoured the switch: only the page's frames can have leaked.
+    assert.deepEqual(report.optout.scenarios.filter((s) => s.status === 'fail').map((s) => s.name).sort(), ['env-false', 'flag-false'], summary);
+    for (const name of ['env-false', 'flag-false']) assert.match(row(report, name).note, /^LEAK/, summary);
   });
 });

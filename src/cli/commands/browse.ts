@@ -5,7 +5,7 @@
  * nothing, so it is the only thing the browser can load.
  */
 import { isLoopbackHost } from '../../engine/loopback.js';
-import { BROWSER_STDIO, drivePage, headlessBrowserCommand } from '../../live/browser/browse-page.js';
+import { awaitBrowserExit, BROWSER_STDIO, drivePage, headlessBrowserCommand } from '../../live/browser/browse-page.js';
 import { BrowserScriptError, loadBrowserScript, type BrowserScript } from '../../live/browser/browser-script.js';
 import { browserCommand } from '../../live/browser/chromium.js';
 import { describeExit } from '../../live/live-session.js';
@@ -108,9 +108,7 @@ export const browseCommand: CommandSpec = {
       async () => {
         await session.start();
         const result = await drivePage(session, { url: url.href, script, forSeconds: holdFor, status: (m) => void live.status(m), signal: stop.signal });
-        // Browser.close was asked for; a browser that lingers is stopped with its whole tree.
-        const closed = await Promise.race([session.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 10_000).unref())]);
-        if (!closed) await session.stop('stop');
+        await awaitBrowserExit(session);
         return result;
       },
     );

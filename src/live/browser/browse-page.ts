@@ -27,6 +27,8 @@ export interface DriveOptions {
   /** Seconds the first load may take. */
   loadTimeoutS?: number;
   status: (message: string) => void;
+  /** Called once the page has loaded and the steps ran (or the drive failed). */
+  onSettled?: () => void;
   /** Ends the wait after the steps early (the scenario or the user stopped the run). */
   signal?: AbortSignal;
 }
@@ -64,15 +66,23 @@ export async function drivePage(session: LiveSession, opts: DriveOptions): Promi
         }
       })(),
     ]);
+    opts.onSettled?.();
     if (opts.forSeconds > 0 && !opts.signal?.aborted) {
       opts.status(`keeping the page open ${opts.forSeconds} s for late senders`);
       await Promise.race([died, sleep(opts.forSeconds * 1000, opts.signal)]);
     }
   } catch (err) {
     failure = (err as Error).message;
+    opts.onSettled?.();
   }
   if (!cdp.closed) await Promise.race([cdp.send('Browser.close').catch(() => {}), sleep(5000)]);
   return { ...(failure !== undefined ? { failure } : {}), steps };
+}
+
+/** After drivePage asked the browser to close: wait for its tree, stop a browser that lingers. */
+export async function awaitBrowserExit(session: LiveSession, graceMs = 10_000): Promise<void> {
+  const closed = await Promise.race([session.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), graceMs).unref())]);
+  if (!closed) await session.stop('stop');
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
