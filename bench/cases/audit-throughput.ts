@@ -1,6 +1,7 @@
 /**
- * Issue 2: audit time of a generated NDJSON corpus of wire-format requests against a loop that
- * only reads the lines and JSON.parses them (the floor), as a ratio, plus peak memory.
+ * Issue 15: the audit command over a generated NDJSON corpus of wire-format requests, on all
+ * cores and on one thread, against the fair floor (read the lines, JSON.parse each record and
+ * each body, one combined detector regex per body), as ratios, plus peak memory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,33 +17,33 @@ const worker = fileURLToPath(new URL('../workers/audit-corpus.js', import.meta.u
 
 export const bench: BenchCase = {
   name: 'audit-throughput',
-  description: `audit of ${REQUESTS.toLocaleString('en')} wire-format requests vs read+JSON.parse floor`,
+  description: `audit of ${REQUESTS.toLocaleString('en')} wire-format requests, all cores and one thread, vs the fair floor (record + body parse + one detector regex)`,
   async run() {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-bench-'));
     try {
       const file = path.join(dir, 'corpus.ndjson');
       const bytes = await writeCorpus(file, REQUESTS);
-      const floors: number[] = [];
-      const audits: number[] = [];
-      let auditRss = 0;
-      let floorRss = 0;
-      // Interleave rounds so drift in machine load hits both sides alike.
+      const sides = { floor: ['floor', file], all: ['audit', file, '0'], one: ['audit', file, '1'] } as const;
+      const ms: Record<keyof typeof sides, number[]> = { floor: [], all: [], one: [] };
+      const rss: Record<keyof typeof sides, number> = { floor: 0, all: 0, one: 0 };
+      // Interleave rounds so drift in machine load hits every side alike.
       for (let r = 0; r < ROUNDS; r++) {
-        const f = await measureInChild(worker, ['floor', file]);
-        const a = await measureInChild(worker, ['audit', file]);
-        if (f.requests !== REQUESTS || a.requests !== REQUESTS) throw new Error(`counted ${f.requests}/${a.requests} of ${REQUESTS}`);
-        floors.push(f.ms);
-        audits.push(a.ms);
-        floorRss = Math.max(floorRss, f.maxRssMiB);
-        auditRss = Math.max(auditRss, a.maxRssMiB);
+        for (const side of Object.keys(sides) as Array<keyof typeof sides>) {
+          const m = await measureInChild(worker, [...sides[side]], { BENCH_EXPECT: String(REQUESTS) });
+          if (m.requests !== REQUESTS) throw new Error(`${side}: counted ${m.requests} of ${REQUESTS}`);
+          ms[side].push(m.ms);
+          rss[side] = Math.max(rss[side], m.maxRssMiB);
+        }
       }
-      const floor = median(floors);
-      const audit = median(audits);
+      const t = (side: keyof typeof sides) => median(ms[side]);
+      const line = (label: string, side: keyof typeof sides) =>
+        `${label}: ${(t(side) / 1000).toFixed(2)} s (${Math.round(REQUESTS / (t(side) / 1000)).toLocaleString('en')} req/s), peak RSS ${rss[side].toFixed(0)} MiB`;
       return [
-        `corpus: ${REQUESTS.toLocaleString('en')} requests, ${(bytes / 2 ** 20).toFixed(0)} MiB NDJSON; median of ${ROUNDS} rounds`,
-        `floor (read lines + JSON.parse): ${(floor / 1000).toFixed(2)} s  (${Math.round(REQUESTS / (floor / 1000)).toLocaleString('en')} req/s), peak RSS ${floorRss.toFixed(0)} MiB`,
-        `audit (read, audit, summarise, JSON report): ${(audit / 1000).toFixed(2)} s  (${Math.round(REQUESTS / (audit / 1000)).toLocaleString('en')} req/s), peak RSS ${auditRss.toFixed(0)} MiB`,
-        `ratio audit/floor: ${(audit / floor).toFixed(2)}x`,
+        `corpus: ${REQUESTS.toLocaleString('en')} requests, ${(bytes / 2 ** 20).toFixed(0)} MiB NDJSON; median of ${ROUNDS} rounds; ${os.availableParallelism()} cores`,
+        line('floor (record + body JSON.parse + one detector regex)', 'floor'),
+        line(`audit, all cores (--jobs ${os.availableParallelism()})`, 'all'),
+        line('audit, one thread (--jobs 1)', 'one'),
+        `ratio audit/floor: all cores ${(t('all') / t('floor')).toFixed(2)}x, one thread ${(t('one') / t('floor')).toFixed(2)}x`,
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { writeCorpus } from '../corpus.js';
 import { measureInChild, median } from '../measure.js';
 import type { BenchCase } from '../run.js';
 
-const REQUESTS = Number(process.env.BENCH_REPORT_REQUESTS ?? 50_000);
+const REQUESTS = Number(process.env.BENCH_REPORT_REQUESTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FORMATS = ['json', 'sarif', 'junit', 'markdown', 'text'] as const;
 const worker = fileURLToPath(new URL('../workers/report-format.js', import.meta.url));

@@ -32,6 +32,18 @@ export interface CapturedRequest {
   origin: CaptureOrigin;
   /** Live captures: the connection it came over, shared by the frames of one WebSocket. */
   connection?: string;
+  /**
+   * What the reader found wrong in the container around this request (a duplicate key in its
+   * NDJSON record or HAR entry, bytes that are not UTF-8): the engine reports each as an error,
+   * because the request it audits may not be the one the container holds.
+   */
+  containerProblems?: ContainerProblem[];
+}
+
+export interface ContainerProblem {
+  rule: 'capture/duplicate-key' | 'body/decode-failed';
+  message: string;
+  evidence?: string;
 }
 
 export function headerValues(request: Pick<CapturedRequest, 'headers'>, name: string): string[] {

@@ -7,11 +7,11 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { CaptureFeed, FeedEvent } from './capture-feed.js';
 import type { CaptureOrigin, CapturedRequest } from './captured-request.js';
-import { CaptureRecordError, fromCaptureRecord, isCaptureRecord } from './capture-record.js';
+import { CaptureRecordError, MAX_CAPTURE_LINE_BYTES, requestFromCaptureLine } from './capture-record.js';
 
 const CHUNK = 256 * 1024;
 /** A line longer than this is cut and audited as what it is: not a capture record. */
-const MAX_LINE = 64 * 1024 * 1024;
+const MAX_LINE = MAX_CAPTURE_LINE_BYTES;
 const CUT_LINE = 1024 * 1024;
 
 export interface FollowOptions {
@@ -149,20 +149,12 @@ export class FollowFeed implements CaptureFeed {
     const origin: CaptureOrigin = { kind: 'file', file: this.display, format: 'ndjson', line: this.line };
     const id = `${this.display}:${this.line}`;
     const time = this.now().toISOString();
-    let value: unknown;
+    let request: CapturedRequest | null = null;
     try {
-      value = JSON.parse(text);
-    } catch {
-      value = undefined;
-    }
-    let request: CapturedRequest | undefined;
-    if (isCaptureRecord(value)) {
-      try {
-        request = fromCaptureRecord(value, { id, time, origin });
-      } catch (err) {
-        if (!(err instanceof CaptureRecordError)) throw err;
-        this.emit({ type: 'status', message: `${id}: malformed capture record (${err.message}); audited as a bare payload` });
-      }
+      request = requestFromCaptureLine(bytes, { id, time, origin });
+    } catch (err) {
+      if (!(err instanceof CaptureRecordError)) throw err;
+      this.emit({ type: 'status', message: `${id}: malformed capture record (${err.message}); audited as a bare payload` });
     }
     request ??= { id, time, method: 'POST', url: null, headers: [], body: Buffer.from(bytes), transport: 'http', origin };
     this.emit({ type: 'request', request });

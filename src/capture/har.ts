@@ -28,12 +28,12 @@ function headersOf(v: unknown, what: string): Array<[string, string]> {
   return v.map((h: HarHeader, i) => [asString(h?.name, `${what}[${i}].name`), asString(h?.value, `${what}[${i}].value`)]);
 }
 
-function decodeText(text: string, encoding: unknown, what: string): Uint8Array {
+function decodeText(text: string, encoding: unknown, what: string, bytesOf: (s: string) => Buffer): Uint8Array {
   if (encoding === 'base64') {
     if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(text)) throw new HarError(`${what} is marked base64 but is not`);
     return Buffer.from(text, 'base64');
   }
-  return Buffer.from(text, 'utf8');
+  return bytesOf(text);
 }
 
 function frameTime(t: unknown, fallback: string): string {
@@ -47,7 +47,13 @@ function isWebSocketEntry(entry: Record<string, unknown>, headers: Array<[string
   return headers.some(([n, v]) => n.toLowerCase() === 'upgrade' && v.toLowerCase() === 'websocket');
 }
 
-export function harToRequests(har: unknown, makeOrigin: (entry: number, frame?: number) => CaptureOrigin, makeId: (entry: number, frame?: number) => string): CapturedRequest[] {
+/** `bytesOf` turns a body string of the file back into its bytes (see container-text.ts). */
+export function harToRequests(
+  har: unknown,
+  makeOrigin: (entry: number, frame?: number) => CaptureOrigin,
+  makeId: (entry: number, frame?: number) => string,
+  bytesOf: (s: string) => Buffer = (s) => Buffer.from(s, 'utf8'),
+): CapturedRequest[] {
   if (!isHar(har)) throw new HarError('not a HAR file: no log.entries array');
   const entries = (har as { log: { entries: unknown[] } }).log.entries;
   const out: CapturedRequest[] = [];
@@ -71,7 +77,7 @@ export function harToRequests(har: unknown, makeOrigin: (entry: number, frame?: 
         if (m?.type !== 'send') return;
         frame++;
         const data = asString(m.data, `${where}._webSocketMessages[${mi}].data`);
-        const body = m.opcode === 2 ? decodeText(data, 'base64', `${where}._webSocketMessages[${mi}].data`) : Buffer.from(data, 'utf8');
+        const body = m.opcode === 2 ? decodeText(data, 'base64', `${where}._webSocketMessages[${mi}].data`, bytesOf) : bytesOf(data);
         out.push({
           id: makeId(n, frame),
           time: frameTime(m.time, time),
@@ -94,7 +100,7 @@ export function harToRequests(har: unknown, makeOrigin: (entry: number, frame?: 
     let body: Uint8Array = new Uint8Array();
     if (postData && typeof postData === 'object') {
       if (typeof postData.text === 'string') {
-        body = decodeText(postData.text, postData.encoding ?? postData._encoding, `${where}.request.postData.text`);
+        body = decodeText(postData.text, postData.encoding ?? postData._encoding, `${where}.request.postData.text`, bytesOf);
       } else if (Array.isArray(postData.params)) {
         // Form posts recorded as params only: rebuild the urlencoded body that was sent.
         const params = postData.params as Array<{ name?: unknown; value?: unknown }>;

@@ -5,11 +5,12 @@
  * skipped: it becomes a request whose body the engine reports as unparseable.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
 import type { CaptureFormat, CaptureOrigin, CapturedRequest } from './captured-request.js';
-import { CaptureRecordError, fromCaptureRecord, isCaptureRecord } from './capture-record.js';
+import { CaptureRecordError, fromCaptureRecord, isCaptureRecord, MAX_CAPTURE_LINE_BYTES, requestFromCaptureLine } from './capture-record.js';
+import { withContainerProblems } from './container-problems.js';
+import { decodeContainer } from './container-text.js';
 import { harToRequests, HarError, isHar } from './har.js';
 import { splitLines, LineTooLongError } from './line-splitter.js';
 import { parseJson } from '../engine/json-parse.js';
@@ -32,11 +33,27 @@ const MAX_WHOLE_FILE_BYTES = 512 * 1024 * 1024;
 
 /** Expand inputs into concrete sources, failing early (exit 2) on anything that is not there. */
 export async function resolveInputs(inputs: readonly string[], cwd = process.cwd()): Promise<InputSource[]> {
+  return (await resolveInputSet(inputs, cwd)).sources;
+}
+
+/**
+ * Inputs as sources, plus notes on what a directory held that is not read (files without a
+ * capture extension, broken links, links back into a directory already read), for the report:
+ * a directory is never skipped in part without saying so.
+ */
+export async function resolveInputSet(inputs: readonly string[], cwd = process.cwd()): Promise<{ sources: InputSource[]; notes: string[] }> {
   const out: InputSource[] = [];
-  const seen = new Set<string>();
-  const add = (abs: string): void => {
-    if (seen.has(abs)) return;
-    seen.add(abs);
+  const notes: string[] = [];
+  const seenPaths = new Set<string>();
+  // The same file reached twice (a symlink, a directory named twice) is read once.
+  const seenFiles = new Set<string>();
+  const add = async (abs: string): Promise<void> => {
+    if (seenPaths.has(abs)) return;
+    seenPaths.add(abs);
+    const st = await stat(abs).catch(() => null);
+    const identity = st ? `${st.dev}:${st.ino}` : abs;
+    if (seenFiles.has(identity)) return;
+    seenFiles.add(identity);
     out.push({ display: displayPath(abs, cwd), path: abs });
   };
   let stdinUsed = false;
@@ -50,20 +67,75 @@ export async function resolveInputs(inputs: readonly string[], cwd = process.cwd
     const abs = path.resolve(cwd, input);
     const st = await stat(abs).catch(() => null);
     if (st?.isFile()) {
-      add(abs);
+      await add(abs);
     } else if (st?.isDirectory()) {
-      const files = await fg(`**/*.{${CAPTURE_EXTENSIONS.join(',')}}`, { cwd: abs, absolute: true, onlyFiles: true, dot: false });
-      if (files.length === 0) throw new InputError(`${input}: directory holds no capture files (${CAPTURE_EXTENSIONS.map((e) => '*.' + e).join(', ')})`);
-      for (const f of files.sort()) add(path.normalize(f));
-    } else if (fg.isDynamicPattern(input)) {
-      const files = await fg(input.replace(/\\/g, '/'), { cwd, absolute: true, onlyFiles: true });
+      const listing = await walkDirectory(abs);
+      if (listing.files.length === 0) {
+        throw new InputError(`${input}: directory holds no capture files (${CAPTURE_EXTENSIONS.map((e) => '*.' + e).join(', ')})${listing.skipped.length > 0 ? `; not read: ${listing.skipped.slice(0, 5).map((s) => `${displayPath(s.path, cwd)} (${s.reason})`).join(', ')}` : ''}`);
+      }
+      for (const f of listing.files) await add(f);
+      for (const [reason, paths] of groupBy(listing.skipped)) {
+        const shown = paths.slice(0, 5).map((p) => displayPath(p, cwd));
+        notes.push(`${input}: ${paths.length} not read (${reason}): ${shown.join(', ')}${paths.length > shown.length ? `, and ${paths.length - shown.length} more` : ''}`);
+      }
+    } else if ((await fastGlob()).isDynamicPattern(input)) {
+      const files = await (await fastGlob())(input.replace(/\\/g, '/'), { cwd, absolute: true, onlyFiles: true });
       if (files.length === 0) throw new InputError(`${input}: the pattern matches no file`);
-      for (const f of files.sort()) add(path.normalize(f));
+      for (const f of files.sort()) await add(path.normalize(f));
     } else {
       throw new InputError(`${input}: no such file or directory`);
     }
   }
+  return { sources: out, notes };
+}
+
+const CAPTURE_NAME = new RegExp(`\\.(${CAPTURE_EXTENSIONS.join('|')})$`, 'i');
+
+/**
+ * Every capture file under a directory: dotfiles and dot-directories included, extensions in
+ * any case, symlinks followed but each real directory entered once (a link loop ends).
+ */
+async function walkDirectory(root: string): Promise<{ files: string[]; skipped: Array<{ path: string; reason: string }> }> {
+  const files: string[] = [];
+  const skipped: Array<{ path: string; reason: string }> = [];
+  const entered = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    const st = await stat(dir);
+    const identity = `${st.dev}:${st.ino}`;
+    if (entered.has(identity)) {
+      skipped.push({ path: dir, reason: 'a link to a directory already read' });
+      return;
+    }
+    entered.add(identity);
+    let names: string[];
+    try {
+      names = (await readdir(dir)).sort();
+    } catch (err) {
+      throw new InputError(`${dir}: cannot read the directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    for (const name of names) {
+      const p = path.join(dir, name);
+      const target = await stat(p).catch(() => null);
+      if (!target) skipped.push({ path: p, reason: 'a broken link or unreadable entry' });
+      else if (target.isDirectory()) await walk(p);
+      else if (!target.isFile()) skipped.push({ path: p, reason: 'not a regular file' });
+      else if (CAPTURE_NAME.test(name)) files.push(p);
+      else skipped.push({ path: p, reason: `no capture extension: ${CAPTURE_EXTENSIONS.map((e) => '.' + e).join(', ')}` });
+    }
+  };
+  await walk(root);
+  return { files, skipped };
+}
+
+function groupBy(items: ReadonlyArray<{ path: string; reason: string }>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { path: p, reason } of items) out.set(reason, [...(out.get(reason) ?? []), p]);
   return out;
+}
+
+/** fast-glob is loaded only for patterns (and names that are neither file nor directory): a CI run over one file starts faster without it. */
+async function fastGlob(): Promise<typeof import('fast-glob')> {
+  return (await import('fast-glob')).default;
 }
 
 function displayPath(abs: string, cwd: string): string {
@@ -78,7 +150,7 @@ async function* chunksOf(source: InputSource, stdin: NodeJS.ReadableStream): Asy
 
 /** Read one source, yielding requests as they are read (NDJSON never sits whole in memory). */
 export async function* readSource(source: InputSource, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<CapturedRequest> {
-  const lines = splitLines(chunksOf(source, stdin));
+  const lines = splitLines(chunksOf(source, stdin), MAX_CAPTURE_LINE_BYTES);
   const head: Array<{ number: number; bytes: Buffer }> = [];
   let first: { number: number; bytes: Buffer } | undefined;
   try {
@@ -169,19 +241,15 @@ async function* readCaptureLines(source: InputSource, lines: AsyncIterable<{ num
       const text = line.bytes.toString('utf8');
       if (text.trim() === '') continue;
       const where = { line: line.number };
-      let value: unknown;
+      let request: CapturedRequest | null;
       try {
-        value = JSON.parse(text);
-      } catch {
-        value = undefined;
+        request = requestFromCaptureLine(line.bytes, { id: idOf(source, where), time: readAt, origin: origin(source, 'ndjson', where) });
+      } catch (err) {
+        if (err instanceof CaptureRecordError) throw new InputError(`${source.display}:${line.number}: malformed capture record: ${err.message}`);
+        throw err;
       }
-      if (isCaptureRecord(value)) {
-        try {
-          yield fromCaptureRecord(value, { id: idOf(source, where), time: readAt, origin: origin(source, 'ndjson', where) });
-        } catch (err) {
-          if (err instanceof CaptureRecordError) throw new InputError(`${source.display}:${line.number}: malformed capture record: ${err.message}`);
-          throw err;
-        }
+      if (request) {
+        yield request;
       } else {
         // A line that is not a capture record is still audited: as a bare payload, so a
         // corrupt or foreign line becomes a finding with its position rather than a skip.
@@ -199,37 +267,50 @@ function bareRequest(source: InputSource, body: Uint8Array, where: { line?: numb
 
 function* readWhole(source: InputSource, bytes: Buffer, firstLineWasJson: boolean): Generator<CapturedRequest> {
   const readAt = fileTime();
-  const text = bytes.toString('utf8');
+  // Decoded so that a body's invalid bytes survive into the request (see container-text.ts).
+  const decoded = decodeContainer(bytes);
+  const text = decoded.text;
   const parsed = parseJson(text, { elementSpans: true });
   if (parsed.ok) {
+    // Duplicate keys of the container, by the top-level element or HAR entry they sit in.
+    const checked = (request: CapturedRequest, index: number | null, prefix: RegExp): CapturedRequest =>
+      withContainerProblems(request, decoded, parsed.duplicates.filter((d) => index === null || prefix.exec(d.objectPath)?.[1] === String(index)));
     if (isHar(parsed.value)) {
+      const entryOf = /^\$\.log\.entries\[(\d+)\]/;
+      // A duplicate above the entries ("entries" twice in "log") can hide whole requests.
+      const above = parsed.duplicates.find((d) => d.objectPath === '$' || d.objectPath === '$.log');
+      if (above) throw new InputError(`${source.display}: malformed HAR: key ${JSON.stringify(above.key)} appears twice in ${above.objectPath} (line ${above.position.line}, column ${above.position.column}); requests may be hidden behind it`);
+      let requests: CapturedRequest[];
       try {
-        yield* harToRequests(
+        requests = harToRequests(
           parsed.value,
           (entry, frame) => origin(source, 'har', frame === undefined ? { entry } : { entry, frame }),
           (entry, frame) => idOf(source, frame === undefined ? { entry } : { entry, frame }),
+          decoded.bytesOf,
         );
       } catch (err) {
         if (err instanceof HarError) throw new InputError(`${source.display}: malformed HAR: ${err.message}`);
         throw err;
       }
+      for (const r of requests) yield checked(r, (r.origin as { entry: number }).entry - 1, entryOf);
       return;
     }
     if (Array.isArray(parsed.value) && parsed.elementSpans) {
       if (parsed.value.length === 0) throw new InputError(`${source.display}: an empty JSON array holds no payload`);
       for (const [i, [start, end]] of parsed.elementSpans.entries()) {
         const el = parsed.value[i];
+        const where = { entry: i + 1 };
         if (isCaptureRecord(el)) {
-          const where = { entry: i + 1 };
-          yield fromCaptureRecord(el, { id: idOf(source, where), time: readAt, origin: origin(source, 'json', where) });
+          yield checked(fromCaptureRecord(el, { id: idOf(source, where), time: readAt, origin: origin(source, 'json', where) }, decoded.bytesOf), i, /^\$\[(\d+)\]/);
         } else {
-          yield bareRequest(source, Buffer.from(text.slice(start, end), 'utf8'), { entry: i + 1 }, 'json', readAt);
+          // A bare payload: the engine parses it again and reports its duplicates itself.
+          yield bareRequest(source, decoded.bytesOf(text.slice(start, end)), where, 'json', readAt);
         }
       }
       return;
     }
     if (isCaptureRecord(parsed.value)) {
-      yield fromCaptureRecord(parsed.value, { id: idOf(source, {}), time: readAt, origin: origin(source, 'json', {}) });
+      yield checked(fromCaptureRecord(parsed.value, { id: idOf(source, {}), time: readAt, origin: origin(source, 'json', {}) }, decoded.bytesOf), null, /$^/);
       return;
     }
     yield bareRequest(source, bytes, {}, 'json', readAt);
@@ -242,7 +323,7 @@ function* readWhole(source: InputSource, bytes: Buffer, firstLineWasJson: boolea
     if (nonEmpty.length > 1 && nonEmpty.every((l) => parseJson(l).ok || l.trim().startsWith('{'))) {
       for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
-        yield bareRequest(source, Buffer.from(line.replace(/\r$/, ''), 'utf8'), { line: i + 1 }, 'json-lines', readAt);
+        yield bareRequest(source, decoded.bytesOf(line.replace(/\r$/, '')), { line: i + 1 }, 'json-lines', readAt);
       }
       return;
     }

@@ -11,17 +11,21 @@ import type { OptoutMatrix } from '../optout/matrix.js';
 import type { Policy } from '../policy/policy-schema.js';
 import { BASELINE_RULES } from '../baseline/rules.js';
 import type { ReportRule } from '../report/reporter.js';
+import { ruleHelpUri } from '../report/rule-docs.js';
 import type { CliIO, OptionSpec, ParsedArgs } from './command.js';
 import { auditExitCode } from './exit-codes.js';
+import { stringOpt } from './parse-args.js';
+import { CONFIG_OPTIONS } from './config-file.js';
 import { BASELINE_OPTIONS, Baselines } from './options/baseline-options.js';
 import { DETECTION_OPTIONS, setupDetection } from './options/detection-options.js';
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
+import type { AuditRecipe } from './parallel/audit-recipe.js';
 import { ReportOutputs } from './report-outputs.js';
 import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
 
 /** Every option an audit-running command accepts, in help order. */
-export const AUDIT_RUN_OPTIONS: OptionSpec[] = [...POLICY_OPTIONS, ...DETECTION_OPTIONS, ...REPORT_OPTIONS, ...BASELINE_OPTIONS];
+export const AUDIT_RUN_OPTIONS: OptionSpec[] = [...CONFIG_OPTIONS, ...POLICY_OPTIONS, ...DETECTION_OPTIONS, ...REPORT_OPTIONS, ...BASELINE_OPTIONS];
 
 export interface AuditRunListener {
   (result: RequestResult): void;
@@ -41,6 +45,7 @@ export class AuditRun {
     private readonly baselines: Baselines,
     private readonly keepPayload: boolean,
     private readonly io: CliIO,
+    private readonly recipe: AuditRecipe,
   ) {}
 
   /** Set up from command-line options. `inputs` labels the report header. */
@@ -48,11 +53,16 @@ export class AuditRun {
     const settings = reportSettings(args, io);
     const baselines = await Baselines.fromArgs(args, io);
     const detection = await setupDetection(args, io);
-    const { policy, compiled, notes: policyNotes } = await loadCompiledPolicy(args, io, [...detection.rules, ...BASELINE_RULES]);
-    const notes = [...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
+    const extraRules = [...detection.rules, ...BASELINE_RULES];
+    const { policy, compiled, notes: policyNotes, origin } = await loadCompiledPolicy(args, io, extraRules);
+    const config = stringOpt(args, 'config');
+    const notes = [...(config !== undefined ? [`configuration: ${config}`] : []), ...detection.notes, ...policyNotes, ...(opts.notes ?? [])];
+    const policyRuleIds = new Set((policy.rules ?? []).map((r) => r.id));
     const rules: ReportRule[] = [...compiled.rules.values()].map((r) => {
       const severity = compiled.severityOf(r.id);
-      return { ...r, severity: severity ?? r.severity, enabled: severity !== null };
+      // Built-in rules are documented in docs/rules.md; a policy file's own rules are not.
+      const documented = TOOL_HOMEPAGE !== undefined && (origin.startsWith('built-in:') || !policyRuleIds.has(r.id));
+      return { ...r, severity: severity ?? r.severity, enabled: severity !== null, ...(documented ? { helpUri: ruleHelpUri(TOOL_HOMEPAGE!, r.id) } : {}) };
     });
     const outputs = await ReportOutputs.open(settings, io, {
       toolVersion: TOOL_VERSION,
@@ -65,7 +75,7 @@ export class AuditRun {
     });
     const keepPayload = opts.keepPayload ?? false;
     const auditOptions: AuditOptions = { detectors: detection.detectors, scanners: detection.scanners, keepPayload: keepPayload || baselines.needsPayload };
-    return new AuditRun(policy, compiled, auditOptions, settings, notes, outputs, baselines, keepPayload, io);
+    return new AuditRun(policy, compiled, auditOptions, settings, notes, outputs, baselines, keepPayload, io, { policy, extraRules, terms: detection.terms });
   }
 
   onResult(listener: AuditRunListener): void {
@@ -83,6 +93,17 @@ export class AuditRun {
   /** Audit a request, report it and count it. */
   async add(request: CapturedRequest): Promise<RequestResult> {
     return this.addResult(this.audit(request));
+  }
+
+  /**
+   * Audit and add every request of a source, in order, on `jobs` threads when the input is long
+   * enough to be worth it. Payloads do not cross threads, so a run that keeps them (the shape
+   * baseline, the inspector) audits in this thread.
+   */
+  async addAll(source: AsyncIterable<CapturedRequest>, jobs: number): Promise<void> {
+    const { auditInOrder } = await import('./parallel/audit-pool.js');
+    const recipe = this.auditOptions.keepPayload ? null : this.recipe;
+    await auditInOrder(source, recipe, (r) => this.audit(r), (r) => this.addResult(r), { jobs });
   }
 
   /**

@@ -4,7 +4,7 @@
  * ends). Both are opened before the target starts: an unwritable path is an error, exit 2,
  * with nothing run.
  */
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { CapturedRequest } from '../capture/captured-request.js';
 import { serializeCaptureLine } from '../capture/capture-record.js';
@@ -16,7 +16,11 @@ import { TOOL_VERSION } from './version.js';
 function openForWriting(file: string, cwd: string, option: string): { fd: number; path: string } {
   const abs = path.resolve(cwd, file);
   try {
-    return { fd: openSync(abs, 'w'), path: abs };
+    // Private (0600): captures hold Authorization and Cookie values as they were sent. The mode
+    // of open() applies only to a new file, so an existing one is narrowed too.
+    const fd = openSync(abs, 'w', 0o600);
+    fchmodSync(fd, 0o600);
+    return { fd, path: abs };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new ConfigError(`cannot write ${option} ${file}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' '));
@@ -57,6 +61,6 @@ export class CaptureFiles {
 
   close(): void {
     if (this.saveFd !== null) closeSync(this.saveFd);
-    if (this.harBuilder && this.harPath) writeFileSync(this.harPath, this.harBuilder.toString());
+    if (this.harBuilder && this.harPath) writeFileSync(this.harPath, this.harBuilder.toString(), { mode: 0o600 });
   }
 }

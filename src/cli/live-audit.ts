@@ -16,6 +16,7 @@ import type { CliIO } from './command.js';
 import { writeOut } from './command.js';
 import { CaptureFiles } from './capture-files.js';
 import { EXIT } from './exit-codes.js';
+import { escapeControlsKeepLines } from '../report/control-chars.js';
 
 export interface LiveAuditOptions {
   save?: string | undefined;
@@ -82,7 +83,7 @@ export class LiveAudit {
   /** Status for people, on stderr so stdout stays the report. */
   async status(message: string, always = false): Promise<void> {
     if (this.run.settings.quiet && !always) return;
-    await writeOut(this.io.stderr, `${this.opts.label}: ${message}\n`);
+    await writeOut(this.io.stderr, `${this.opts.label}: ${escapeControlsKeepLines(message)}\n`);
   }
 
   private async handle(event: FeedEvent): Promise<void> {

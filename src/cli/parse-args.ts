@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CommandSpec, ParsedArgs } from './command.js';
 import { UsageError } from './errors.js';
+import { closest } from '../config/config-problems.js';
 
 export const COMMON_OPTIONS = [{ name: 'help', short: 'h', type: 'boolean', description: 'show this help' }] as const;
 
@@ -22,7 +23,10 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
     const { values, positionals } = parseArgs({ args: own, options, allowPositionals: true, strict: true });
     return { values: values as ParsedArgs['values'], positionals, rest };
   } catch (err) {
-    const message = (err as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
+    let message = (err as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message);
+    const hint = unknown ? closest(unknown[1]!, Object.keys(options)) : undefined;
+    if (hint) message += ` (did you mean --${hint}?)`;
     throw new UsageError(message, spec.name);
   }
 }

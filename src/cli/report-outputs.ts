@@ -3,55 +3,142 @@
  * formats are written as results arrive; for a whole-report format (JUnit) the run keeps slim,
  * redacted results (no bodies, no payloads) and renders them at the end. When every report
  * goes to a file, stdout still gets the text summary, so a CI log shows the verdict.
+ *
+ * Files are written atomically: each report goes to a temporary file beside its target and is
+ * renamed over it only when complete (the GitHub job summary, which is appended to, gets the
+ * finished text appended). A run that fails after the reports were opened still finishes
+ * every report, saying that it failed and what it had audited by then, so no reader ever
+ * sees a truncated or empty report.
  */
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { appendFile, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { serializeCaptureLine } from '../capture/capture-record.js';
 import type { RequestResult } from '../engine/audit-request.js';
-import type { AuditSummary } from '../engine/summary.js';
+import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
-import { REPORTERS } from '../report/reporters.js';
-import { toReportedRequest, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
+import { REPORTERS, type ReporterEntry } from '../report/reporters.js';
+import { endPieces, toReportedRequest, type ArtifactLine, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { CliIO } from './command.js';
 import { writeOut } from './command.js';
 import { CliError } from './errors.js';
+import { EXIT } from './exit-codes.js';
 import type { ReportSettings, ReportTarget } from './options/report-options.js';
-
-interface OpenTarget {
-  display: string;
-  out: NodeJS.WritableStream;
-  file: WriteStream | null;
-  stream?: StreamReporter;
-  render?: WholeReporter;
-  ctx: ReportContext;
-}
 
 export class ReportWriteError extends CliError {
   override name = 'ReportWriteError';
 }
 
-function openFile(target: ReportTarget & { path: string }): Promise<WriteStream> {
-  return new Promise((resolve, reject) => {
-    const file = createWriteStream(target.path, { flags: target.append ? 'a' : 'w' });
-    file.once('open', () => resolve(file));
-    file.once('error', (err: NodeJS.ErrnoException) => reject(new ReportWriteError(`cannot write the report to ${target.display}: ${err.code ?? err.message}`)));
-  });
+/** A file written under a temporary name and moved into place when complete. */
+class AtomicFile {
+  private constructor(
+    readonly display: string,
+    private readonly target: string,
+    private readonly temp: string,
+    readonly stream: WriteStream,
+    private readonly append: boolean,
+  ) {}
+
+  static open(target: string, display: string, opts: { append?: boolean; mode?: number } = {}): Promise<AtomicFile> {
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    return new Promise((resolve, reject) => {
+      const stream = createWriteStream(temp, { flags: 'wx', mode: opts.mode ?? 0o644 });
+      stream.once('open', () => resolve(new AtomicFile(display, target, temp, stream, opts.append === true)));
+      stream.once('error', (err: NodeJS.ErrnoException) => reject(new ReportWriteError(`cannot write the report to ${display}: ${err.code ?? err.message}`)));
+    });
+  }
+
+  /** Close and move into place (or append to the target, for a shared summary file). */
+  async commit(): Promise<void> {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.stream.once('error', reject);
+        this.stream.end(() => resolve());
+      });
+      if (this.append) {
+        await appendFile(this.target, await readFile(this.temp));
+        await unlink(this.temp);
+      } else {
+        await rename(this.temp, this.target);
+      }
+    } catch (err) {
+      await this.discard();
+      throw new ReportWriteError(`cannot write the report to ${this.display}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+
+  async discard(): Promise<void> {
+    this.stream.destroy();
+    await unlink(this.temp).catch(() => undefined);
+  }
 }
 
-function closeFile(file: WriteStream, display: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    file.once('error', (err: NodeJS.ErrnoException) => reject(new ReportWriteError(`cannot write the report to ${display}: ${err.code ?? err.message}`)));
-    file.end(() => resolve());
-  });
+interface OpenTarget {
+  display: string;
+  out: NodeJS.WritableStream;
+  file: AtomicFile | null;
+  stream?: StreamReporter;
+  render?: WholeReporter;
+  ctx: ReportContext;
+  /** SARIF into a file: requests that are not in a file of the checkout are saved beside it. */
+  companion?: Companion;
 }
+
+/**
+ * The capture file written beside a SARIF report for requests read from stdin or captured
+ * live: SARIF results must point at a file and line, and these have none of their own.
+ * Private (0600): it holds what the target sent, unredacted, like --save.
+ */
+class Companion {
+  private file: AtomicFile | null = null;
+  private lines = 0;
+  constructor(
+    readonly target: string,
+    readonly display: string,
+  ) {}
+
+  async add(result: RequestResult): Promise<ArtifactLine | undefined> {
+    const origin = result.request.origin;
+    if (origin.kind === 'file' || result.findings.length === 0) return undefined;
+    this.file ??= await AtomicFile.open(this.target, this.display, { mode: 0o600 });
+    await writeOut(this.file.stream, serializeCaptureLine(result.request));
+    return { file: this.display, line: ++this.lines };
+  }
+
+  async commit(): Promise<void> {
+    await this.file?.commit();
+  }
+
+  async discard(): Promise<void> {
+    await this.file?.discard();
+  }
+}
+
+/** `report.sarif` → `report.capture.ndjson`, beside it. */
+function companionPath(target: ReportTarget & { path: string }, cwd: string): { path: string; display: string } {
+  const base = target.path.replace(/(\.sarif(\.json)?|\.json)$/i, '');
+  const abs = `${base}.capture.ndjson`;
+  return { path: abs, display: path.relative(cwd, abs).split(path.sep).join('/') || abs };
+}
+
+/** Reports opened and not yet finished: a run that fails finishes them (see finishOpenReports). */
+const unfinished = new Set<ReportOutputs>();
 
 export class ReportOutputs {
   private readonly collected: ReportedRequest[] | null;
+  /** What the run had audited so far, for a report finished after a failure. */
+  private readonly soFar = new SummaryBuilder();
+  private begun = false;
+  private ended = false;
 
   private constructor(
     private readonly targets: OpenTarget[],
     private readonly showEvidence: boolean,
   ) {
     this.collected = targets.some((t) => t.render) ? [] : null;
+    unfinished.add(this);
   }
 
   /** Open every target up front, so an unwritable path fails before anything is audited. */
@@ -59,17 +146,21 @@ export class ReportOutputs {
     const opened: OpenTarget[] = [];
     try {
       for (const t of settings.targets) {
-        const file = t.path === null ? null : await openFile({ ...t, path: t.path });
+        const file = t.path === null ? null : await AtomicFile.open(t.path, t.display, { append: t.append });
         const tty = file === null && io.stdout.isTTY === true;
         const ctx: ReportContext = { ...base, quiet: settings.quiet, style: t.format === 'text' && colorEnabled(io.env, tty) ? COLOR : PLAIN };
-        const entry = REPORTERS[t.format];
-        const target: OpenTarget = { display: t.display, out: file ?? io.stdout, file, ctx };
+        const entry = REPORTERS[t.format] as ReporterEntry;
+        const target: OpenTarget = { display: t.display, out: file?.stream ?? io.stdout, file, ctx };
         if (entry.streaming) target.stream = entry.create(ctx);
         else target.render = entry.render;
+        if (t.format === 'sarif' && t.path !== null) {
+          const c = companionPath({ ...t, path: t.path }, io.cwd);
+          target.companion = new Companion(c.path, c.display);
+        }
         opened.push(target);
       }
     } catch (err) {
-      for (const t of opened) t.file?.destroy();
+      for (const t of opened) await t.file?.discard();
       throw err;
     }
     if (settings.targets.every((t) => t.path !== null)) {
@@ -80,23 +171,62 @@ export class ReportOutputs {
   }
 
   async begin(): Promise<void> {
+    if (this.begun) return;
+    this.begun = true;
     for (const t of this.targets) if (t.stream) await writeOut(t.out, t.stream.begin());
   }
 
   async result(result: RequestResult): Promise<void> {
-    for (const t of this.targets) if (t.stream) await writeOut(t.out, t.stream.result(result));
+    this.soFar.add(result);
+    for (const t of this.targets) {
+      if (!t.stream) continue;
+      const at = t.companion ? await t.companion.add(result) : undefined;
+      await writeOut(t.out, t.stream.result(result, at));
+    }
     this.collected?.push(toReportedRequest(result, this.showEvidence));
   }
 
   /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
   async end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): Promise<void> {
+    if (this.ended) return;
+    // A run that failed before it began still gets whole documents.
+    await this.begin();
+    this.ended = true;
+    unfinished.delete(this);
+    let failure: unknown = null;
     for (const t of this.targets) {
-      if (t.stream) await writeOut(t.out, t.stream.end(summary, exitCode, conclusion, optout));
-      else {
-        const report = { requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}), ...(optout ? { optout } : {}) };
-        for (const piece of t.render!(report, t.ctx)) await writeOut(t.out, piece);
+      try {
+        if (t.stream) {
+          for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout))) await writeOut(t.out, piece);
+        } else {
+          const report = { requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}), ...(optout ? { optout } : {}) };
+          for (const piece of t.render!(report, t.ctx)) await writeOut(t.out, piece);
+        }
+        await t.companion?.commit();
+        await t.file?.commit();
+      } catch (err) {
+        failure ??= err;
+        await t.companion?.discard();
+        await t.file?.discard();
       }
-      if (t.file) await closeFile(t.file, t.display);
+    }
+    if (failure) throw failure;
+  }
+
+  /** Finish every report after a failure: complete documents, exit 2, saying why and how far it got. */
+  async fail(message: string): Promise<void> {
+    const summary = this.soFar.build();
+    await this.end(summary, EXIT.USAGE, `the run failed: ${message} (the report covers what was audited before: ${summary.audited} of ${summary.requests} requests)`);
+  }
+}
+
+/** Called by the CLI when a command fails: every report it opened is finished, none left partial. */
+export async function finishOpenReports(message: string): Promise<void> {
+  for (const outputs of [...unfinished]) {
+    try {
+      await outputs.fail(message);
+    } catch {
+      // The command's own error is the one to report.
     }
   }
 }

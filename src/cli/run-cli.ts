@@ -2,11 +2,14 @@
 import type { CliIO, CommandGroup, CommandSpec } from './command.js';
 import { writeOut } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { applyConfig } from './config-file.js';
+import { closest } from '../config/config-problems.js';
 import { CliError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { formatHelp, parseCommandArgs } from './parse-args.js';
 import { InputError } from '../capture/read-inputs.js';
 import { TOOL_VERSION } from './version.js';
+import { escapeControlsKeepLines } from '../report/control-chars.js';
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -51,7 +54,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    await writeOut(io.stderr, `telemetry-audit: unknown command "${name}"\n\n${mainHelp()}`);
+    const hint = closest(name, COMMANDS.map((c) => c.name));
+    await writeOut(io.stderr, `telemetry-audit: unknown command "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}\n\n${mainHelp()}`);
     return EXIT.USAGE;
   }
   const loaded = await entry.load();
@@ -65,7 +69,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     const found = loaded.subcommands.find((c) => c.name === `${loaded.name} ${sub}`);
     if (!found) {
-      await writeOut(io.stderr, `telemetry-audit ${loaded.name}: unknown subcommand "${sub}"\n\n${groupHelp(loaded)}`);
+      const hint = closest(sub, loaded.subcommands.map((c) => c.name.slice(loaded.name.length + 1)));
+      await writeOut(io.stderr, `telemetry-audit ${loaded.name}: unknown subcommand "${sub}"${hint ? ` (did you mean "${hint}"?)` : ''}\n\n${groupHelp(loaded)}`);
       return EXIT.USAGE;
     }
     spec = found;
@@ -74,22 +79,26 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     spec = loaded;
   }
   try {
-    const args = parseCommandArgs(spec, commandArgs);
+    let args = parseCommandArgs(spec, commandArgs);
     if (args.values.help === true) {
       await writeOut(io.stdout, formatHelp(spec));
       return EXIT.OK;
     }
+    if (spec.options.some((o) => o.name === 'config')) args = (await applyConfig(spec, args, io)).args;
     return await spec.run(args, io);
   } catch (err) {
+    // Reports the command had opened are finished (saying it failed), never left partial.
+    await (await import('./report-outputs.js')).finishOpenReports(err instanceof Error ? err.message.split('\n')[0]! : String(err));
     if (err instanceof UsageError) {
-      await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${err.message}\nRun "telemetry-audit ${spec.name} --help" for usage.\n`);
+      await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${escapeControlsKeepLines(err.message)}\nRun "telemetry-audit ${spec.name} --help" for usage.\n`);
       return err.exitCode;
     }
     if (err instanceof CliError || err instanceof InputError) {
-      await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${err.message}\n`);
+      // Messages name files and values from the input: escaped like every other text sink.
+      await writeOut(io.stderr, `telemetry-audit ${spec.name}: ${escapeControlsKeepLines(err.message)}\n`);
       return EXIT.USAGE;
     }
-    await writeOut(io.stderr, `telemetry-audit ${spec.name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    await writeOut(io.stderr, `telemetry-audit ${spec.name}: internal error: ${escapeControlsKeepLines((err as Error)?.stack ?? String(err))}\n`);
     return EXIT.USAGE;
   }
 }

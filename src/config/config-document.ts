@@ -3,7 +3,16 @@
  * the source to point at any place in it: a problem found later, by the schema or by the
  * compiler, is reported as `file:line:col`, which editors and terminals turn into a link.
  */
-import YAML, { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+
+// The YAML parser is loaded the first time a file is read, not at start-up: an audit against a
+// built-in policy never needs it.
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+function yaml(): YamlModule {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
+}
 import { parseJson } from '../engine/json-parse.js';
 
 export interface SourcePosition {
@@ -43,10 +52,10 @@ export function parseConfigDocument(text: string, file: string): ConfigDocument 
 }
 
 function parseYamlDocument(text: string): ConfigDocument {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   // uniqueKeys: a repeated key would silently drop one of two values the user wrote. Merge keys
   // (`<<: *common`) let kinds share their common fields, as policies for real tools need.
-  const doc = YAML.parseDocument(text, { uniqueKeys: true, merge: true, lineCounter, prettyErrors: false });
+  const doc = yaml().parseDocument(text, { uniqueKeys: true, merge: true, lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigSyntaxError(
       'yaml',
@@ -77,8 +86,8 @@ function parseJsonDocument(text: string): ConfigDocument {
     );
   }
   // JSON is YAML 1.2 flow syntax: the YAML parser gives the node positions the JSON parser lacks.
-  const lineCounter = new LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: false });
   const usable = doc.errors.length === 0;
   return {
     data: parsed.value,
@@ -97,6 +106,7 @@ function positionOf(lineCounter: LineCounter, offset: number | undefined): Sourc
 const isMergeKey = (v: unknown): boolean => v === '<<' || (typeof v === 'symbol' && v.description === '<<');
 
 function locateIn(doc: Document, path: ReadonlyArray<PropertyKey>, wantKey: boolean, lineCounter: LineCounter): SourcePosition | null {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   const deref = (n: unknown): unknown => (isAlias(n) ? n.resolve(doc) : n);
   /** The pair for `key` in a map, looking through merge keys (`<<: *anchor`) as YAML does. */
   const pairIn = (map: unknown, key: string, depth = 0): { key: unknown; value: unknown } | undefined => {

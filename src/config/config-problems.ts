@@ -94,7 +94,8 @@ function isMissing(issue: z.core.$ZodIssue): boolean {
   return false;
 }
 
-function closest(key: string, known: ReadonlySet<string>): string | undefined {
+/** The known name closest to `key` by edit distance, when one is close enough to be a typo of it. */
+export function closest(key: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.min(3, Math.floor(key.length / 2) + 1);
   for (const k of known) {

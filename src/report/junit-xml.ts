@@ -36,42 +36,48 @@ function attrs(pairs: Record<string, string | number>): string {
 }
 
 /** CI systems key results by classname + name: a repeat would overwrite or merge, so number it. */
-function uniqueCases(cases: readonly JUnitCase[]): JUnitCase[] {
-  const seen = new Set<string>();
-  return cases.map((c) => {
+export class UniqueCaseNames {
+  private readonly seen = new Set<string>();
+  name(c: JUnitCase): JUnitCase {
     let name = c.name;
-    for (let n = 2; seen.has(`${c.classname}\0${name}`); n++) name = `${c.name} (${n})`;
-    seen.add(`${c.classname}\0${name}`);
+    for (let n = 2; this.seen.has(`${c.classname}\0${name}`); n++) name = `${c.name} (${n})`;
+    this.seen.add(`${c.classname}\0${name}`);
     return name === c.name ? c : { ...c, name };
-  });
+  }
 }
 
-/** The document in pieces (one per test case), so a run of any size never builds one huge string. */
-export function* junitXml(name: string, cases: readonly JUnitCase[]): Generator<string> {
-  const suites = new Map<string, JUnitCase[]>();
-  for (const c of uniqueCases(cases)) {
-    const list = suites.get(c.suite);
-    if (list) list.push(c);
-    else suites.set(c.suite, [c]);
-  }
-  const count = (list: readonly JUnitCase[]) => ({
-    tests: list.length,
-    failures: list.filter((c) => c.failure).length,
-    errors: 0,
-    skipped: list.filter((c) => c.skipped !== undefined && !c.failure).length,
-  });
-  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name, ...count(cases) })}>\n`;
-  for (const [suite, list] of suites) {
-    yield `  <testsuite${attrs({ name: suite, ...count(list) })}>\n`;
-    for (const c of list) {
-      const head = `    <testcase${attrs({ classname: c.classname, name: c.name })}`;
-      const body: string[] = [];
-      if (c.failure) body.push(`      <failure${attrs({ message: c.failure.message, type: c.failure.type })}>${xmlText(c.failure.text)}</failure>`);
-      else if (c.skipped !== undefined) body.push(`      <skipped${attrs({ message: c.skipped })}/>`);
-      if (c.output) body.push(`      <system-out>${xmlText(c.output)}</system-out>`);
-      yield (body.length === 0 ? `${head}/>` : [`${head}>`, ...body, '    </testcase>'].join('\n')) + '\n';
-    }
-    yield '  </testsuite>\n';
-  }
-  yield '</testsuites>\n';
+export interface JUnitCounts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+export function emptyCounts(): JUnitCounts {
+  return { tests: 0, failures: 0, errors: 0, skipped: 0 };
+}
+
+export function countCase(counts: JUnitCounts, c: JUnitCase): void {
+  counts.tests++;
+  if (c.failure) counts.failures++;
+  else if (c.skipped !== undefined) counts.skipped++;
+}
+
+export function documentOpen(name: string, counts: JUnitCounts): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name, ...counts })}>\n`;
+}
+export const DOCUMENT_CLOSE = '</testsuites>\n';
+
+export function suiteOpen(name: string, counts: JUnitCounts): string {
+  return `  <testsuite${attrs({ name, ...counts })}>\n`;
+}
+export const SUITE_CLOSE = '  </testsuite>\n';
+
+export function caseXml(c: JUnitCase): string {
+  const head = `    <testcase${attrs({ classname: c.classname, name: c.name })}`;
+  const body: string[] = [];
+  if (c.failure) body.push(`      <failure${attrs({ message: c.failure.message, type: c.failure.type })}>${xmlText(c.failure.text)}</failure>`);
+  else if (c.skipped !== undefined) body.push(`      <skipped${attrs({ message: c.skipped })}/>`);
+  if (c.output) body.push(`      <system-out>${xmlText(c.output)}</system-out>`);
+  return (body.length === 0 ? `${head}/>` : [`${head}>`, ...body, '    </testcase>'].join('\n')) + '\n';
 }

@@ -84,7 +84,7 @@ export function markdownReporter(ctx: ReportContext): StreamReporter {
       }
       return '';
     },
-    end(s: AuditSummary, exitCode: number, _conclusion?: string, optout?: OptoutMatrix) {
+    end(s: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix) {
       const out: string[] = [];
       out.push(`### telemetry-audit: ${optout ? optout.verdict.label : verdictWord(s, exitCode)}`, '');
       const policy = `${mdCode(ctx.policy.name)} (${mdCell(ctx.policy.title)})`;
@@ -97,8 +97,9 @@ export function markdownReporter(ctx: ReportContext): StreamReporter {
         ),
         '',
       );
+      if (conclusion !== undefined) out.push(`**Conclusion:** ${mdCell(conclusion)}`, '');
       if (optout) out.push(optoutMarkdown(optout));
-      if (s.verdict === 'empty' && !optout) out.push('No request was audited: an audit of nothing proves nothing.', '');
+      if (s.verdict === 'empty' && !optout && conclusion === undefined) out.push('No request was audited: an audit of nothing proves nothing.', '');
       if (errorCount > 0) {
         out.push(`#### ${plural(errorCount, 'error')}`, '');
         const rows = errors.map(({ r, f }) => {

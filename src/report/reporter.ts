@@ -13,10 +13,13 @@ import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import type { Policy, RuleDoc } from '../policy/policy-schema.js';
 import type { Style } from './style.js';
+import { redactUrl } from '../engine/url-redaction.js';
 
 /** A rule as this run reports it: its documentation, the severity in force, and whether it is on. */
 export interface ReportRule extends RuleDoc {
   enabled: boolean;
+  /** The rule's section in the published documentation (built-in rules). */
+  helpUri?: string;
 }
 
 export interface ReportContext {
@@ -34,14 +37,26 @@ export interface ReportContext {
   rules?: readonly ReportRule[];
 }
 
+/** A line of a file in the checkout that holds a request (the capture saved beside a SARIF report). */
+export interface ArtifactLine {
+  file: string;
+  line: number;
+}
+
 export interface StreamReporter {
   begin(): string;
-  result(result: RequestResult): string;
+  /** `at`: where the request was saved, when it has no file of its own (stdin, live capture). */
+  result(result: RequestResult, at?: ArtifactLine): string;
   /**
    * `conclusion`: what a live run concluded when its exit code is not the audit's alone;
    * `optout`: the matrix of an opt-out run, whose verdict the exit code is.
    */
-  end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): string;
+  end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): string | Iterable<string>;
+}
+
+/** What a reporter's end() gave, as pieces to write in order. */
+export function endPieces(text: string | Iterable<string>): Iterable<string> {
+  return typeof text === 'string' ? [text] : text;
 }
 
 /** A finding as a whole-report reporter sees it: `evidence` is what the report may print. */
@@ -74,7 +89,7 @@ export function toReportedRequest(r: RequestResult, showEvidence: boolean): Repo
     id,
     time,
     method,
-    url,
+    url: url === null ? null : redactUrl(url, showEvidence),
     transport,
     origin,
     kind: r.kind,

@@ -5,7 +5,7 @@
  * collects slim, redacted results for it.
  */
 import { jsonReporter } from './json-report.js';
-import { junitReport } from './junit-report.js';
+import { junitReporter } from './junit-report.js';
 import { markdownReporter } from './markdown-report.js';
 import type { ReportContext, StreamReporter, WholeReporter } from './reporter.js';
 import { sarifReporter } from './sarif-report.js';
@@ -18,7 +18,7 @@ export type ReporterEntry =
 export const REPORTERS = {
   text: { streaming: true, create: textReporter, extensions: ['.txt', '.log'] },
   json: { streaming: true, create: jsonReporter, extensions: ['.json'] },
-  junit: { streaming: false, render: junitReport, extensions: ['.xml', '.junit.xml'] },
+  junit: { streaming: true, create: junitReporter, extensions: ['.xml', '.junit.xml'] },
   sarif: { streaming: true, create: sarifReporter, extensions: ['.sarif', '.sarif.json'] },
   markdown: { streaming: true, create: markdownReporter, extensions: ['.md', '.markdown'] },
 } as const satisfies Record<string, ReporterEntry>;

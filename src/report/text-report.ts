@@ -6,6 +6,8 @@ import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import { optoutText } from './optout-report.js';
 import type { ReportContext, StreamReporter } from './reporter.js';
+import { escapeControls as safe } from './control-chars.js';
+import { redactUrl } from '../engine/url-redaction.js';
 
 const VERDICT_LABEL = { pass: 'pass', warn: 'WARN', fail: 'FAIL', skipped: 'skip' } as const;
 
@@ -18,24 +20,26 @@ export function textReporter(ctx: ReportContext): StreamReporter {
   return {
     begin() {
       if (ctx.quiet) return '';
-      const head = `telemetry-audit ${ctx.toolVersion} · policy ${ctx.policy.name} (${ctx.policy.title}) · ${ctx.inputs.join(', ')}`;
-      const notes = (ctx.notes ?? []).map((n) => style.dim(`note: ${n}`) + '\n').join('');
+      const head = safe(`telemetry-audit ${ctx.toolVersion} · policy ${ctx.policy.name} (${ctx.policy.title}) · ${ctx.inputs.join(', ')}`);
+      const notes = (ctx.notes ?? []).map((n) => style.dim(`note: ${safe(n)}`) + '\n').join('');
       return `${style.bold(head)}\n${notes}\n`;
     },
     result(r: RequestResult) {
       if (ctx.quiet) return '';
-      const where = describeOrigin(r.request.origin);
-      const lines = [`${badge(r.verdict)}  ${(r.kind ?? (r.verdict === 'skipped' ? '-' : 'unknown')).padEnd(18)} ${where}`];
-      const dest = r.request.url === null ? 'destination unknown (bare payload)' : `${r.request.method} ${r.request.url}`;
+      // Every piece that comes from a capture (file names, methods, URLs, keys in messages and
+      // locations, evidence) is escaped: a payload must not drive the terminal.
+      const where = safe(describeOrigin(r.request.origin));
+      const lines = [`${badge(r.verdict)}  ${safe(r.kind ?? (r.verdict === 'skipped' ? '-' : 'unknown')).padEnd(18)} ${where}`];
+      const dest = r.request.url === null ? 'destination unknown (bare payload)' : safe(`${r.request.method} ${redactUrl(r.request.url, ctx.showEvidence)}`);
       if (r.verdict !== 'pass') lines.push(`      ${style.dim(dest)}`);
-      if (r.skipReason) lines.push(`      ${style.dim(r.skipReason)}`);
+      if (r.skipReason) lines.push(`      ${style.dim(safe(r.skipReason))}`);
       for (const f of r.findings) {
         const sev = f.approved ? style.dim('approved') : f.severity === 'error' ? style.red('error   ') : style.yellow('warning ');
-        let line = `      ${sev}  ${f.rule.padEnd(28)} ${describeLocation(f.location)}: ${f.message}`;
-        if (f.encoding) line += ` (encoding: ${f.encoding})`;
-        if (f.matched) line += ` [${f.matched}]`;
+        let line = `      ${sev}  ${safe(f.rule).padEnd(28)} ${safe(`${describeLocation(f.location)}: ${f.message}`)}`;
+        if (f.encoding) line += safe(` (encoding: ${f.encoding})`);
+        if (f.matched) line += safe(` [${f.matched}]`);
         const ev = evidenceText(f, ctx.showEvidence);
-        if (ev !== undefined) line += style.dim(ctx.showEvidence ? ` evidence: ${JSON.stringify(ev)}` : ` evidence: ${ev}`);
+        if (ev !== undefined) line += style.dim(safe(ctx.showEvidence ? ` evidence: ${JSON.stringify(ev)}` : ` evidence: ${ev}`));
         lines.push(line);
       }
       return lines.join('\n') + '\n';
@@ -67,7 +71,7 @@ export function textReporter(ctx: ReportContext): StreamReporter {
       if (kinds) out.push(`Kinds: ${kinds}`);
       const rules = Object.entries(summary.rules).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
       if (rules.length > 0) out.push(`Rules: ${rules.map(([id, r]) => `${id} ${r.count}`).join(', ')}`);
-      if (conclusion !== undefined) out.push(`Conclusion: ${conclusion}`);
+      if (conclusion !== undefined) out.push(`Conclusion: ${safe(conclusion)}`);
       else if (summary.verdict === 'empty' && !optout) out.push('No request was audited: an audit of nothing proves nothing.');
       if (!ctx.showEvidence && (summary.errors > 0 || summary.warnings > 0 || summary.approved > 0)) out.push(style.dim('Evidence is redacted; --show-evidence reveals it.'));
       out.push(`Verdict: ${verdict} (exit ${exitCode})`);

@@ -17,7 +17,9 @@ export const MAX_DECODE_DEPTH = 3;
 export const MAX_DECODED_CHARS = 1 << 20;
 
 const PERCENT = /%[0-9A-Fa-f]{2}/;
-const BLOB = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+// "{8}x*", not "{8,}": V8 runs a counted open-ended loop with a stack frame per character, and a
+// megabyte-long run overflowed it (see the JWT detector).
+const BLOB = /[A-Za-z0-9+/_-]{8}[A-Za-z0-9+/_-]*={0,2}/g;
 const HEX_ONLY = /^[0-9A-Fa-f]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -74,7 +76,8 @@ function decodeOnce(t: string): Array<[string, string]> {
     const h = htmlDecode(t);
     if (h !== t) out.push(['html-entities', h]);
   }
-  if (t.length >= 8) out.push(...blobTexts(t));
+  // A loop, not push(...): a megabyte of blobs is more arguments than the stack holds.
+  if (t.length >= 8) for (const blob of blobTexts(t)) out.push(blob);
   return out;
 }
 
@@ -118,14 +121,22 @@ export function htmlDecode(t: string): string {
   });
 }
 
-/** Base64, base64url and hex runs in the text that decode to readable text. */
+/**
+ * Base64, base64url and hex runs in the text that decode to readable text, each distinct
+ * decoding once: a text repeating one blob would otherwise make as many layers as repeats.
+ */
 function blobTexts(t: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
+  const seen = new Set<string>();
   BLOB.lastIndex = 0;
   for (let m = BLOB.exec(t); m !== null; m = BLOB.exec(t)) {
     for (const run of candidates(m[0])) {
       const decoded = decodeBlob(run);
-      if (decoded) out.push(decoded);
+      if (!decoded) continue;
+      const key = `${decoded[0]}:${decoded[1]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(decoded);
     }
   }
   return out;
@@ -134,8 +145,15 @@ function blobTexts(t: string): Array<[string, string]> {
 /** The run itself, and, when a path glued segments together ("data/aW52..."), each segment. */
 function candidates(run: string): string[] {
   const list = [run];
-  if (run.includes('/')) for (const seg of run.split('/')) if (seg.length >= 8 && seg !== run) list.push(seg);
-  return list;
+  // indexOf rather than split: a run of "a/a/a/..." would make a string per short segment.
+  if (!run.includes('/')) return list;
+  for (let from = 0; ; ) {
+    const slash = run.indexOf('/', from);
+    const end = slash === -1 ? run.length : slash;
+    if (end - from >= 8) list.push(run.slice(from, end));
+    if (slash === -1) return list;
+    from = slash + 1;
+  }
 }
 
 const blobCache = new Map<string, [string, string] | null>();

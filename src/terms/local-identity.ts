@@ -59,6 +59,9 @@ export function systemProbe(cwd: string, env: NodeJS.ProcessEnv): IdentityProbe 
   };
 }
 
+/** The git config keys that identify a user or a project. */
+export const GIT_IDENTITY_KEYS = '^(user\\.email|user\\.name|remote\\..*\\.url)$';
+
 export async function collectLocalIdentity(probe: IdentityProbe): Promise<LocalIdentity> {
   const found: SensitiveTerm[] = [];
   const add = (kind: string, value: string | undefined) => {
@@ -88,14 +91,18 @@ export async function collectLocalIdentity(probe: IdentityProbe): Promise<LocalI
     }
   }
 
-  const [email, name, remotes] = await Promise.all([
-    probe.git(['config', '--get', 'user.email']),
-    probe.git(['config', '--get', 'user.name']),
-    probe.git(['config', '--get-regexp', '^remote\\..*\\.url$']),
-  ]);
-  add('git-email', email);
-  add('git-name', name);
-  for (const line of (remotes ?? '').split('\n')) {
+  // One git process for all three (a process costs more at start-up than the rest of the probe).
+  const config = await probe.git(['config', '--get-regexp', GIT_IDENTITY_KEYS]);
+  const lines = (config ?? '').split('\n').map((l) => {
+    const space = l.indexOf(' ');
+    return space === -1 ? { key: l, value: '' } : { key: l.slice(0, space), value: l.slice(space + 1) };
+  });
+  // As `git config --get` would: the last value of a key wins.
+  const last = (key: string) => lines.filter((l) => l.key === key).pop()?.value;
+  add('git-email', last('user.email'));
+  add('git-name', last('user.name'));
+  const remotes = lines.filter((l) => /^remote\..*\.url$/.test(l.key)).map((l) => `${l.key} ${l.value}`).join('\n');
+  for (const line of remotes.split('\n')) {
     const url = line.split(/\s+/)[1];
     if (!url) continue;
     add('git-remote', url);

@@ -22,7 +22,8 @@ interface Owner {
 // Digest tokens: hex runs (md5 32, sha1 40, sha256 64, sha512 128 digits) and base64 runs
 // (with or without padding), delimited by characters that cannot be part of them.
 const HEX_LENGTHS = new Set([32, 40, 64, 128]);
-const B64_LENGTHS = new Set([22, 24, 27, 28, 43, 44, 86, 88]);
+const B64_LENGTH_LIST = [22, 24, 27, 28, 43, 44, 86, 88];
+const B64_LENGTHS = new Set(B64_LENGTH_LIST);
 const MIN_TOKEN = 22;
 /** 1: base64 or base64url character; 2: also a hex digit. */
 const TOKEN_CHAR = new Uint8Array(128);
@@ -112,19 +113,19 @@ export class TermIndex {
       }
       while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
       // Base64 digests: the run, or, where a path glued segments with "/" (which base64 also
-      // uses), each span between slashes and the run's ends that has a digest's length.
-      const starts = [start];
-      const ends = [end];
-      for (let j = text.indexOf('/', start); j !== -1 && j < i; j = text.indexOf('/', j + 1)) {
-        starts.push(j + 1);
-        ends.push(j);
-      }
-      for (const a of starts) {
-        for (const b of ends) {
-          if (b > a && B64_LENGTHS.has(b - a)) hit(`b:${text.slice(a, b)}`, a, b);
-          // Unpadded forms end before the padding.
-          if (b === end && end > i && B64_LENGTHS.has(i - a)) hit(`b:${text.slice(a, i)}`, a, i);
+      // uses), each span between slashes and the run's ends that has a digest's length. Each
+      // start (the run's, or just after a slash) looks only at the few ends a digest's length
+      // away, so a run full of slashes costs a constant per slash, not one per pair of them.
+      const runEnd = i;
+      for (let a = start; a !== -1; ) {
+        for (const length of B64_LENGTH_LIST) {
+          const b = a + length;
+          if (b === end || (b < runEnd && text.charCodeAt(b) === 47)) hit(`b:${text.slice(a, b)}`, a, b);
         }
+        // Unpadded forms end before the padding.
+        if (end > runEnd && B64_LENGTHS.has(runEnd - a)) hit(`b:${text.slice(a, runEnd)}`, a, runEnd);
+        const slash = text.indexOf('/', a);
+        a = slash !== -1 && slash < runEnd ? slash + 1 : -1;
       }
       i = end;
     }

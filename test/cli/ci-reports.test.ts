@@ -16,6 +16,9 @@ import { TERM_RULES } from '../../src/terms/sensitive-term.js';
 import { assertGolden } from '../helpers/golden.js';
 import { CLI_EVENT } from '../helpers/requests.js';
 import { normaliseVersion, validateSarif } from '../helpers/reports.js';
+import { githubSarifProblems } from '../helpers/github-sarif.js';
+import { ruleAnchor } from '../../src/report/rule-docs.js';
+import { SARIF_MAX_RELATED } from '../../src/report/sarif-report.js';
 import { runCli } from '../helpers/run-cli.js';
 import { findAll, parseXml, XmlError } from '../helpers/xml.js';
 
@@ -58,12 +61,19 @@ describe('SARIF', () => {
 
     const json = JSON.parse((await runCli(['audit', 'fixtures/hasura/leaky', '--format', 'json'])).stdout) as JsonReport;
     const findings = json.requests.flatMap((r) => r.findings);
-    const results = sarif.runs[0].results as Array<{ ruleId: string; ruleIndex: number; level: string; partialFingerprints: Record<string, string> }>;
-    assert.equal(results.length, findings.length);
+    assert.deepEqual(githubSarifProblems(sarif), []);
+    const results = sarif.runs[0].results as Array<{ ruleId: string; ruleIndex: number; level: string; partialFingerprints: Record<string, string>; occurrenceCount?: number; relatedLocations?: unknown[] }>;
+    // One result per distinct finding, in order of first occurrence, counting every occurrence.
+    const distinct = [...new Map(findings.map((f) => [f.fingerprint, f])).values()];
     assert.deepEqual(
       results.map((r) => `${r.ruleId} ${r.level} ${r.partialFingerprints['findingFingerprint/v1']}`),
-      findings.map((f) => `${f.rule} ${f.severity} ${f.fingerprint}`),
+      distinct.map((f) => `${f.rule} ${f.severity} ${f.fingerprint}`),
     );
+    assert.equal(
+      results.reduce((n, r) => n + (r.occurrenceCount ?? 1), 0),
+      findings.length,
+    );
+    for (const r of results) assert.equal(r.relatedLocations?.length ?? 0, Math.min(SARIF_MAX_RELATED, (r.occurrenceCount ?? 1) - 1));
 
     const rules = sarif.runs[0].tool.driver.rules as Array<{ id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string }; properties: Record<string, unknown> }>;
     const ids = rules.map((r) => r.id);
@@ -72,6 +82,7 @@ describe('SARIF', () => {
     for (const r of results) assert.equal(rules[r.ruleIndex]!.id, r.ruleId);
     for (const rule of rules) {
       assert.ok(rule.shortDescription.text && rule.fullDescription.text && rule.help.text, rule.id);
+      assert.equal((rule as { helpUri?: string }).helpUri, `https://github.com/telemetry-audit/telemetry-audit/blob/main/docs/rules.md#${ruleAnchor(rule.id)}`);
     }
     // Every detector and term rule reports data leaving the machine.
     const leakIds = new Set([
@@ -95,11 +106,12 @@ describe('SARIF', () => {
       locations: Array<{ physicalLocation?: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } }; logicalLocations?: Array<{ name: string }> }>;
       properties: { requestId: string };
     }>;
-    const byRequest = (id: string) => results.filter((r) => r.properties.requestId === id);
-    const line3 = byRequest('fixtures/hasura/wire/server-v2.ndjson:3');
-    assert.ok(line3.length > 0);
-    for (const r of line3) {
-      assert.deepEqual(r.locations[0]!.physicalLocation, { artifactLocation: { uri: 'fixtures/hasura/wire/server-v2.ndjson', uriBaseId: '%SRCROOT%' }, region: { startLine: 3 } });
+    // A result's location is its first occurrence: the request named by its id, file and line.
+    const ndjson = results.filter((r) => /\.ndjson:\d+$/.test(r.properties.requestId));
+    assert.ok(ndjson.length > 0);
+    for (const r of ndjson) {
+      const [, file, line] = /^(.*):(\d+)$/.exec(r.properties.requestId)!;
+      assert.deepEqual(r.locations[0]!.physicalLocation, { artifactLocation: { uri: file, uriBaseId: '%SRCROOT%' }, region: { startLine: Number(line) } });
     }
     const invalid = results.find((r) => r.ruleId === 'body/invalid-json')!;
     const text = readFileSync('fixtures/hasura/samples/ee-usage-metrics.malformed.json', 'utf8');

@@ -51,4 +51,14 @@ describe('the TUI is loaded only when it is shown', () => {
     assert.ok(urls.some((u) => u.endsWith('/dist/src/cli/commands/inspect.js')));
     assert.deepEqual(urls.filter((u) => UI.test(u) || u.includes('/dist/src/tui/')), []);
   });
+
+  it('audit of one capture file against a built-in policy loads no YAML parser, fast-glob or metadata reader (cold start)', () => {
+    const { code, urls } = loads('audit-one', [CLI, 'audit', 'fixtures/hasura/leaky/cookie-header.ndjson']);
+    assert.equal(code, 1);
+    assert.ok(urls.some((u) => u.endsWith('/dist/src/cli/commands/audit.js')));
+    assert.deepEqual(urls.filter((u) => /\/node_modules\/(yaml|fast-glob)\//.test(u) || u.includes('/dist/src/hasura-metadata/')), []);
+    // The control: a pattern input does load fast-glob, and the hook sees it.
+    const glob = loads('audit-glob', [CLI, 'audit', 'fixtures/hasura/leaky/*.ndjson']);
+    assert.ok(glob.urls.some((u) => /\/node_modules\/fast-glob\//.test(u)));
+  });
 });

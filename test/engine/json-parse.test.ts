@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseJson } from '../../src/engine/json-parse.js';
+import fc from 'fast-check';
+import { parseJson, parseJsonWalk } from '../../src/engine/json-parse.js';
 
 describe('parseJson', () => {
   const valid: Array<[string, unknown]> = [
@@ -66,5 +67,46 @@ describe('parseJson', () => {
   it('fails closed on absurd nesting instead of overflowing the stack', () => {
     const r = parseJson('['.repeat(100_000));
     assert.equal(r.ok, false);
+  });
+});
+
+describe('parseJson fast path (native JSON.parse) against the duplicate-aware walk', () => {
+  const same = (text: string) => {
+    const fast = parseJson(text);
+    const walk = parseJsonWalk(text);
+    assert.deepEqual(fast, walk, text);
+    // deepEqual does not compare prototypes: the walk's objects have none, and so must the fast path's.
+    const protos = (v: unknown): unknown[] =>
+      typeof v !== 'object' || v === null ? [] : Array.isArray(v) ? v.flatMap(protos) : [Object.getPrototypeOf(v), ...Object.values(v).flatMap(protos)];
+    if (fast.ok) assert.ok(protos(fast.value).every((p) => p === null), text);
+  };
+
+  it('agrees on generated JSON, with and without duplicated keys, escapes and colons in strings', () => {
+    const key = fc.constantFrom('a', 'b', 'a:b', 'x"y', '\\', '__proto__', 'constructor', ':', '');
+    const leaf = fc.oneof(fc.constant('null'), fc.integer().map(String), fc.constantFrom('"s:t"', '"\\\\"', '"\\":"', '"\\u003a"', 'true', '1e3'));
+    const tree: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('v'), { maxLength: 4 }).map((xs) => `[${xs.join(',')}]`),
+        fc.array(fc.tuple(key, tie('v')), { maxLength: 5 }).map((kvs) => `{${kvs.map(([k, v]) => `${JSON.stringify(k)} : ${v}`).join(', ')}}`),
+      ),
+    })).v;
+    fc.assert(fc.property(tree, same), { numRuns: 2000 });
+    fc.assert(fc.property(fc.json(), same), { numRuns: 500 });
+  });
+
+  it('finds a duplicate hidden behind escaped quotes and colons inside strings', () => {
+    const text = '{"a\\":":"x:\\"y","a\\":":1}';
+    const r = parseJson(text);
+    assert.ok(r.ok);
+    assert.equal(r.duplicates.length, 1);
+    assert.equal(r.duplicates[0]!.key, 'a":');
+    same(text);
+  });
+
+  it('leaves nesting at the walk\'s limit to the walk', () => {
+    for (const depth of [510, 511, 512, 513, 514]) same('['.repeat(depth) + '1' + ']'.repeat(depth));
+    for (const depth of [511, 512, 513]) same('{"a":'.repeat(depth) + '{}' + '}'.repeat(depth));
   });
 });

@@ -49,7 +49,7 @@ export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: st
  */
 export async function runCliJson<R extends { exitCode: number }>(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<{ code: number | null; report: R; stderr: string }> {
   const r = await runCli(args, opts);
   let report: R;

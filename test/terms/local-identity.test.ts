@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collectLocalIdentity, type IdentityProbe } from '../../src/terms/local-identity.js';
+import { collectLocalIdentity, GIT_IDENTITY_KEYS, type IdentityProbe } from '../../src/terms/local-identity.js';
 import { termProblem } from '../../src/terms/term-check.js';
 
+/** `git config --get-regexp` as git prints it: one `key value` line per value, in file order. */
 function probe(over: Partial<IdentityProbe> & { gitValues?: Record<string, string> } = {}): IdentityProbe {
-  const git = over.gitValues ?? {};
+  const git: Record<string, string> = { [`config --get-regexp ${GIT_IDENTITY_KEYS}`]: Object.entries(over.gitValues ?? {}).map(([k, v]) => `${k} ${v}`).join('\n') };
   return {
     hostname: () => 'build-7f3a9c.eu-west.acme.example',
     username: () => 'jdoe-dev',
@@ -28,9 +29,9 @@ describe('collectLocalIdentity', () => {
     const id = await collectLocalIdentity(
       probe({
         gitValues: {
-          'config --get user.email': 'jane.doe@acme-corp.example',
-          'config --get user.name': 'Jane Doe',
-          'config --get-regexp ^remote\\..*\\.url$': 'remote.origin.url git@github.com:acme/shop-backend.git',
+          'user.email': 'jane.doe@acme-corp.example',
+          'user.name': 'Jane Doe',
+          'remote.origin.url': 'git@github.com:acme/shop-backend.git',
         },
       }),
     );

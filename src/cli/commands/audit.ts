@@ -1,8 +1,10 @@
 /** `telemetry-audit audit`: replay captures through the engine and exit with a CI verdict. */
-import { readInputs, resolveInputs } from '../../capture/read-inputs.js';
+import { readInputs, resolveInputSet } from '../../capture/read-inputs.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CommandSpec } from '../command.js';
 import { UsageError } from '../errors.js';
+import { JOBS_OPTION, jobsOpt } from '../options/jobs-option.js';
+import { refuseWritesOverReads } from '../output-collisions.js';
 
 export const auditCommand: CommandSpec = {
   name: 'audit',
@@ -16,7 +18,7 @@ export const auditCommand: CommandSpec = {
     'Exit codes: 0 every audited request conforms; 1 errors found, or warnings over --max-warnings;',
     '2 usage error, unreadable input, bad policy, or nothing audited.',
   ].join('\n'),
-  options: AUDIT_RUN_OPTIONS,
+  options: [...AUDIT_RUN_OPTIONS, JOBS_OPTION],
   examples: [
     'telemetry-audit audit fixtures/hasura',
     'telemetry-audit audit capture.ndjson --format json > report.json',
@@ -25,10 +27,13 @@ export const auditCommand: CommandSpec = {
   ],
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('no input given: name capture files, directories, globs, or "-" for stdin');
-    const run = await AuditRun.fromArgs(args, io, args.positionals);
-    const sources = await resolveInputs(args.positionals, io.cwd);
+    const jobs = jobsOpt(args);
+    // Inputs first: what they hold decides the report's notes, and no output may overwrite one.
+    const { sources, notes } = await resolveInputSet(args.positionals, io.cwd);
+    refuseWritesOverReads(args, io, sources);
+    const run = await AuditRun.fromArgs(args, io, args.positionals, { notes });
     await run.begin();
-    for await (const request of readInputs(sources, io.stdin)) await run.add(request);
+    await run.addAll(readInputs(sources, io.stdin), jobs);
     return run.finish();
   },
 };

@@ -3,6 +3,7 @@
  * a pack against a real program. Each scenario runs the command in its own temporary HOME
  * behind its own live capture; what it sends is audited; the matrix says which opt-outs held.
  */
+import { escapeControlsKeepLines } from '../../report/control-chars.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { CapturedRequest } from '../../capture/captured-request.js';
@@ -145,7 +146,7 @@ export const optoutCommand: CommandSpec = {
 
     const run = await AuditRun.fromArgs(runArgs, io, [loaded.origin, command.join(' ')], { notes });
     const quiet = run.settings.quiet;
-    const status = (line: string) => (quiet || tui ? undefined : writeOut(io.stderr, `telemetry-audit optout: ${line}\n`));
+    const status = (line: string) => (quiet || tui ? undefined : writeOut(io.stderr, `telemetry-audit optout: ${escapeControlsKeepLines(line)}\n`));
 
     // Results reach the report in order, one at a time; with the UI they wait until it closes.
     let chain: Promise<unknown> = Promise.resolve();

@@ -5,6 +5,7 @@ import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
+import { refuseWritesOverReads } from '../output-collisions.js';
 import { CAPTURE_OPTIONS, captureSettings, printsPayloads, traceFor, traceMode } from '../options/live-options.js';
 import { boolOpt, secondsOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
@@ -81,6 +82,7 @@ export const runCommand: CommandSpec = {
     const mode = traceMode(args);
     const command = args.rest;
 
+    refuseWritesOverReads(args, io);
     const { trace } = traceFor(mode, io);
     const notes = [traceNote(trace)];
     const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });

@@ -8,8 +8,6 @@ import path from 'node:path';
 import type { TextScanner } from '../../engine/audit-request.js';
 import type { Detector } from '../../detectors/detector.js';
 import { DEFAULT_DETECTORS } from '../../detectors/default-detectors.js';
-import { metadataTerms } from '../../hasura-metadata/metadata-terms.js';
-import { MetadataError, readHasuraMetadata } from '../../hasura-metadata/read-metadata.js';
 import type { RuleDoc } from '../../policy/policy-schema.js';
 import { readCanaryFile } from '../../terms/canary-file.js';
 import { LeakScanner } from '../../terms/leak-scanner.js';
@@ -49,6 +47,13 @@ export interface DetectionSetup {
   rules: RuleDoc[];
   /** Lines for the report header (never the sensitive values themselves). */
   notes: string[];
+  /** Every sensitive term searched for: with detectionScanners, all a worker thread needs to scan alike. */
+  terms: SensitiveTerm[];
+}
+
+/** The scanners for a list of sensitive terms: the same in the main thread and in every audit worker. */
+export function detectionScanners(terms: readonly SensitiveTerm[]): TextScanner[] {
+  return [new LeakScanner({ terms: [...terms], detectors: DEFAULT_DETECTORS })];
 }
 
 export function detectorRules(detectors: readonly Detector[]): RuleDoc[] {
@@ -90,6 +95,9 @@ export async function setupDetection(args: ParsedArgs, io: CliIO, deps: Detectio
 
   const metadataDir = stringOpt(args, 'metadata');
   if (metadataDir !== undefined) {
+    // Loaded only when asked for: the metadata reader brings a YAML parser and fast-glob.
+    const { MetadataError, readHasuraMetadata } = await import('../../hasura-metadata/read-metadata.js');
+    const { metadataTerms } = await import('../../hasura-metadata/metadata-terms.js');
     let md;
     try {
       md = await readHasuraMetadata(path.resolve(io.cwd, metadataDir));
@@ -121,11 +129,11 @@ export async function setupDetection(args: ParsedArgs, io: CliIO, deps: Detectio
     notes.push('local identity: not checked (--no-local-identity)');
   }
 
-  const scanner = new LeakScanner({ terms, detectors: DEFAULT_DETECTORS });
   return {
     detectors: DEFAULT_DETECTORS,
-    scanners: [scanner],
+    scanners: detectionScanners(terms),
     rules: [...detectorRules(DEFAULT_DETECTORS), ...TERM_RULE_DOCS],
     notes,
+    terms,
   };
 }

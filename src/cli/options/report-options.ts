@@ -46,6 +46,7 @@ export function reportSettings(args: ParsedArgs, io: Pick<CliIO, 'env' | 'cwd'> 
   const explicit = stringOpt(args, 'format') === undefined ? undefined : choiceOpt(args, 'format', REPORT_FORMATS, 'text');
   const stepSummary = io.env.GITHUB_STEP_SUMMARY ? path.resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY) : null;
   const targets: ReportTarget[] = stringsOpt(args, 'output').map((file) => {
+    if (file.trim() === '') throw new UsageError('--output needs a file name, and was given an empty one (an unset variable, such as $GITHUB_STEP_SUMMARY outside GitHub Actions?)');
     if (file === '-') return { format: explicit ?? 'text', path: null, display: 'stdout', append: false };
     const abs = path.resolve(io.cwd, file);
     const isStepSummary = abs === stepSummary;

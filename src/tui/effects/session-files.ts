@@ -11,6 +11,7 @@ import type { RequestResult } from '../../engine/audit-request.js';
 import { SummaryBuilder } from '../../engine/summary.js';
 import type { Policy } from '../../policy/policy-schema.js';
 import { jsonReporter } from '../../report/json-report.js';
+import { endPieces } from '../../report/reporter.js';
 import { PLAIN } from '../../report/style.js';
 import { stampedName, writePieces } from './write-lines.js';
 
@@ -67,7 +68,7 @@ export function sessionFiles(opts: SessionFilesOptions) {
       await writePieces(file, (function* () {
         yield reporter.begin();
         for (const r of results) yield reporter.result(r);
-        yield reporter.end(final, code);
+        yield* endPieces(reporter.end(final, code));
       })());
       return `wrote the report of ${results.length} request${results.length === 1 ? '' : 's'} (exit ${code}) to ${shown(opts.dir, file)}`;
     },

@@ -2,7 +2,8 @@
 import { createWriteStream } from 'node:fs';
 
 export async function writePieces(file: string, pieces: Iterable<string>): Promise<void> {
-  const out = createWriteStream(file, { flags: 'wx' });
+  // Private: a saved capture holds Authorization and Cookie values as they were sent.
+  const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => {});
   for (const piece of pieces) {

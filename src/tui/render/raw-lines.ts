@@ -31,7 +31,7 @@ function textLines(out: Line[], text: string, width: number): void {
 
 export function rawLines(request: CapturedRequest, decodedText: string | undefined, width: number): Line[] {
   const out: Line[] = [];
-  out.push([seg(request.method, 'heading'), seg(' '), seg(sanitize(request.url ?? '(no URL: a bare payload, destination unknown)'), 'key')]);
+  out.push([seg(sanitize(request.method), 'heading'), seg(' '), seg(sanitize(request.url ?? '(no URL: a bare payload, destination unknown)'), 'key')]);
   out.push([seg(`${request.transport} · ${request.body.length} bytes · sent ${request.time} · from ${sanitize(describeOrigin(request.origin))}`, 'dim')]);
   out.push([]);
   out.push([seg(`Headers (${request.headers.length})`, 'heading')]);

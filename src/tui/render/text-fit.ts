@@ -4,12 +4,11 @@
  * and every line is fitted to the width it is given so the layout never wraps.
  */
 
-// C0 controls, DEL and C1 controls; tabs and newlines are handled by the callers.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+import { CONTROL_CHARS, escapeControlChar } from '../../report/control-chars.js';
 
+/** Control characters as escapes (one set for every sink); tabs become two spaces. */
 export function sanitize(text: string): string {
-  return text.replace(CONTROL, (c) => (c === '\t' ? '  ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return text.replace(CONTROL_CHARS, (c) => (c === '\t' ? '  ' : escapeControlChar(c)));
 }
 
 /** Length in code points: an approximation of display width that Ink's own truncation backs up. */

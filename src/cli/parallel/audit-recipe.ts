@@ -1,0 +1,25 @@
+/**
+ * What an audit worker thread needs to audit exactly as the main thread does: the policy and
+ * the extra rules it was compiled with, and the sensitive terms the scanners search for. All of
+ * it is plain data (structured-cloneable); the worker compiles and builds scanners from it
+ * with the same functions the main thread used.
+ */
+import type { AuditOptions } from '../../engine/audit-request.js';
+import { compilePolicy, type CompiledPolicy } from '../../engine/compiled-policy.js';
+import { DEFAULT_DETECTORS } from '../../detectors/default-detectors.js';
+import type { Policy, RuleDoc } from '../../policy/policy-schema.js';
+import type { SensitiveTerm } from '../../terms/sensitive-term.js';
+import { detectionScanners } from '../options/detection-options.js';
+
+export interface AuditRecipe {
+  policy: Policy;
+  extraRules: RuleDoc[];
+  terms: SensitiveTerm[];
+}
+
+export function cookRecipe(recipe: AuditRecipe): { compiled: CompiledPolicy; options: AuditOptions } {
+  return {
+    compiled: compilePolicy(recipe.policy, recipe.extraRules),
+    options: { detectors: DEFAULT_DETECTORS, scanners: detectionScanners(recipe.terms) },
+  };
+}
