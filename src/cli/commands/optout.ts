@@ -39,6 +39,7 @@ const OPTOUT_OPTIONS: OptionSpec[] = [
   ...SEALED_OPTIONS,
   { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
   { name: 'no-trace', type: 'boolean', description: 'do not trace: a "suppressed" result then rests on the proxy alone (said in the matrix)' },
+  { name: 'browser', type: 'string', value: 'PATH', description: "run the scenarios' browser steps (e.g. the console a server hosts) in this Chromium-family browser, e.g. chromium; without it they are skipped and the report says so" },
   { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
 ];
 
@@ -118,6 +119,16 @@ export const optoutCommand: CommandSpec = {
     const loaded = await loadPack(packName ?? defaultPack(command), io.cwd);
     const notes: string[] = [];
     if (packName === undefined) notes.push(`opt-out pack: ${loaded.origin} (no --pack given)`);
+
+    const browser = stringOpt(args, 'browser');
+    const withBrowser = loaded.pack.scenarios.filter((s) => s.browser !== undefined).length;
+    if (withBrowser > 0) {
+      notes.push(
+        browser !== undefined
+          ? `browser steps: ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} load a page of the target in headless ${browser}; what the page sends is judged with the scenario`
+          : `browser steps of ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} not run (give --browser chromium to judge what the page itself sends)`,
+      );
+    }
 
     const { trace, sealed, containment } = traceFor(mode, io, sealedMode(args));
     notes.push(containmentNote(containment).replace('contained: sealed (', 'contained: sealed, each scenario in its own namespace ('));
@@ -204,6 +215,7 @@ export const optoutCommand: CommandSpec = {
       traceLoopback: boolOpt(args, 'trace-loopback'),
       respond: capture.respond,
       nodePreload: capture.nodePreload,
+      ...(browser !== undefined ? { browser } : {}),
       policy: run.compiled,
       audit: (r: CapturedRequest) => run.audit(r),
       report,
