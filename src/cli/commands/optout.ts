@@ -130,8 +130,13 @@ export const optoutCommand: CommandSpec = {
       );
     }
 
+    // A browser step's Chromium is never sealed (its DevTools pipe cannot pass the namespace helper)
+    // and must reach the page the trigger serves: those scenarios' triggers run unsealed too.
+    const browserSteps = browser !== undefined && withBrowser > 0;
+    if (browserSteps && sealedMode(args) === 'on') throw new ConfigError(`--sealed cannot contain the browser steps of ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} (a browser's DevTools pipe cannot pass the namespace helper); leave out --browser or --sealed`);
     const { trace, sealed, containment } = traceFor(mode, io, sealedMode(args));
     notes.push(containmentNote(containment).replace('contained: sealed (', 'contained: sealed, each scenario in its own namespace ('));
+    if (browserSteps && containment === 'sealed') notes.push(`not sealed: the ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} with a browser step run their target and the browser behind the proxy (and the tracer where strace works), so the browser can reach the page`);
     if (containment !== 'sealed') notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
 
     // The pack names the policy that audits what its scenarios send, unless --policy says otherwise.
