@@ -11,7 +11,7 @@ export type Transport = 'http' | 'websocket';
 export type CaptureOrigin =
   | { kind: 'file'; file: string; format: CaptureFormat; line?: number; entry?: number; frame?: number }
   | { kind: 'stdin'; format: CaptureFormat; line?: number; entry?: number; frame?: number }
-  | { kind: 'process'; command?: string; pid?: number; scenario?: string; step?: string }
+  | { kind: 'process'; command?: string; pid?: number; scenario?: string; step?: string; page?: string }
   | { kind: 'generated'; generator: string };
 
 export type CaptureFormat = 'ndjson' | 'json' | 'json-lines' | 'har';
@@ -65,7 +65,7 @@ export function describeOrigin(origin: CaptureOrigin): string {
       return parts.join(' ');
     }
     case 'process':
-      return [origin.scenario ? `scenario ${origin.scenario}` : null, origin.command ?? null, origin.pid ? `pid ${origin.pid}` : null]
+      return [origin.scenario ? `scenario ${origin.scenario}` : null, origin.page ? `page ${origin.page}` : (origin.command ?? null), origin.pid ? `pid ${origin.pid}` : null]
         .filter(Boolean)
         .join(' ') || 'live capture';
     case 'generated':

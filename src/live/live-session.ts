@@ -10,11 +10,15 @@
  *   const end = await session.done;
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import type { StdioOptions } from 'node:child_process';
 import type { CaptureFeed, FeedEvent } from '../capture/capture-feed.js';
 import type { CaptureOrigin } from '../capture/captured-request.js';
 import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
+import { pageLabel } from './browser/page-driver.js';
+import { conflictingFlag, interceptionFlags, isChromiumFamily, spkiHash, writeProfileSettings } from './browser/chromium.js';
 import { buildChildEnv, interceptionVars, RUN_ID_ENV, writeCaBundle, type NodePreload } from './child-env.js';
 import type { FakeResponse } from './fake-response.js';
 import { startProxy, type InterceptingProxy } from './proxy.js';
@@ -105,6 +109,8 @@ export class LiveSession implements CaptureFeed {
   /** Resolves when the target's whole tree is gone (before any quiet window); null: no target ran. */
   readonly exited: Promise<TargetExit | null>;
   private readonly captured = { stdout: new OutputTail(), stderr: new OutputTail() };
+  /** The page a browser target has loaded: the origin of what it sends. */
+  private page: string | undefined;
 
   private constructor(
     private readonly opts: LiveSessionOptions,
@@ -131,8 +137,15 @@ export class LiveSession implements CaptureFeed {
       } catch (err) {
         throw new LiveSetupError((err as Error).message);
       }
+      const conflict = isChromiumFamily(commandPath) ? conflictingFlag(opts.command.slice(1)) : undefined;
+      if (conflict) throw new LiveSetupError(`${conflict}: the browser's proxy, profile and resolver are set by telemetry-audit; leave this flag out`);
     }
-    const sealed = opts.command ? resolveSealed(opts.sealed ?? 'off', opts.env) : false;
+    // A Chromium-family target is never sealed: its DevTools pipe (fds 3/4) cannot pass through
+    // the sealed helper, which keeps fd 3 for its own control channel. It runs behind the proxy
+    // (with --proxy-server, SPKI trust, QUIC off) and the tracer; asked for sealed, it is an error.
+    const browserTarget = commandPath !== null && isChromiumFamily(commandPath);
+    if (browserTarget && opts.sealed === 'on') throw new LiveSetupError('--sealed cannot contain a browser target (its DevTools pipe cannot pass the namespace helper); use --no-sealed');
+    const sealed = opts.command && !browserTarget ? resolveSealed(opts.sealed ?? 'off', opts.env) : false;
     const { trace, support } = resolveTrace(opts.trace ?? 'auto', opts.command !== undefined, opts.env, sealed);
     const containment = containmentOf(sealed, trace);
 
@@ -200,10 +213,13 @@ export class LiveSession implements CaptureFeed {
     }
     const [, ...args] = this.opts.command;
     let file = this.commandPath;
-    let argv = args;
+    let argv = isChromiumFamily(this.commandPath) ? [...(await this.browserFlags()), ...args] : args;
+    // `run -- chromium URL`: the page given on the command line is the origin of what it sends.
+    const pageArg = isChromiumFamily(this.commandPath) ? args.find((a) => /^https?:\/\//i.test(a)) : undefined;
+    if (pageArg !== undefined) this.page = pageLabel(pageArg);
     if (this.trace.active && this.support) {
       const traceFile = path.join(this.ca.dir, 'trace.txt');
-      ({ file, args: argv } = traceCommand(this.support, traceFile, this.commandPath, args));
+      ({ file, args: argv } = traceCommand(this.support, traceFile, this.commandPath, argv));
       this.follower = new TraceFollower({
         file: traceFile,
         proxy: { host: this.proxyHost, port: this.proxy.port },
@@ -214,7 +230,9 @@ export class LiveSession implements CaptureFeed {
       });
       this.follower.start();
     }
-    const stdio: StdioOptions | undefined = this.opts.captureOutput ? ['ignore', 'pipe', 'pipe'] : this.opts.stdio;
+    // Pipes past stdio 2 (a browser's DevTools pipe) are kept when the output is captured; only an
+    // unsealed target can have them (a Chromium target is never sealed, see create()).
+    const stdio: StdioOptions | undefined = this.opts.captureOutput ? ['ignore', 'pipe', 'pipe', ...(Array.isArray(this.opts.stdio) ? this.opts.stdio.slice(3) : [])] : this.opts.stdio;
     if (this.containment === 'sealed') {
       try {
         this.target = await SealedTarget.start({
@@ -260,6 +278,40 @@ export class LiveSession implements CaptureFeed {
    */
   connectInside(port: number): import('node:net').Socket | null {
     return this.target instanceof SealedTarget ? this.target.connectInside(port) : null;
+  }
+
+  /** A Chromium-family target: the proxy and trust flags, and a fresh profile in the run's temp dir. */
+  private async browserFlags(): Promise<string[]> {
+    // The proxy signs every host with one leaf key: its SPKI, and the CA's, are all the browser must trust.
+    const leaf = await this.ca.leafFor('localhost');
+    const profileDir = mkdtempSync(path.join(this.ca.dir, 'browser-profile-'));
+    writeProfileSettings(profileDir);
+    const flags = interceptionFlags({
+      proxyHost: this.proxyHost,
+      proxyPort: this.proxy.port,
+      spki: [spkiHash(leaf.certPem), spkiHash(this.ca.certPem)],
+      profileDir,
+      runningAsRoot: process.getuid?.() === 0,
+    });
+    this.emit({ type: 'status', message: 'browser target: proxy, SPKI trust of this run\'s CA, fresh profile, QUIC and background networking off', ...this.scenarioField() });
+    return flags;
+  }
+
+  /** The target's extra pipes (stdio 3 and up), e.g. a browser's DevTools pipe. */
+  targetPipes(): { fd3: Writable | null; fd4: Readable | null } {
+    // Only an unsealed target has them: a sealed one gets stdio 0-2 (a browser target is never sealed).
+    const stdio = this.target instanceof RunningTarget ? this.target.stdio : [];
+    return { fd3: (stdio[3] as Writable | undefined) ?? null, fd4: (stdio[4] as Readable | undefined) ?? null };
+  }
+
+  /** The target's program name, for status lines. */
+  commandName(): string {
+    return path.basename(this.opts.command?.[0] ?? 'target');
+  }
+
+  /** A browser target loaded `url`: what it sends from now on has the page as its origin. */
+  setPage(url: string): void {
+    this.page = url;
   }
 
   /** What the target wrote, with `captureOutput` (the last 64 KiB of each stream). */
@@ -329,7 +381,7 @@ export class LiveSession implements CaptureFeed {
   private originFor(pid: number | undefined): CaptureOrigin {
     const command = this.opts.command ? this.commandLine() : undefined;
     const p = pid ?? this.target?.pid;
-    return { kind: 'process', ...(command ? { command } : {}), ...(p ? { pid: p } : {}), ...this.scenarioField() };
+    return { kind: 'process', ...(command ? { command } : {}), ...(p ? { pid: p } : {}), ...(this.page ? { page: this.page } : {}), ...this.scenarioField() };
   }
 
   private commandLine(): string {

@@ -94,6 +94,11 @@ export class RunningTarget {
     return this.child.pid;
   }
 
+  /** Every stdio stream of the target (index 3 and up: extra pipes it was given). */
+  get stdio(): ChildProcess['stdio'] {
+    return this.child.stdio;
+  }
+
   /** The target's output streams, when spawned with stdio "pipe". */
   get output(): { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null } {
     return { stdout: this.child.stdout, stderr: this.child.stderr };

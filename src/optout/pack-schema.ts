@@ -6,6 +6,7 @@
  * The `optout` runner executes packs; this file only defines and validates them.
  */
 import * as z from 'zod';
+import { BrowserStepSchema } from '../live/browser/browser-script.js';
 
 /** Placeholders the runner replaces in pack strings; anything else in `{{…}}` is an error. */
 export const PACK_PLACEHOLDERS = {
@@ -155,6 +156,16 @@ export const ProbeSchema = z
   })
   .describe('a check on what the running target serves (e.g. that the console it hosts has telemetry off)');
 
+export const BrowserCheckSchema = z
+  .strictObject({
+    url: z.string().describe('loopback page the target serves, loaded in headless Chromium once it is up, e.g. "http://127.0.0.1:{{port}}/console"'),
+    steps: z.array(BrowserStepSchema).optional().describe('steps run in the page (click, navigate, waitFor, waitForText, wait); the page then stays open until the scenario ends'),
+    description: z.string().optional().describe('what the browser step proves, for the report'),
+  })
+  .describe(
+    'a page of the running target loaded in a real browser behind the same audit: what the page sends counts as the scenario\'s own requests (runs when the optout runner is given --browser)',
+  );
+
 export const RefusalSchema = z
   .strictObject({
     stderr: z.string().optional().describe('standard error must match this regular expression (e.g. the name of the rejected variable)'),
@@ -181,6 +192,7 @@ export const ScenarioSchema = z
     exitCode: ExitCodes.optional().describe(
       'exit code(s) with which the trigger ends normally in this scenario (default: target.exitCode, else 0); e.g. 1 for a build that fails on purpose: what it sent is still judged',
     ),
+    browser: BrowserCheckSchema.optional(),
     quietWindowSeconds: z.number().positive().optional().describe('overrides the pack\'s quiet window for this scenario'),
   })
   .describe('one way of running the target and the outcome it must have');

@@ -62,6 +62,8 @@ export interface ScenarioPlan {
   cwd: string;
   files: PlannedFile[];
   probes: Array<{ url: string; matches?: string; notMatches?: string; description?: string }>;
+  /** Server targets: a page of the target to drive in a browser, its URL filled in. */
+  browser?: NonNullable<Scenario['browser']>;
   /** Server targets: the URL that answers once the server is up; the observation starts then. */
   readyUrl?: string;
   expect: Expectation;
@@ -179,6 +181,7 @@ export function planScenario(pack: Pack, scenario: Scenario, inputs: PlanInputs)
     cwd: inputs.cwd,
     files,
     probes: (scenario.probes ?? []).map((p) => ({ ...p, url: fill(p.url) })),
+    ...(scenario.browser ? { browser: { ...scenario.browser, url: fill(scenario.browser.url) } } : {}),
     ...(pack.target.readyUrl !== undefined ? { readyUrl: fill(pack.target.readyUrl) } : {}),
     expect: scenario.expect,
     informational: scenario.informational === true,

@@ -31,7 +31,7 @@ export interface OptoutEvents {
 }
 
 /** Capture and audit settings every scenario of the run shares. */
-export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'sealed' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report' | 'capture'> {
+export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'sealed' | 'traceLoopback' | 'respond' | 'nodePreload' | 'policy' | 'audit' | 'report' | 'capture' | 'browser'> {
   loaded: LoadedPack;
   /** The target command line, with {{optout}} where scenario arguments go and any {{canary}}. */
   command: readonly string[];
@@ -244,6 +244,7 @@ export class OptoutRunner {
               traceLoopback: this.opts.traceLoopback,
               respond: this.opts.respond,
               nodePreload: this.opts.nodePreload,
+              ...(this.opts.browser !== undefined ? { browser: this.opts.browser } : {}),
               policy: this.opts.policy,
               audit: this.opts.audit,
               report: this.opts.report,

@@ -19,6 +19,7 @@ import type { FeedEvent } from '../capture/capture-feed.js';
 import { stderrTail, type Observation, type ProbeResult, type StepReport } from './matrix.js';
 import type { PlannedStep, ScenarioPlan } from './plan-scenario.js';
 import { runProbe, waitUntilReady } from './probe.js';
+import { runBrowserCheck } from './browser-check.js';
 
 export type ScenarioPhase = 'setup' | 'starting' | 'running' | 'quiet-window' | 'observing';
 
@@ -41,6 +42,8 @@ export interface ScenarioRunOptions {
   /** Raw feed events (requests and connection attempts), for a live view. */
   forward?: (event: FeedEvent) => void;
   progress?: (phase: ScenarioPhase, detail: { fraction?: number; message?: string }) => void;
+  /** The Chromium-family browser for scenarios' browser steps; without it they are not run. */
+  browser?: string;
   /** Aborted: stop the target and end the scenario at once. */
   signal?: AbortSignal;
 }
@@ -74,9 +77,15 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
   const rules = new Set<string>();
   let stoppedFor: Observation['stoppedFor'] = null;
   let current: { session: LiveSession; over: boolean } | null = null;
+  // A browser step closes its page when the scenario ends. With one, the observation period
+  // starts once its steps have run: a slow browser start must not shorten how long the page (and
+  // the server) are watched after the page was used.
+  const browserOver = new AbortController();
+  const browserWanted = plan.browser !== undefined && opts.browser !== undefined;
   const stop = (why: NonNullable<Observation['stoppedFor']>) => {
     if (stoppedFor !== null) return;
     stoppedFor = why;
+    browserOver.abort();
     if (current && !current.over) void current.session.stop(why === 'interrupt' ? 'interrupt' : 'stop');
   };
   const onAbort = () => stop('interrupt');
@@ -87,13 +96,13 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
    * One live capture around one command of the scenario (a setup step or the trigger): every
    * request is labelled with the step, audited, and counted when the step is judged.
    */
-  const open = async (step: { name: string; argv: string[]; env: Record<string, string>; omitEnv: readonly string[]; timeoutSeconds: number; quietMs: number; judged: boolean }) => {
+  const open = async (step: { name: string; argv: string[]; env: Record<string, string>; omitEnv: readonly string[]; timeoutSeconds: number; quietMs: number; judged: boolean; sealed?: SealedMode }) => {
     const session = await LiveSession.create({
       command: step.argv,
       env: step.env,
       cwd: plan.cwd,
       trace: opts.trace,
-      sealed: opts.sealed ?? 'off',
+      sealed: step.sealed ?? opts.sealed ?? 'off',
       traceLoopback: opts.traceLoopback,
       timeoutMs: step.timeoutSeconds * 1000,
       respond: opts.respond,
@@ -106,6 +115,17 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       omitEnv: step.omitEnv,
     });
     const origin: CaptureOrigin = { kind: 'process', command: step.argv.join(' '), scenario: name, step: step.name };
+    const { tally, onEvent } = feed(step, origin);
+    session.subscribe(onEvent);
+    current = { session, over: false };
+    return { session, tally };
+  };
+
+  /**
+   * What one step's capture sends goes through here: labelled with the step, audited, reported,
+   * and counted for the scenario when the step is judged (the trigger, and its browser step).
+   */
+  const feed = (step: { name: string; judged: boolean }, origin: CaptureOrigin) => {
     const tally = { requests: 0, bypasses: 0 };
     const record = (result: RequestResult, counted: boolean) => {
       if (step.judged) {
@@ -119,7 +139,7 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       // A suppress scenario that sends has answered its question: no need to wait any longer.
       if (counted && step.judged && plan.expect === 'suppress') stop('first-request');
     };
-    session.subscribe((event) => {
+    const onEvent = (event: FeedEvent) => {
       if (event.type === 'request') {
         if (event.request.origin.kind === 'process') event.request.origin.step = step.name;
         opts.capture?.(event.request);
@@ -141,9 +161,8 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
         if (step.judged) counts.bypasses++;
         record(result, true);
       }
-    });
-    current = { session, over: false };
-    return { session, tally };
+    };
+    return { tally, onEvent };
   };
 
   const exitOf = (e: Awaited<LiveSession['exited']>): Observation['exit'] =>
@@ -179,6 +198,25 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
     if (!ok) setupFailure = `setup step ${step.name} ${how}${exit?.code !== null && exit?.code !== undefined && !exit.spawnError ? ` (expected ${step.exitCodes.join(' or ')})` : ''}${tail.length > 0 ? `: "${tail.slice(-3).join(' | ')}"` : ''}`;
   };
 
+  let browserResult: Promise<ProbeResult | null> = Promise.resolve(null);
+  const browserStep = 'browser';
+  const startBrowser = (onSettled: () => void) => {
+    if (!browserWanted || current === null || current.over || stoppedFor !== null) return;
+    const { onEvent } = feed({ name: browserStep, judged: true }, { kind: 'process', command: opts.browser!, scenario: name, step: browserStep });
+    browserResult = runBrowserCheck({
+      check: plan.browser!,
+      browser: opts.browser!,
+      env: plan.env,
+      cwd: plan.cwd,
+      scenario: name,
+      respond: opts.respond,
+      timeoutMs: plan.timeoutSeconds * 1000,
+      onEvent,
+      onSettled,
+      signal: browserOver.signal,
+    });
+  };
+
   let probes: Promise<ProbeResult[]> = Promise.resolve([]);
   let readyAt: number | null = null;
   let exit: Observation['exit'] = null;
@@ -193,7 +231,9 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       triggerRan = true;
       const t0 = Date.now();
       const quietMs = kind === 'cli' ? plan.quietWindowSeconds * 1000 : 0;
-      const { session, tally } = await open({ name: TRIGGER_STEP, argv: plan.argv, env: plan.env, omitEnv: plan.omitEnv, timeoutSeconds: plan.timeoutSeconds, quietMs, judged: true });
+      // With a browser step the trigger is not sealed: the browser (never sealed: its DevTools pipe
+      // cannot pass the namespace helper) loads the page the target serves, so both must share loopback.
+      const { session, tally } = await open({ name: TRIGGER_STEP, argv: plan.argv, env: plan.env, omitEnv: plan.omitEnv, timeoutSeconds: plan.timeoutSeconds, quietMs, judged: true, ...(browserWanted ? { sealed: 'off' as const } : {}) });
       const isOver = () => current!.over || stoppedFor !== null;
       // A sealed server is reached through its namespace's door; otherwise directly on loopback.
       const inside = (port: number) => session.connectInside(port);
@@ -202,9 +242,17 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
         await session.start();
         if (kind === 'server') {
           const ms = plan.observeSeconds * 1000;
-          const observe = () => {
+          let observing = false;
+          const observeFor = () => {
+            if (observing) return;
+            observing = true;
             ticker('observing', ms);
             timers.push(setTimeout(() => stop('observed'), ms));
+          };
+          // With a browser step, the observation starts once the page's steps ran (onSettled).
+          const observe = () => {
+            if (browserWanted) startBrowser(observeFor);
+            else observeFor();
           };
           if (plan.readyUrl === undefined) observe();
           else {
@@ -236,10 +284,12 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       }
     }
   } finally {
+    browserOver.abort();
     for (const t of timers) clearTimeout(t);
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  const probeResults = await probes;
+  const browserProbe = await browserResult;
+  const probeResults = [...(await probes), ...(browserProbe ? [browserProbe] : [])];
   if (exit?.stoppedBy === 'timeout' && stoppedFor === null) stoppedFor = 'timeout';
 
   return {

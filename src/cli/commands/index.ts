@@ -19,6 +19,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'preview', summary: 'show and audit the server telemetry Hasura would send for a metadata dir', load: async () => (await import('./preview.js')).previewCommand },
   { name: 'inspect', summary: 'inspect captures in a terminal UI, field by field (text report when not a terminal)', load: async () => (await import('./inspect.js')).inspectCommand },
   { name: 'run', summary: 'run a command with interception and audit what it sends, live (dry-run)', load: async () => (await import('./run.js')).runCommand },
+  { name: 'browse', summary: 'load a page in headless Chromium behind the interceptor and audit what it sends (dry-run)', load: async () => (await import('./browse.js')).browseCommand },
   { name: 'optout', summary: 'verify every opt-out of a pack against a program, beside a control that must send', load: async () => (await import('./optout.js')).optoutCommand },
   { name: 'init', summary: 'write a commented starter configuration file for this project', load: async () => (await import('./init.js')).initCommand },
   { name: 'serve', summary: 'run the intercepting proxy alone; audit what arrives when stopped', load: async () => (await import('./serve.js')).serveCommand },

@@ -39,6 +39,7 @@ const OPTOUT_OPTIONS: OptionSpec[] = [
   ...SEALED_OPTIONS,
   { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
   { name: 'no-trace', type: 'boolean', description: 'do not trace: a "suppressed" result then rests on the proxy alone (said in the matrix)' },
+  { name: 'browser', type: 'string', value: 'PATH', description: "run the scenarios' browser steps (e.g. the console a server hosts) in this Chromium-family browser, e.g. chromium; without it they are skipped and the report says so" },
   { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
 ];
 
@@ -127,8 +128,23 @@ export const optoutCommand: CommandSpec = {
     const notes: string[] = [];
     if (packName === undefined) notes.push(`opt-out pack: ${loaded.origin} (no --pack given)`);
 
+    const browser = stringOpt(args, 'browser');
+    const withBrowser = loaded.pack.scenarios.filter((s) => s.browser !== undefined).length;
+    if (withBrowser > 0) {
+      notes.push(
+        browser !== undefined
+          ? `browser steps: ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} load a page of the target in headless ${browser}; what the page sends is judged with the scenario`
+          : `browser steps of ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} not run (give --browser chromium to judge what the page itself sends)`,
+      );
+    }
+
+    // A browser step's Chromium is never sealed (its DevTools pipe cannot pass the namespace helper)
+    // and must reach the page the trigger serves: those scenarios' triggers run unsealed too.
+    const browserSteps = browser !== undefined && withBrowser > 0;
+    if (browserSteps && sealedMode(args) === 'on') throw new ConfigError(`--sealed cannot contain the browser steps of ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} (a browser's DevTools pipe cannot pass the namespace helper); leave out --browser or --sealed`);
     const { trace, sealed, containment } = traceFor(mode, io, sealedMode(args, OPTOUT_SEALED_DEFAULT));
     notes.push(containmentNote(containment).replace('contained: sealed (', 'contained: sealed, each scenario in its own namespace ('));
+    if (browserSteps && containment === 'sealed') notes.push(`not sealed: the ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} with a browser step run their target and the browser behind the proxy (and the tracer where strace works), so the browser can reach the page`);
     if (containment !== 'sealed') notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
 
     // The pack names the policy that audits what its scenarios send, unless --policy says otherwise.
@@ -212,6 +228,7 @@ export const optoutCommand: CommandSpec = {
       traceLoopback: boolOpt(args, 'trace-loopback'),
       respond: capture.respond,
       nodePreload: capture.nodePreload,
+      ...(browser !== undefined ? { browser } : {}),
       policy: run.compiled,
       audit: (r: CapturedRequest) => run.audit(r),
       report,

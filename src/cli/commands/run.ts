@@ -1,6 +1,7 @@
 /** `telemetry-audit run -- <command>`: run a program with interception and audit what it sends. */
 import type { StdioOptions } from 'node:child_process';
-import { describeExit, LiveSession, LiveSetupError, type TraceState } from '../../live/live-session.js';
+import { describeExit, LiveSession, LiveSetupError, type TraceMode, type TraceState } from '../../live/live-session.js';
+import type { SealedMode } from '../../live/sealed/sealed-target.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -9,6 +10,7 @@ import { refuseWritesOverReads } from '../output-collisions.js';
 import { CAPTURE_OPTIONS, captureSettings, containmentNote, printsPayloads, SEALED_OPTIONS, sealedMode, traceFor, traceMode } from '../options/live-options.js';
 import { boolOpt, secondsOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
+import { isChromiumFamily } from '../../live/browser/chromium.js';
 
 /** Options of every command that runs a target live (`run`, `inspect -- <command>`). */
 export const RUN_OPTIONS: OptionSpec[] = [
@@ -31,7 +33,7 @@ function timeoutMsOf(args: ParsedArgs): number | undefined {
 }
 
 /** The proxy, CA and tracer for `command`, set up from the live options; nothing runs yet. */
-export async function openLiveSession(args: ParsedArgs, io: CliIO, command: string[], stdio: StdioOptions): Promise<LiveSession> {
+export async function openLiveSession(args: ParsedArgs, io: CliIO, command: string[], stdio: StdioOptions, extra: { captureOutput?: boolean; trace?: TraceMode; sealed?: SealedMode } = {}): Promise<LiveSession> {
   const capture = captureSettings(args);
   try {
     return await LiveSession.create({
@@ -46,6 +48,7 @@ export async function openLiveSession(args: ParsedArgs, io: CliIO, command: stri
       respond: capture.respond,
       nodePreload: capture.nodePreload,
       stdio,
+      ...extra,
     });
   } catch (err) {
     if (err instanceof LiveSetupError) throw new ConfigError(err.message);
@@ -87,8 +90,14 @@ export const runCommand: CommandSpec = {
     const command = args.rest;
 
     refuseWritesOverReads(args, io);
-    const { trace, containment } = traceFor(mode, io, sealedMode(args));
+    // A browser target is never sealed (its DevTools pipe cannot pass the namespace helper; see
+    // LiveSession.create): --sealed is refused, and the default falls back to the proxy, said in a note.
+    const browserTarget = isChromiumFamily(command[0]!);
+    const sealing = sealedMode(args);
+    if (browserTarget && sealing === 'on') throw new ConfigError('--sealed cannot contain a browser target (its DevTools pipe cannot pass the namespace helper); use --no-sealed');
+    const { trace, containment } = traceFor(mode, io, browserTarget ? 'off' : sealing);
     const notes = [containmentNote(containment), traceNote(trace)];
+    if (browserTarget && sealing === 'auto') notes.push('not sealed: a browser target runs behind the proxy only (its DevTools pipe cannot pass the namespace helper)');
     const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });
     // The report owns stdout; the command's output goes to stderr.
     const session = await openLiveSession(args, io, command, ['inherit', 2, 2]);

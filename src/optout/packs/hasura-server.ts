@@ -17,6 +17,17 @@ const consoleProbe = (enabled: boolean) => ({
   description: `the console served by the server is told enableTelemetry: ${enabled}`,
 });
 
+/**
+ * The console in a real browser: it loads /console and clicks the first tracked element (the
+ * console tracks clicks on elements with data-trackid), so a console that ignores the switch
+ * sends a CLICK_EVENT frame, and the scenario judges that frame with the server's requests.
+ */
+const consoleInBrowser = (enabled: boolean) => ({
+  url: 'http://127.0.0.1:{{port}}/console',
+  steps: [{ click: '[data-trackid]' }],
+  description: `the console served by the server, in headless Chromium (telemetry ${enabled ? 'on' : 'off'}): what it sends`,
+});
+
 const envSpelling = (value: string): Scenario => ({
   name: `env-${value.toLowerCase() === value ? value : `${value.toLowerCase()}-upper`}`,
   title: `${ENV}=${value}`,
@@ -60,6 +71,7 @@ export const hasuraServerPack: Pack = {
       control: true,
       expect: 'send',
       probes: [consoleProbe(true)],
+      browser: consoleInBrowser(true),
     },
     {
       name: 'env-false',
@@ -68,6 +80,7 @@ export const hasuraServerPack: Pack = {
       env: { set: { [ENV]: 'false' } },
       expect: 'suppress',
       probes: [consoleProbe(false)],
+      browser: consoleInBrowser(false),
     },
     {
       name: 'flag-false',
@@ -76,6 +89,7 @@ export const hasuraServerPack: Pack = {
       args: { insert: ['--enable-telemetry=false'] },
       expect: 'suppress',
       probes: [consoleProbe(false)],
+      browser: consoleInBrowser(false),
     },
     envSpelling('FALSE'),
     envSpelling('f'),
