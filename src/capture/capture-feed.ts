@@ -13,7 +13,18 @@ export type FeedEvent =
    * that bypassed the proxy, a client that refused the CA. Carries its own rule and message;
    * consumers turn it into a result with that finding.
    */
-  | { type: 'connection'; rule: string; severity: 'error' | 'warning'; message: string; host: string; port?: number; scenario?: string; time: string }
+  | {
+      type: 'connection';
+      rule: string;
+      severity: 'error' | 'warning';
+      message: string;
+      host: string;
+      port?: number;
+      scenario?: string;
+      time: string;
+      /** A TLS client that hung up without an alert: no refusal when the tool itself was closing it. */
+      hangUp?: boolean;
+    }
   /** Progress for people: target started, exited, quiet window running. */
   | { type: 'status'; message: string; scenario?: string }
   /** The feed is over (target exited and the quiet window passed, or it was stopped). */

@@ -8,17 +8,20 @@ import type { CaptureSide, FindingDigest } from '../baseline/drift.js';
 import { baselineEntry } from '../baseline/finding-baseline.js';
 import { BASELINE_RULES } from '../baseline/rules.js';
 import { ShapeSet } from '../baseline/shape.js';
-import { readInputs, resolveInputs } from '../capture/read-inputs.js';
+import { readInputs, resolveInputSet } from '../capture/read-inputs.js';
 import { auditRequest, type AuditOptions } from '../engine/audit-request.js';
 import type { CompiledPolicy } from '../engine/compiled-policy.js';
 import type { Policy } from '../policy/policy-schema.js';
-import type { CliIO, ParsedArgs } from './command.js';
+import { escapeControls } from '../report/control-chars.js';
+import { writeOut, type CliIO, type ParsedArgs } from './command.js';
 import { setupDetection } from './options/detection-options.js';
 import { loadCompiledPolicy } from './options/policy-options.js';
 
 export interface CollectedCaptures extends CaptureSide {
   /** Audited requests whose body did not parse as JSON: they have findings but no shape. */
   withoutPayload: number;
+  /** What the inputs' directories held that was not read, and why (for the user, on stderr). */
+  notes: string[];
 }
 
 export interface AuditSetup {
@@ -35,8 +38,8 @@ export async function setupAudit(args: ParsedArgs, io: CliIO): Promise<AuditSetu
 }
 
 export async function collectCaptures(inputs: string[], io: CliIO, setup: AuditSetup): Promise<CollectedCaptures> {
-  const sources = await resolveInputs(inputs, io.cwd);
-  const out: CollectedCaptures = { inputs, requests: 0, audited: 0, withoutPayload: 0, shapes: new ShapeSet(), findings: new Map<string, FindingDigest>() };
+  const { sources, notes } = await resolveInputSet(inputs, io.cwd);
+  const out: CollectedCaptures = { inputs, requests: 0, audited: 0, withoutPayload: 0, notes, shapes: new ShapeSet(), findings: new Map<string, FindingDigest>() };
   for await (const request of readInputs(sources, io.stdin)) {
     const result = auditRequest(request, setup.compiled, setup.options);
     out.requests++;
@@ -54,4 +57,9 @@ export async function collectCaptures(inputs: string[], io: CliIO, setup: AuditS
     }
   }
   return out;
+}
+
+/** A directory never loses files silently: what was not read is said on stderr. */
+export async function writeInputNotes(io: CliIO, command: string, notes: readonly string[]): Promise<void> {
+  for (const note of notes) await writeOut(io.stderr, `telemetry-audit ${command}: note: ${escapeControls(note)}\n`);
 }

@@ -104,6 +104,7 @@ export class LiveSession implements CaptureFeed {
   private readonly runId = randomUUID();
   private ended = false;
   private stopRequested = false;
+  private closing = false;
   private cutQuietWindow: (() => void) | null = null;
   private resolveExited!: (exit: TargetExit | null) => void;
   /** Resolves when the target's whole tree is gone (before any quiet window); null: no target ran. */
@@ -266,6 +267,7 @@ export class LiveSession implements CaptureFeed {
     if (this.opts.timeoutMs !== undefined) {
       this.timeout = setTimeout(() => {
         this.emit({ type: 'status', message: `timed out after ${this.opts.timeoutMs! / 1000} s: stopping the target and its children`, ...this.scenarioField() });
+        this.closing = true;
         void this.target?.stop('timeout');
       }, this.opts.timeoutMs);
     }
@@ -322,6 +324,7 @@ export class LiveSession implements CaptureFeed {
   /** Stop the target's whole tree (or the proxy alone) and end the feed, keeping every capture. */
   async stop(reason: StopReason = 'stop'): Promise<void> {
     this.stopRequested = true;
+    this.closing = true;
     this.cutQuietWindow?.();
     if (this.target) await this.target.stop(reason);
     else await this.end(null);
@@ -372,8 +375,21 @@ export class LiveSession implements CaptureFeed {
     }
   }
 
+  /**
+   * The tool is about to close the target itself (a browser asked to close, stop(), a timeout):
+   * from now on a TLS client that hangs up mid-handshake without an alert was cut off by us, not
+   * refusing the CA. Alert-carrying refusals are still findings.
+   */
+  closingTarget(): void {
+    this.closing = true;
+  }
+
   private emit(event: FeedEvent): void {
     if (this.ended) return;
+    if (event.type === 'connection' && event.hangUp === true && this.closing) {
+      const where = event.port !== undefined ? `${event.host}:${event.port}` : event.host;
+      event = { type: 'status', message: `a TLS handshake to ${where} was cut off as the target was being closed (not a refusal of the CA)` };
+    }
     const e = this.opts.scenario !== undefined && event.type !== 'request' ? { ...event, scenario: this.opts.scenario } : event;
     for (const l of this.listeners) l(e);
   }

@@ -142,8 +142,8 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   let connectionSeq = 0;
   let requestSeq = 0;
 
-  const finding = (rule: { id: string; severity: 'error' | 'warning' }, message: string, host: string, port: number | undefined): void => {
-    emit({ type: 'connection', rule: rule.id, severity: rule.severity, message, host, ...(port !== undefined ? { port } : {}), time: new Date().toISOString() });
+  const finding = (rule: { id: string; severity: 'error' | 'warning' }, message: string, host: string, port: number | undefined, hangUp = false): void => {
+    emit({ type: 'connection', rule: rule.id, severity: rule.severity, message, host, ...(port !== undefined ? { port } : {}), time: new Date().toISOString(), ...(hangUp ? { hangUp } : {}) });
   };
 
   const urlOf = (req: IncomingMessage, tunnel: Tunnel | undefined, websocket: boolean): string => {
@@ -278,6 +278,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
             `TLS not intercepted: the client refused the interception certificate for ${authorityOf(refusal.host, refusal.port, '')} (${refusal.reason}); what it sends there cannot be seen`,
             refusal.host,
             refusal.port,
+            refusal.hangUp === true,
           ),
           () => processExiting(tunnel.pid),
         ).then(
@@ -295,6 +296,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
                 `TLS not intercepted: the client closed its connection to ${authorityOf(tunnel.host, tunnel.port, '')} right after the handshake without sending a request; it most likely rejected the interception certificate, so what it sends there cannot be seen`,
                 tunnel.host,
                 tunnel.port,
+                true,
               );
             });
             http1.emit('connection', tls);

@@ -11,6 +11,8 @@ export interface TlsRefusal {
   host: string;
   port: number;
   reason: string;
+  /** The client hung up without a TLS alert: a refusal only if nobody was closing it. */
+  hangUp?: boolean;
 }
 
 const contexts = new WeakMap<CertificateAuthority, Map<string, Promise<tls.SecureContext>>>();
@@ -73,7 +75,7 @@ export async function interceptTls(
       settled = true;
       // A hang-up without a TLS alert from a process that is exiting is not a refusal: a CLI
       // that finishes while a background request is still connecting sent nothing there.
-      if (!(silent && clientGone())) onRefused({ host: sni ?? target.host, port: target.port, reason });
+      if (!(silent && clientGone())) onRefused({ host: sni ?? target.host, port: target.port, reason, ...(silent ? { hangUp: true } : {}) });
       socket.destroy();
       resolve(null);
     };

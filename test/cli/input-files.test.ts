@@ -53,6 +53,19 @@ describe('directory inputs', () => {
     assert.equal(report.requests.length, 1);
     assert.ok(report.notes.some((n) => /3 not read \(a link to a directory already read\)/.test(n)), report.notes.join('\n'));
   });
+
+  it('diff, shape and policy infer say what a directory held that they did not read', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'a.ndjson'), record());
+    // A name a payload could control: its control characters must reach the terminal escaped.
+    writeFileSync(path.join(dir, 'notes\u001b[2J.txt'), 'not a capture');
+    for (const argv of [['diff', dir, dir], ['shape', dir], ['policy', 'infer', dir]]) {
+      const r = await runCli(argv, { timeoutMs: 120_000 });
+      assert.equal(r.code, 0, `${argv[0]}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`telemetry-audit ${argv.slice(0, argv[0] === 'policy' ? 2 : 1).join(' ')}: note: .*1 not read \\(no capture extension: .*\\): .*notes\\\\u001b\\[2J\\.txt`), `${argv[0]}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /\u001b/);
+    }
+  });
 });
 
 describe('outputs never overwrite what the command reads', () => {

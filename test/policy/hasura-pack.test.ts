@@ -67,4 +67,21 @@ describe('console routes', () => {
     assert.deepEqual(routeFindings('/data/inventory_prod/schema/SCHEMA_NAME/tables/TABLE_NAME/modify'), ['inventory_prod']);
     assert.deepEqual(routeFindings('/data/manage/source/inventory_prod/edit'), ['inventory_prod']);
   });
+
+  // A page that closes before its first frame: the proxy audits the bare handshake (issue 16's
+  // browse runs met it on a loaded machine as a payload/empty error that failed an honest console).
+  const handshake = (url: string, body = '') =>
+    auditRequest(httpRequest(body, { raw: true, method: 'GET', url, transport: 'websocket', headers: [['user-agent', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0.0.0 Safari/537.36'], ['origin', 'http://127.0.0.1:40663'], ['upgrade', 'websocket'], ['sec-websocket-version', '13']] }), policy);
+
+  it("the console's socket opened without a frame is the console-ws-open kind and passes", () => {
+    const r = handshake('wss://telemetry.hasura.io/v1/ws');
+    assert.equal(r.kind, 'console-ws-open');
+    assert.deepEqual(r.findings.map((f) => f.rule), []);
+  });
+
+  it('a handshake that carries data, elsewhere or with a query is still judged', () => {
+    assert.deepEqual(handshake('wss://telemetry.hasura.io/v1/ws', 'x').findings.map((f) => f.rule), ['schema/value']);
+    assert.ok(handshake('wss://telemetry.hasura.io/v1/ws?user=alice').findings.some((f) => f.rule === 'request/url-query'));
+    assert.notEqual(handshake('wss://collector.example/v1/ws').verdict, 'pass');
+  });
 });

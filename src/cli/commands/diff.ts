@@ -6,7 +6,7 @@ import { InputError } from '../../capture/read-inputs.js';
 import { driftJson, driftMarkdown, driftText, type DriftReport } from '../../report/drift-report.js';
 import { formatOfFileName } from '../../report/reporters.js';
 import { COLOR, PLAIN, colorEnabled } from '../../report/style.js';
-import { collectCaptures, setupAudit } from '../collect-captures.js';
+import { collectCaptures, setupAudit, writeInputNotes } from '../collect-captures.js';
 import type { CommandSpec } from '../command.js';
 import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -54,6 +54,7 @@ export const diffCommand: CommandSpec = {
     const setup = await setupAudit(args, io);
     const old = await collectCaptures([oldInput], io, setup);
     const next = await collectCaptures([newInput], io, setup);
+    await writeInputNotes(io, 'diff', [...old.notes, ...next.notes]);
     for (const [label, side] of [['OLD', old], ['NEW', next]] as const) {
       if (side.audited === 0) throw new InputError(`${label} (${side.inputs.join(', ')}): no request was audited, so there is nothing to compare`);
     }

@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { InputError, readInputs, resolveInputs } from '../../capture/read-inputs.js';
+import { InputError, readInputs, resolveInputSet } from '../../capture/read-inputs.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CliIO, CommandSpec, ParsedArgs } from '../command.js';
 import { CaptureFiles } from '../capture-files.js';
@@ -76,9 +76,10 @@ export const inspectCommand: CommandSpec = {
         if (!dir?.isDirectory()) throw new InputError(`${follow}: its directory does not exist`);
       }
       const inputs = follow !== undefined ? [follow] : args.positionals;
-      const run = await AuditRun.fromArgs(args, io, inputs);
-      // Bad inputs fail here, before React and Ink are loaded.
-      const sources = follow === undefined ? await resolveInputs(args.positionals, io.cwd) : [];
+      // Bad inputs fail here, before React and Ink are loaded; what a directory held that is not
+      // read goes into the run's notes (and every report saved from the inspector).
+      const { sources, notes } = follow === undefined ? await resolveInputSet(args.positionals, io.cwd) : { sources: [], notes: [] };
+      const run = await AuditRun.fromArgs(args, io, inputs, { notes });
       const { runInspector } = await loadInspector();
       if (follow !== undefined) {
         const file = path.resolve(io.cwd, follow);

@@ -28,7 +28,7 @@ import { boolOpt, intOpt, secondsOpt, stringOpt, stringsOpt } from '../parse-arg
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 
 const OPTOUT_OPTIONS: OptionSpec[] = [
-  { name: 'pack', type: 'string', value: 'NAME|FILE', description: 'opt-out pack: hasura-cli, hasura-server, or a JSON/YAML file (default: hasura-server when the command names graphql-engine, else hasura-cli)' },
+  { name: 'pack', type: 'string', value: 'NAME|FILE', description: 'opt-out pack: hasura-cli, hasura-server, hasura-cli-console, a real client (`pack list`), or a JSON/YAML file (default: hasura-server when the command names graphql-engine, else hasura-cli)' },
   { name: 'window', type: 'string', value: 'SECONDS', description: "how long to watch every scenario: the quiet window after a CLI exits, or a server's observation (default: the pack's)" },
   { name: 'concurrency', type: 'string', value: 'N', description: `most scenarios at once (default: all, up to 16; a pack's own limit, when lower, wins)` },
   { name: 'tui', type: 'boolean', description: 'show the matrix filling in live in the terminal UI (the text report when not a terminal, or CI is set)' },

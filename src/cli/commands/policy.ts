@@ -5,7 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readInputs, resolveInputs } from '../../capture/read-inputs.js';
+import { readInputs, resolveInputSet } from '../../capture/read-inputs.js';
+import { writeInputNotes } from '../collect-captures.js';
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import { DEFAULT_DETECTORS } from '../../detectors/default-detectors.js';
 import { forEachField } from '../../engine/compiled-policy.js';
@@ -143,7 +144,8 @@ export const policyInferCommand: CommandSpec = {
     const name = stringOpt(args, 'name') ?? 'draft';
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--name must be lower-case words joined by "-", got "${name}"`);
     const format = choiceOpt(args, 'format', ['yaml', 'json'], 'yaml');
-    const sources = await resolveInputs(args.positionals, io.cwd);
+    const { sources, notes } = await resolveInputSet(args.positionals, io.cwd);
+    await writeInputNotes(io, 'policy infer', notes);
     const requests: CapturedRequest[] = [];
     for await (const request of readInputs(sources, io.stdin)) requests.push(request);
     let result;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { shapeFile } from '../../baseline/shape.js';
 import { stableJson } from '../../baseline/stable-json.js';
 import { InputError } from '../../capture/read-inputs.js';
-import { collectCaptures, setupAudit } from '../collect-captures.js';
+import { collectCaptures, setupAudit, writeInputNotes } from '../collect-captures.js';
 import type { CommandSpec } from '../command.js';
 import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -36,6 +36,7 @@ export const shapeCommand: CommandSpec = {
     if (args.positionals.length === 0) throw new UsageError('no input given: name capture files, directories, globs, or "-" for stdin');
     const setup = await setupAudit(args, io);
     const captured = await collectCaptures(args.positionals, io, setup);
+    await writeInputNotes(io, 'shape', captured.notes);
     if (captured.shapes.size === 0) {
       throw new InputError(`no payload to record: ${captured.requests} request${captured.requests === 1 ? '' : 's'} read, ${captured.audited} audited, none with a JSON payload`);
     }

@@ -75,6 +75,8 @@ export async function drivePage(session: LiveSession, opts: DriveOptions): Promi
     failure = (err as Error).message;
     opts.onSettled?.();
   }
+  // Connections the browser is still opening are cut by the close, not refused.
+  session.closingTarget();
   if (!cdp.closed) await Promise.race([cdp.send('Browser.close').catch(() => {}), sleep(5000)]);
   return { ...(failure !== undefined ? { failure } : {}), steps };
 }

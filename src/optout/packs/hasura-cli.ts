@@ -37,7 +37,7 @@ export const hasuraCliPack: Pack = {
     notes:
       'Any CLI command that runs to completion sends one event, e.g. `hasura version {{optout}}`. Each scenario gets a fresh HOME, so ' +
       'scenarios without a config file exercise the first run (the CLI writes ~/.hasura/config.json with a new UUID). ' +
-      'The console served by `hasura console` follows the CLI setting; probe it with a pack of your own (target kind server).',
+      'The console served by `hasura console` follows the CLI setting: the hasura-cli-console pack proves it.',
     example: ['hasura', 'version', '{{optout}}'],
   },
   policy: 'hasura',

@@ -6,27 +6,10 @@
  * fatal error at start-up).
  */
 import type { Pack, Scenario } from '../pack-schema.js';
+import { consoleInBrowser, consoleProbe } from './console-checks.js';
 import { ciTrue, doNotTrack } from './conventions.js';
 
 const ENV = 'HASURA_GRAPHQL_ENABLE_TELEMETRY';
-
-/** The console page embeds `window.__env = {…, enableTelemetry: true|false, …}` (an unquoted JS boolean). */
-const consoleProbe = (enabled: boolean) => ({
-  url: 'http://127.0.0.1:{{port}}/console',
-  matches: `enableTelemetry"?\\s*:\\s*${enabled}\\b`,
-  description: `the console served by the server is told enableTelemetry: ${enabled}`,
-});
-
-/**
- * The console in a real browser: it loads /console and clicks the first tracked element (the
- * console tracks clicks on elements with data-trackid), so a console that ignores the switch
- * sends a CLICK_EVENT frame, and the scenario judges that frame with the server's requests.
- */
-const consoleInBrowser = (enabled: boolean) => ({
-  url: 'http://127.0.0.1:{{port}}/console',
-  steps: [{ click: '[data-trackid]' }],
-  description: `the console served by the server, in headless Chromium (telemetry ${enabled ? 'on' : 'off'}): what it sends`,
-});
 
 const envSpelling = (value: string): Scenario => ({
   name: `env-${value.toLowerCase() === value ? value : `${value.toLowerCase()}-upper`}`,

@@ -97,4 +97,19 @@ export const consoleSample: PayloadKind = {
   sample: CONSOLE_SAMPLE,
 };
 
-export const CONSOLE_KINDS = [consoleV2, consoleSample];
+/**
+ * The console's socket opened, but the page went away before it sent a frame (a tab closed or a
+ * route left at once): the handshake alone carried its URL and headers. The socket is opened only
+ * when telemetry is on, so it is a send like any frame (an opted-out console that opens it leaks),
+ * but with no payload to check it is not an empty or unknown payload either.
+ */
+export const consoleSocketOpen: PayloadKind = {
+  id: 'console-ws-open',
+  title: 'Console telemetry socket opened, no frame sent',
+  source: 'wire format of the console (lib/telemetry): wss://telemetry.hasura.io/v1/ws, opened only when enableTelemetry is true',
+  transport: 'websocket',
+  match: { destination: { host: 'telemetry.hasura.io', path: '/v1/ws', method: 'GET', transport: 'websocket' } },
+  body: 'none',
+};
+
+export const CONSOLE_KINDS = [consoleV2, consoleSample, consoleSocketOpen];

@@ -21,7 +21,7 @@ export const hasuraPolicy: Policy = {
     'Server, Enterprise server, console and CLI telemetry: counts, random UUIDs, CI name and versions only; no names, arguments, flags or error messages; sent to telemetry.hasura.io only.',
   destinations: [
     { host: 'telemetry.hasura.io', paths: ['/v1/http'], methods: ['POST'], transport: 'http', kinds: HTTP_KINDS },
-    { host: 'telemetry.hasura.io', paths: ['/v1/ws'], transport: 'websocket', kinds: ['console-v2', 'console-sample'] },
+    { host: 'telemetry.hasura.io', paths: ['/v1/ws'], transport: 'websocket', kinds: ['console-v2', 'console-sample', 'console-ws-open'] },
   ],
   // Talk to a local Hasura server (the CLI's own API calls) never leaves the machine.
   loopback: 'skip',
