@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { compareMatrix } from './verify-clients-compare.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const recordFile = path.join(root, 'fixtures', 'clients', 'clients.json');
@@ -64,11 +65,14 @@ function runPack(name, dir, spec) {
   rmSync(out, { recursive: true, force: true });
   const rows = {};
   let bypasses = 0;
+  const bypassed = [];
   for (const s of json.optout.scenarios) {
-    rows[s.name] = { expected: s.informational ? `${s.expect} (info)` : s.expect, outcome: s.outcome, status: s.status };
+    rows[s.name] = { expected: s.informational ? `${s.expect} (info)` : s.expect, outcome: s.outcome, status: s.status, rules: (s.rules ?? []).map((r) => r.id ?? r).join(' ') };
     bypasses += s.bypasses ?? 0;
+    // What the attempts were (rule ids: a bypass, a DNS lookup, a refused CA), so one is explained, not guessed at.
+    if ((s.bypasses ?? 0) > 0) bypassed.push(`${s.name}: ${s.bypasses} (${JSON.stringify(s.rules ?? [])}; ${s.note})`);
   }
-  return { rows, bypasses, exit: r.status, verdict: json.optout.verdict };
+  return { rows, bypasses, bypassed, exit: r.status, verdict: json.optout.verdict };
 }
 
 let mismatches = 0;
@@ -80,20 +84,27 @@ for (const name of names.length ? names : Object.keys(recorded)) {
   const secs = ((Date.now() - started) / 1000).toFixed(0);
   console.log(`\n${name} (${spec.pinned}, \`${spec.trigger.join(' ')}\`, ${secs} s, optout exit ${m.exit})`);
   console.log(`  ${'scenario'.padEnd(30)}${'expected'.padEnd(18)}${'measured'.padEnd(20)}${'row'.padEnd(14)}recorded`);
-  const want = spec.matrix ?? {};
-  for (const [scenario, got] of Object.entries(m.rows)) {
-    const w = want[scenario];
-    const same = w && w.outcome === got.outcome && w.status === got.status;
-    if (!same) mismatches++;
-    console.log(`  ${scenario.padEnd(30)}${got.expected.padEnd(18)}${got.outcome.padEnd(20)}${got.status.padEnd(14)}${same ? 'same' : w ? `DIFFERS (${w.outcome}, ${w.status})` : 'NOT RECORDED'}`);
+  const { rows, differences } = compareMatrix(spec, m);
+  const label = { same: 'same', 'not-recorded': 'NOT RECORDED' };
+  for (const row of rows) {
+    const got = m.rows[row.scenario];
+    if (!got) {
+      console.log(`  ${row.scenario.padEnd(30)}missing from the run`);
+      continue;
+    }
+    const verdict = label[row.verdict] ?? `DIFFERS (${row.recorded.outcome}, ${row.recorded.status})`;
+    console.log(`  ${row.scenario.padEnd(30)}${got.expected.padEnd(18)}${got.outcome.padEnd(20)}${got.status.padEnd(14)}${verdict}${got.rules ? `  [${got.rules}]` : ''}`);
   }
-  for (const scenario of Object.keys(want)) if (!m.rows[scenario]) { mismatches++; console.log(`  ${scenario.padEnd(30)}missing from the run`); }
   if (m.bypasses > 0) {
-    mismatches++;
     console.log(`  ${m.bypasses} connection attempt(s) went around the proxy: a client reached for the network directly; find out why before trusting anything`);
+    for (const line of m.bypassed) console.log(`    ${line}`);
   }
-  if (spec.exit !== undefined && spec.exit !== m.exit) { mismatches++; console.log(`  optout exit ${m.exit}, recorded ${spec.exit}`); }
-  if (record) { spec.matrix = m.rows; spec.exit = m.exit; }
+  if (spec.exit !== undefined && spec.exit !== m.exit) console.log(`  optout exit ${m.exit}, recorded ${spec.exit}`);
+  mismatches += differences.length;
+  if (record) {
+    spec.matrix = Object.fromEntries(Object.entries(m.rows).map(([k, { rules: _, ...row }]) => [k, row]));
+    spec.exit = m.exit;
+  }
 }
 if (record) writeFileSync(recordFile, JSON.stringify(recorded, null, 2) + '\n');
 console.log(mismatches === 0 ? '\nverify:clients: every measured matrix matches the recorded one' : `\nverify:clients: ${mismatches} difference(s) from the recorded matrices`);

@@ -17,7 +17,7 @@ import { auditExitCode } from './exit-codes.js';
 import { stringOpt } from './parse-args.js';
 import { CONFIG_OPTIONS } from './config-file.js';
 import { BASELINE_OPTIONS, Baselines } from './options/baseline-options.js';
-import { DETECTION_OPTIONS, setupDetection } from './options/detection-options.js';
+import { DETECTION_OPTIONS, setupDetection, type DetectionDeps } from './options/detection-options.js';
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
 import type { AuditRecipe } from './parallel/audit-recipe.js';
@@ -49,10 +49,10 @@ export class AuditRun {
   ) {}
 
   /** Set up from command-line options. `inputs` labels the report header. */
-  static async fromArgs(args: ParsedArgs, io: CliIO, inputs: string[], opts: { keepPayload?: boolean; notes?: string[] } = {}): Promise<AuditRun> {
+  static async fromArgs(args: ParsedArgs, io: CliIO, inputs: string[], opts: { keepPayload?: boolean; notes?: string[]; standIns?: DetectionDeps['standIns'] } = {}): Promise<AuditRun> {
     const settings = reportSettings(args, io);
     const baselines = await Baselines.fromArgs(args, io);
-    const detection = await setupDetection(args, io);
+    const detection = await setupDetection(args, io, opts.standIns ? { standIns: opts.standIns } : {});
     const extraRules = [...detection.rules, ...BASELINE_RULES];
     const { policy, compiled, notes: policyNotes, origin } = await loadCompiledPolicy(args, io, extraRules);
     const config = stringOpt(args, 'config');

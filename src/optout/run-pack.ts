@@ -45,10 +45,28 @@ export interface OptoutRunOptions extends Pick<ScenarioRunOptions, 'trace' | 'se
   events?: OptoutEvents;
   /** Where scenario directories go (default: the system temp dir). */
   tmpDir?: string;
+  /**
+   * An empty directory made for this run (`makeRunRoot`) to hold the scenario directories: the
+   * caller knows their paths before the run (`scenarioDirs`) and searches for them. Removed at the end.
+   */
+  root?: string;
   /** The directory relative paths in the command were given against (the user's). */
   commandCwd: string;
   /** --project: the template when the pack has a project without one (default: commandCwd). */
   projectDir?: string;
+}
+
+/** A fresh directory for one run's scenario directories. */
+export function makeRunRoot(tmpDir: string = os.tmpdir()): string {
+  return mkdtempSync(path.join(tmpDir, 'ta-optout-'));
+}
+
+/** Each scenario's HOME and working directory under the run's root, in pack order. */
+export function scenarioDirs(root: string, scenarios: readonly Scenario[]): Array<{ name: string; home: string; cwd: string }> {
+  return scenarios.map((scenario, i) => {
+    const dir = path.join(root, `${String(i + 1).padStart(2, '0')}-${scenario.name}`);
+    return { name: scenario.name, home: path.join(dir, 'home'), cwd: path.join(dir, 'work') };
+  });
 }
 
 export class OptoutRunError extends Error {
@@ -154,10 +172,9 @@ export class OptoutRunner {
       }
     }
     const resolveArgs = (argv: string[]) => absoluteCommand(argv, this.opts.commandCwd);
+    const dirs = scenarioDirs(root, pack.scenarios);
     for (const [i, scenario] of pack.scenarios.entries()) {
-      const dir = path.join(root, `${String(i + 1).padStart(2, '0')}-${scenario.name}`);
-      const home = path.join(dir, 'home');
-      const cwd = path.join(dir, 'work');
+      const { home, cwd } = dirs[i]!;
       mkdirSync(home, { recursive: true });
       const binDirs = template && pack.project ? copyProject(template, cwd, pack.project) : [];
       mkdirSync(cwd, { recursive: true });
@@ -193,7 +210,7 @@ export class OptoutRunner {
     const { loaded, events } = this.opts;
     const { pack } = loaded;
     const started = Date.now();
-    const root = mkdtempSync(path.join(this.opts.tmpDir ?? os.tmpdir(), 'ta-optout-'));
+    const root = this.opts.root ?? makeRunRoot(this.opts.tmpDir);
     // Each live session's CA removes its files on exit as a last resort: one listener per scenario running.
     const maxListeners = process.getMaxListeners();
     process.setMaxListeners(maxListeners + this.concurrency);

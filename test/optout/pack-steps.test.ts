@@ -13,11 +13,11 @@ import { runCli } from '../helpers/run-cli.js';
 interface Report {
   exitCode: number;
   optout: OptoutMatrix;
-  requests: Array<{ kind: string | null; origin: { scenario?: string; step?: string }; body?: { text?: string }; findings: Array<{ rule: string; location: { part: string; component?: string } }> }>;
+  requests: Array<{ kind: string | null; origin: { scenario?: string; step?: string }; body?: { text?: string }; findings: Array<{ rule: string; message: string; location: { part: string; component?: string } }> }>;
 }
 
-async function optout(pack: string, command: string, variant?: string): Promise<Report> {
-  const r = await runCli(['optout', '--format', 'json', '--no-local-identity', '--pack', `fixtures/devtool/${pack}`, '--', 'node', 'fixtures/emitters/devtool.mjs', command], {
+async function optout(pack: string, command: string, variant?: string, identity = false): Promise<Report> {
+  const r = await runCli(['optout', '--format', 'json', ...(identity ? [] : ['--no-local-identity']), '--pack', `fixtures/devtool/${pack}`, '--', 'node', 'fixtures/emitters/devtool.mjs', command], {
     env: variant ? { EMITTER_VARIANT: variant } : {},
     timeoutMs: 150_000,
   });
@@ -60,6 +60,24 @@ describe('optout --pack devtool.optout.yaml -- node devtool.mjs build', () => {
     const a = await optout('devtool.optout.yaml', 'build', 'ignores-project-config,crash-ignores-optout');
     assert.equal(a.exitCode, 1);
     assert.deepEqual(failing(a), ['crash-opted-out', 'project-config'], notes(a));
+  });
+});
+
+describe('a scenario\'s own directories are the user\'s identity', () => {
+  it('a tool that sends the unsalted SHA-256 of its working directory (Astro) leaks it, found in every scenario it sent from', async () => {
+    const r = await optout('devtool-net.optout.yaml', 'check', 'hashes-cwd', true);
+    assert.equal(r.exitCode, 1, notes(r));
+    const sent = r.requests.filter((q) => q.origin.scenario === 'control');
+    assert.ok(sent.length > 0);
+    for (const q of sent) {
+      const leak = q.findings.find((f) => f.rule === 'term/identity');
+      assert.ok(leak, JSON.stringify(q.findings));
+      assert.match(leak.message, /identity:cwd/);
+      assert.match(leak.message, /sha256/);
+    }
+    // The same run without the whole hash (8 hex digits identify nothing) is clean.
+    const clean = await optout('devtool-net.optout.yaml', 'check', undefined, true);
+    assert.equal(clean.exitCode, 0, notes(clean));
   });
 });
 

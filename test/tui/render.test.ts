@@ -176,4 +176,19 @@ describe('findings, raw and list rows', () => {
     assert.equal(row.length, 100);
     assert.equal(destinationOf(audit(httpRequest({}, { url: null, origin: { kind: 'file', file: 'a.json', format: 'json' } }))), 'bare payload · a.json');
   });
+
+  it('an opt-out request\'s row names its scenario and the step that sent it, within the width', () => {
+    const fromStep = audit(httpRequest(cliFlat(), { origin: { kind: 'process', command: 'tool telemetry disable', pid: 7, scenario: 'telemetry-disable', step: 'disable' } }));
+    const row = lineText(listRow(fromStep, 120, false));
+    assert.match(row, /^  \d\d:\d\d:\d\d cli-flat\s+telemetry-disable\/disable POST telemetry\.hasura\.io\/v1\/http\s+(pass|WARN|FAIL)/);
+    assert.equal(row.length, 120);
+    assert.equal(lineText(listRow(fromStep, 100, false)).length, 100, 'narrower: the URL is cut, the row keeps its width');
+    const trigger = audit(httpRequest(cliFlat(), { origin: { kind: 'process', pid: 8, scenario: 'control', step: 'trigger' } }));
+    assert.match(lineText(listRow(trigger, 100, false)), / control\/trigger POST /);
+    // A long scenario name takes at most half the destination column.
+    const long = audit(httpRequest(cliFlat(), { origin: { kind: 'process', pid: 9, scenario: 'x'.repeat(80), step: 'disable' } }));
+    const narrow = lineText(listRow(long, 100, false));
+    assert.equal(narrow.length, 100);
+    assert.match(narrow, /x… POST telemetry\.hasura/);
+  });
 });

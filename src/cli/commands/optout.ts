@@ -5,6 +5,7 @@
  */
 import { escapeControlsKeepLines } from '../../report/control-chars.js';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import type { CaptureFeed, FeedEvent } from '../../capture/capture-feed.js';
@@ -13,7 +14,8 @@ import { loadPack, packPolicyRef, type LoadedPack } from '../../optout/load-pack
 import { DETECTORS_ONLY_POLICY } from '../../policy/detectors-only.js';
 import type { OptoutMatrix, ScenarioRowReport } from '../../optout/matrix.js';
 import { OPTOUT_PLACEHOLDER } from '../../optout/pack-schema.js';
-import { OptoutRunError, OptoutRunner, type OptoutEvents } from '../../optout/run-pack.js';
+import { makeRunRoot, OptoutRunError, OptoutRunner, scenarioDirs, type OptoutEvents } from '../../optout/run-pack.js';
+import { STAND_IN_NOTE, standInIdentity } from '../../optout/stand-in-identity.js';
 import type { ScenarioOutcome, Expectation as TuiExpectation } from '../../tui/state/optout-matrix.js';
 import type { InspectorStore } from '../../tui/state/store.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
@@ -170,7 +172,16 @@ export const optoutCommand: CommandSpec = {
     if (decision && !decision.use) await writeOut(io.stderr, `telemetry-audit optout: ${decision.reason}: printing the text report instead of the interactive view\n`);
     const tui = decision?.use ? decision : null;
 
-    const run = await AuditRun.fromArgs(runArgs, io, [loaded.origin, command.join(' ')], { notes });
+    // The scenario directories exist before the audit is set up: they are searched for.
+    const root = makeRunRoot();
+    let run: AuditRun;
+    try {
+      const standIns = boolOpt(args, 'no-local-identity') ? undefined : { terms: standInIdentity(scenarioDirs(root, loaded.pack.scenarios)), note: STAND_IN_NOTE };
+      run = await AuditRun.fromArgs(runArgs, io, [loaded.origin, command.join(' ')], { notes, ...(standIns ? { standIns } : {}) });
+    } catch (err) {
+      rmSync(root, { recursive: true, force: true });
+      throw err;
+    }
     const quiet = run.settings.quiet;
     const status = (line: string) => (quiet || tui ? undefined : writeOut(io.stderr, `telemetry-audit optout: ${escapeControlsKeepLines(line)}\n`));
 
@@ -211,10 +222,17 @@ export const optoutCommand: CommandSpec = {
       ...(tui ? { forward: (e: FeedEvent) => feed.emit(e) } : {}),
     };
 
-    const files = ScenarioCaptureFiles.open({ save: stringOpt(args, 'save'), har: stringOpt(args, 'har'), respond: capture.respond }, loaded.pack.scenarios.map((s) => s.name), io.cwd);
+    let files: ReturnType<typeof ScenarioCaptureFiles.open>;
+    try {
+      files = ScenarioCaptureFiles.open({ save: stringOpt(args, 'save'), har: stringOpt(args, 'har'), respond: capture.respond }, loaded.pack.scenarios.map((s) => s.name), io.cwd);
+    } catch (err) {
+      rmSync(root, { recursive: true, force: true });
+      throw err;
+    }
     const project = stringOpt(args, 'project');
     const runner = new OptoutRunner({
       loaded,
+      root,
       command,
       baseEnv: io.env,
       commandCwd: io.cwd,
@@ -235,7 +253,7 @@ export const optoutCommand: CommandSpec = {
       events,
     });
 
-    let running!: Promise<OptoutMatrix | Error>;
+    let running: Promise<OptoutMatrix | Error> | undefined;
     const start = () => {
       running = withInterruptHandler(
         () => {
@@ -273,6 +291,8 @@ export const optoutCommand: CommandSpec = {
         outcome = await (started ?? start());
       } finally {
         if (tui.ownsKeys) tui.keys.destroy();
+        // The runner removes its root when it runs; a UI that failed before starting it did not.
+        if (running === undefined) rmSync(root, { recursive: true, force: true });
       }
     } else {
       await run.begin();

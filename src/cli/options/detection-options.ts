@@ -63,6 +63,11 @@ export function detectorRules(detectors: readonly Detector[]): RuleDoc[] {
 export interface DetectionDeps {
   /** Replaces the machine probe (tests). */
   probe?: IdentityProbe;
+  /**
+   * Identity the target is given in place of the user's own (optout's scenario HOME and working
+   * directories): a tool that sends or hashes its directory would send the user's there.
+   */
+  standIns?: { terms: SensitiveTerm[]; note: string };
 }
 
 export async function setupDetection(args: ParsedArgs, io: CliIO, deps: DetectionDeps = {}): Promise<DetectionSetup> {
@@ -125,6 +130,10 @@ export async function setupDetection(args: ParsedArgs, io: CliIO, deps: Detectio
     });
     notes.push(`local identity checked: ${checked.length > 0 ? checked.join(', ') : 'none usable'}`);
     if (identity.dropped.length > 0) notes.push(`local identity not searched (too short, common, shared by every machine or the target's own name): ${identity.dropped.join(', ')}`);
+    if (deps.standIns && deps.standIns.terms.length > 0) {
+      terms.push(...deps.standIns.terms);
+      notes.push(deps.standIns.note);
+    }
   } else {
     notes.push('local identity: not checked (--no-local-identity)');
   }

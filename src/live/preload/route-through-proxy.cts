@@ -140,15 +140,33 @@ function installFsView(): void {
   const wrap = (obj: Record<string, unknown>, names: readonly string[]): void => {
     for (const name of names) {
       const original = obj[name];
-      if (typeof original !== 'function') continue;
-      obj[name] = function (this: unknown, first: unknown, ...rest: unknown[]) {
-        return (original as (...a: unknown[]) => unknown).call(this, redirect(first), ...rest);
-      };
+      if (typeof original === 'function') obj[name] = redirectingFirstArg(original as (...a: unknown[]) => unknown, redirect);
     }
   };
-  wrap(fs, ['existsSync', 'statSync', 'lstatSync', 'accessSync', 'readFileSync', 'openSync', 'realpathSync', 'exists', 'stat', 'lstat', 'access', 'readFile', 'open', 'createReadStream']);
-  wrap(fs.promises, ['stat', 'lstat', 'access', 'readFile', 'open']);
+  wrap(fs, ['existsSync', 'statSync', 'lstatSync', 'accessSync', 'readFileSync', 'openSync', 'realpathSync', 'exists', 'stat', 'lstat', 'access', 'readFile', 'open', 'realpath', 'createReadStream']);
+  wrap(fs.promises, ['stat', 'lstat', 'access', 'readFile', 'open', 'realpath']);
   nodeModule.syncBuiltinESMExports();
+}
+
+/**
+ * `original` with its first argument (a path) redirected, and otherwise indistinguishable from it:
+ * same name and length, and the functions hung on it (`realpathSync.native`, `realpath.native`,
+ * `exists[util.promisify.custom]`) kept and redirected too. Code reads those: Next.js binds
+ * `fs.realpathSync.native` at load and crashed with "realpathSync is not a function" when a bare
+ * wrapper dropped it. The argument count is passed through as given (some fs functions check it).
+ */
+function redirectingFirstArg(original: (...a: unknown[]) => unknown, redirect: (p: unknown) => unknown): (...a: unknown[]) => unknown {
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    if (args.length > 0) args[0] = redirect(args[0]);
+    return Reflect.apply(original, this, args);
+  };
+  for (const key of Reflect.ownKeys(original)) {
+    if (key === 'prototype') continue;
+    const descriptor = Object.getOwnPropertyDescriptor(original, key)!;
+    if (typeof descriptor.value === 'function') descriptor.value = redirectingFirstArg(descriptor.value as (...a: unknown[]) => unknown, redirect);
+    Object.defineProperty(wrapped, key, descriptor);
+  }
+  return wrapped;
 }
 
 if (!g[VIEW_INSTALLED]) installFsView();

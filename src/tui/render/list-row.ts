@@ -2,7 +2,7 @@
 import { describeOrigin } from '../../capture/captured-request.js';
 import type { RequestResult, Verdict } from '../../engine/audit-request.js';
 import { seg, type Line, type Tone } from './line.js';
-import { padEnd, padStart, sanitize } from './text-fit.js';
+import { fit, padEnd, padStart, sanitize, textWidth } from './text-fit.js';
 
 const BADGE: Record<Verdict, { text: string; tone: Tone }> = {
   fail: { text: 'FAIL', tone: 'fail' },
@@ -32,6 +32,17 @@ export function destinationOf(result: RequestResult): string {
     // An unparseable URL is shown as captured; the audit already reported it.
   }
   return `${r.method} ${where}`;
+}
+
+/**
+ * Where in an opt-out run a request came from: its scenario and the step that sent it
+ * (`control/trigger`, `telemetry-disable/disable`), so a setup command that itself sends stands
+ * out from the trigger. Empty for requests that are not a scenario's.
+ */
+export function stepTag(result: RequestResult): string {
+  const o = result.request.origin;
+  if (o.kind !== 'process' || o.scenario === undefined) return '';
+  return o.step !== undefined ? `${o.scenario}/${o.step}` : o.scenario;
 }
 
 function countsText(result: RequestResult): { errors: string; warnings: string } {
@@ -70,13 +81,17 @@ export function listRow(result: RequestResult, width: number, selected: boolean)
   const counts = countsText(result);
   const kind = result.kind ?? (result.verdict === 'skipped' ? '-' : 'unknown');
   const dest = destinationWidth(width);
+  // The step leads the destination, at most half of the column: the URL keeps the rest.
+  const tag = stepTag(result);
+  const tagText = tag === '' ? '' : fit(sanitize(tag), Math.floor(dest / 2) - 1) + ' ';
   return [
     seg(selected ? '› ' : '  ', 'accent'),
     seg(padEnd(timeOf(result.request.time), TIME), 'dim'),
     seg(' '),
     seg(padEnd(kind, KIND), result.kind === null && result.verdict !== 'skipped' ? 'fail' : 'plain'),
     seg(' '),
-    seg(padEnd(sanitize(destinationOf(result)), dest)),
+    ...(tagText !== '' ? [seg(tagText, 'accent')] : []),
+    seg(padEnd(sanitize(destinationOf(result)), dest - textWidth(tagText))),
     seg(' '),
     seg(badge.text, badge.tone),
     seg(' '),

@@ -1,4 +1,9 @@
-/** Angular CLI (pinned @angular/cli@21.2.27; trigger `ng version`). Measured matrix: docs/real-clients.md. */
+/**
+ * Angular CLI (pinned @angular/cli@21.2.27; trigger `ng version`).
+ * Measured (verify:clients): control ✓, env-false ✓, analytics-disable SENT ✗ (the command itself sends), env-zero suppressed ·,
+ * do-not-track sent ·, ci sent ·.
+ * Details: docs/real-clients.md.
+ */
 import type { Pack } from '../../pack-schema.js';
 import { doNotTrackFor, inCi } from './conventions.js';
 

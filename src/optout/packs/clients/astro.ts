@@ -1,4 +1,9 @@
-/** Astro (pinned astro@5.18.2; trigger `astro build` in an Astro project). Measured matrix: docs/real-clients.md. */
+/**
+ * Astro (pinned astro@5.18.2; trigger `astro build` in an Astro project).
+ * Measured (verify:clients): control sent ✗ (unsalted SHA-256 of the project path), env-disabled ✓, telemetry-disable ✓,
+ * env-false suppressed ·, generic-env suppressed ·, do-not-track sent ·, ci sent ·.
+ * Details: docs/real-clients.md.
+ */
 import type { Pack } from '../../pack-schema.js';
 import { doNotTrackFor, inCi } from './conventions.js';
 

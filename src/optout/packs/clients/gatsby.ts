@@ -1,4 +1,9 @@
-/** Gatsby (pinned gatsby-cli@5.16.0; trigger `gatsby --version`). Measured matrix: docs/real-clients.md. */
+/**
+ * Gatsby (pinned gatsby-cli@5.16.0; trigger `gatsby --version`).
+ * Measured (verify:clients): control SILENT ✗ (telemetry removed, docs still promise it; exit 3), env-disabled ?, telemetry-disable ?,
+ * do-not-track suppressed ·.
+ * Details: docs/real-clients.md.
+ */
 import type { Pack } from '../../pack-schema.js';
 import { doNotTrackFor } from './conventions.js';
 

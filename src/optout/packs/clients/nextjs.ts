@@ -1,4 +1,9 @@
-/** Next.js (pinned next@16.4.6; trigger `next build` in a Next.js project). Measured matrix: docs/real-clients.md. */
+/**
+ * Next.js (pinned next@16.4.6; trigger `next build` in a Next.js project).
+ * Measured (verify:clients): control sent ✗ (every dependency name, a file: specifier), env-disabled ✓, telemetry-disable ✓,
+ * telemetry-disable-container SENT ✗ (saved to ./cache, read from .next/cache), debug ✓, do-not-track sent ·, ci sent ·.
+ * Details: docs/real-clients.md.
+ */
 import type { Pack } from '../../pack-schema.js';
 import { doNotTrackFor, inCi } from './conventions.js';
 
@@ -23,7 +28,7 @@ export const nextjsPack: Pack = {
     {
       name: 'telemetry-disable-container',
       title: '`next telemetry disable` first, in a container',
-      description: 'the documented command where Next.js stores its preference in the project (Docker)',
+      description: 'in Docker the command saves to <project>/cache/config.json, but next build reads <project>/.next/cache (measured: sends)',
       environment: { machine: 'container' },
       steps: [disable],
       expect: 'suppress',

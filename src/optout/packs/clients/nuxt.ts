@@ -1,4 +1,8 @@
-/** Nuxt (pinned nuxt@3.21.11 with @nuxt/telemetry 2.9.1; trigger `nuxt prepare` in a Nuxt project). Measured matrix: docs/real-clients.md. */
+/**
+ * Nuxt (pinned nuxt@3.21.11 with @nuxt/telemetry 2.9.1; trigger `nuxt prepare` in a Nuxt project).
+ * Measured (verify:clients): control ✓, config-false ✓, env-disabled ✓, do-not-track ✓, telemetry-disable ✓, container sent ·, ci sent ·.
+ * Details: docs/real-clients.md.
+ */
 import type { Pack } from '../../pack-schema.js';
 import { doNotTrackFor, inCi } from './conventions.js';
 

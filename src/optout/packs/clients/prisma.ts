@@ -1,4 +1,8 @@
-/** Prisma CLI checkpoint (pinned checkpoint-client@1.1.33, called as prisma@6.19.0 calls it; trigger `node checkpoint.mjs`). Measured matrix: docs/real-clients.md. */
+/**
+ * Prisma CLI checkpoint (pinned checkpoint-client@1.1.33, called as prisma@6.19.0 calls it; trigger `node checkpoint.mjs`).
+ * Measured (verify:clients): control sent ✗ (flag values in the command), env-disabled ✓, env-zero suppressed ·, do-not-track sent ·, ci sent ·.
+ * Details: docs/real-clients.md.
+ */
 import type { Pack } from '../../pack-schema.js';
 import { doNotTrackFor, inCi } from './conventions.js';
 

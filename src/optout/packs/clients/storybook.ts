@@ -1,4 +1,9 @@
-/** Storybook (pinned storybook@10.6.0 with @storybook/html-vite; trigger `storybook build`). Measured matrix: docs/real-clients.md. */
+/**
+ * Storybook (pinned storybook@10.6.0 with @storybook/html-vite; trigger `storybook build`).
+ * Measured (verify:clients): control ✓, env-disabled ✓, flag ✓, main-config ✓, failed-build sent ✗ (error event),
+ * failed-build-disabled ✓, do-not-track sent ·, ci sent ·.
+ * Details: docs/real-clients.md.
+ */
 import type { Pack } from '../../pack-schema.js';
 import { doNotTrackFor, inCi } from './conventions.js';
 

@@ -1,4 +1,8 @@
-/** Turborepo (pinned turbo@2.11.11, a Rust binary; trigger `turbo run build` in a workspace). Measured matrix: docs/real-clients.md. */
+/**
+ * Turborepo (pinned turbo@2.11.11, a Rust binary; trigger `turbo run build` in a workspace).
+ * Measured (verify:clients): control ✓, env-disabled ✓, telemetry-disable ✓, env-true suppressed ·, do-not-track suppressed ·, ci sent ·.
+ * Details: docs/real-clients.md.
+ */
 import type { Pack } from '../../pack-schema.js';
 import { doNotTrackFor, inCi } from './conventions.js';
 
