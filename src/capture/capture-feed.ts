@@ -26,9 +26,19 @@ export type FeedEvent =
       hangUp?: boolean;
     }
   /** Progress for people: target started, exited, quiet window running. */
-  | { type: 'status'; message: string; scenario?: string }
+  | { type: 'status'; message: string; scenario?: string; dns?: DnsQuery }
   /** The feed is over (target exited and the quiet window passed, or it was stopped). */
   | { type: 'end'; exitCode?: number | null; signal?: string | null; scenario?: string };
+
+/** A DNS query a sealed namespace answered (it went nowhere): the name, its type, what it was told. */
+export interface DnsQuery {
+  name: string;
+  type: string;
+  answer?: string;
+  scenario?: string;
+  /** In an opt-out scenario with setup steps: the step whose namespace was asked. */
+  step?: string;
+}
 
 export interface CaptureFeed {
   /** Subscribe; returns the unsubscribe function. Events already emitted are not replayed. */

@@ -10,7 +10,7 @@ import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import type { Policy } from '../policy/policy-schema.js';
 import { BASELINE_RULES } from '../baseline/rules.js';
-import type { ReportRule } from '../report/reporter.js';
+import type { ContainmentReport, ReportRule } from '../report/reporter.js';
 import { ruleHelpUri } from '../report/rule-docs.js';
 import type { CliIO, OptionSpec, ParsedArgs } from './command.js';
 import { auditExitCode } from './exit-codes.js';
@@ -132,11 +132,12 @@ export class AuditRun {
    * Write the summary and return the exit code: the audit's, unless a live run concluded
    * otherwise (nothing sent, or inconclusive) and says why.
    */
-  async finish(outcome?: { exitCode: number; conclusion: string; optout?: OptoutMatrix }): Promise<number> {
+  /** `containment`: how a live run was contained and the DNS queries its namespaces answered. */
+  async finish(outcome?: { exitCode: number; conclusion: string; optout?: OptoutMatrix }, containment?: ContainmentReport): Promise<number> {
     const final = this.summary.build();
     const code = outcome?.exitCode ?? auditExitCode(final, this.settings.maxWarnings);
     await this.baselines.finish(final, this.io, this.policy.name);
-    await this.outputs.end(final, code, outcome?.conclusion, outcome?.optout);
+    await this.outputs.end(final, code, outcome?.conclusion, outcome?.optout, containment);
     return code;
   }
 }

@@ -19,7 +19,7 @@ import type { RequestResult } from '../engine/audit-request.js';
 import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import { REPORTERS, type ReporterEntry } from '../report/reporters.js';
-import { endPieces, toReportedRequest, type ArtifactLine, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
+import { endPieces, toReportedRequest, type ArtifactLine, type ContainmentReport, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { CliIO } from './command.js';
 import { writeOut } from './command.js';
@@ -187,7 +187,7 @@ export class ReportOutputs {
   }
 
   /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
-  async end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): Promise<void> {
+  async end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix, containment?: ContainmentReport): Promise<void> {
     if (this.ended) return;
     // A run that failed before it began still gets whole documents.
     await this.begin();
@@ -197,7 +197,7 @@ export class ReportOutputs {
     for (const t of this.targets) {
       try {
         if (t.stream) {
-          for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout))) await writeOut(t.out, piece);
+          for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout, containment))) await writeOut(t.out, piece);
         } else {
           const report = { requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}), ...(optout ? { optout } : {}) };
           for (const piece of t.render!(report, t.ctx)) await writeOut(t.out, piece);

@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { StdioOptions } from 'node:child_process';
-import type { CaptureFeed, FeedEvent } from '../capture/capture-feed.js';
+import type { CaptureFeed, DnsQuery, FeedEvent } from '../capture/capture-feed.js';
 import type { CaptureOrigin } from '../capture/captured-request.js';
 import { createCertificateAuthority, type CertificateAuthority } from './ca.js';
 import { pageLabel } from './browser/page-driver.js';
@@ -84,8 +84,8 @@ export interface SessionEnd {
   directLoopback: number;
   requests: number;
   containment: Containment;
-  /** DNS queries the sealed namespace answered (none outside a sealed run). */
-  dnsQueries: number;
+  /** DNS queries the sealed namespace answered, name and type (none outside a sealed run). */
+  dnsQueries: DnsQuery[];
 }
 
 export class LiveSetupError extends Error {
@@ -96,7 +96,7 @@ export class LiveSession implements CaptureFeed {
   readonly done: Promise<SessionEnd>;
   private readonly listeners = new Set<(e: FeedEvent) => void>();
   private target: RunningTarget | SealedTarget | null = null;
-  private dnsQueries = 0;
+  private readonly dnsQueries: DnsQuery[] = [];
   private follower: TraceFollower | null = null;
   private resolveDone!: (end: SessionEnd) => void;
   private timeout: NodeJS.Timeout | null = null;
@@ -356,7 +356,7 @@ export class LiveSession implements CaptureFeed {
       this.ca.dispose();
       this.ended = true;
       this.emit({ type: 'end', exitCode: exit?.code ?? null, signal: exit?.signal ?? null, ...this.scenarioField() });
-      this.resolveDone({ target: exit, outbound: this.follower ? this.follower.outbound : null, directLoopback: this.follower?.directLoopback ?? 0, requests: this.proxy.stats.requests, containment: this.containment, dnsQueries: this.dnsQueries });
+      this.resolveDone({ target: exit, outbound: this.follower ? this.follower.outbound : null, directLoopback: this.follower?.directLoopback ?? 0, requests: this.proxy.stats.requests, containment: this.containment, dnsQueries: [...this.dnsQueries] });
     })();
     return this.ending;
   }
@@ -365,8 +365,9 @@ export class LiveSession implements CaptureFeed {
   private onSealedEvent(e: SealedEvent): void {
     const time = new Date().toISOString();
     if (e.type === 'dns') {
-      this.dnsQueries++;
-      this.emit({ type: 'status', message: `DNS query ${e.qtype} ${e.name} answered inside the namespace${e.answer ? ` (${e.answer})` : ''}: it went nowhere`, ...this.scenarioField() });
+      const query: DnsQuery = { name: e.name, type: e.qtype, ...(e.answer ? { answer: e.answer } : {}) };
+      this.dnsQueries.push({ ...query, ...this.scenarioField() });
+      this.emit({ type: 'status', message: `DNS query ${e.qtype} ${e.name} answered inside the namespace${e.answer ? ` (${e.answer})` : ' (no address)'}: it went nowhere`, dns: query, ...this.scenarioField() });
     } else if (e.type === 'blocked') {
       const where = e.port !== undefined ? `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}` : e.address;
       this.emit({ type: 'connection', rule: RULES.liveBlocked.id, severity: RULES.liveBlocked.severity, message: `${e.protocol.toUpperCase()} to ${where} was blocked inside the sealed namespace: it never left, and what it carried could not be audited`, host: e.address, ...(e.port !== undefined ? { port: e.port } : {}), time, ...this.scenarioField() });

@@ -3,6 +3,7 @@
  * outcome was (from what was observed), and what the whole run concludes (its exit code). Pure,
  * so every rule here is tested without starting a process.
  */
+import type { DnsQuery } from '../capture/capture-feed.js';
 import type { Expectation } from './pack-schema.js';
 
 export type Outcome = 'suppressed' | 'sent' | 'refused to start' | 'inconclusive';
@@ -55,6 +56,8 @@ export interface Observation {
   setupFailure?: string;
   /** false: the trigger never ran (a setup step failed, sent under suppress, or the run was interrupted). */
   triggerRan?: boolean;
+  /** Sealed: the DNS queries its namespaces answered (name and type; none left the machine). */
+  dnsQueries?: DnsQuery[];
 }
 
 /** One command of a scenario (a setup step, or the trigger) and what it did. */
@@ -210,6 +213,8 @@ export interface ScenarioRowReport {
   stderrTail?: string[];
   /** Setup steps and the trigger, with what each sent, when the scenario has steps. */
   steps?: StepReport[];
+  /** Sealed: the DNS queries the scenario's namespaces answered inside (nothing left). */
+  dnsQueries?: DnsQuery[];
   durationMs: number;
   note: string;
 }

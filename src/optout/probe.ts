@@ -30,8 +30,10 @@ export function fetchOnce(url: string, timeoutMs = 2000, connect?: Connector): P
     const port = Number(parsed.port) || (secure ? 443 : 80);
     const inside = connect?.(port) ?? null;
     const createConnection = inside ? () => (secure ? tls.connect({ socket: inside, servername: parsed.hostname, rejectUnauthorized: false }) : inside) : undefined;
-    // The target's own certificate on loopback; the probe checks content, not identity.
-    const req = get(url, { timeout: timeoutMs, agent: false, ...(createConnection ? { createConnection } : {}), ...(secure ? { rejectUnauthorized: false } : {}) }, (res) => {
+    // The target's own certificate on loopback; the probe checks content, not identity. No agent
+    // with a connector: an agent (even `agent: false`, a fresh one) opens its own TCP connection
+    // and ignores `createConnection`, which made every sealed probe knock on the host's loopback.
+    const req = get(url, { timeout: timeoutMs, ...(createConnection ? { createConnection } : { agent: false }), ...(secure ? { rejectUnauthorized: false } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {

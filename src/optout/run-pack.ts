@@ -282,6 +282,7 @@ export class OptoutRunner {
               exitExpected: plan.exitCodes,
               ...(o.stderr.trim() !== '' ? { stderrTail: stderrTail(o.stderr) } : {}),
               ...(o.steps ? { steps: o.steps } : {}),
+              ...(o.dnsQueries && o.dnsQueries.length > 0 ? { dnsQueries: o.dnsQueries } : {}),
             };
             // Which step sent what, in the note every view shows (text, JSON, JUnit, TUI).
             if (o.steps) rows[i]!.note = `${rows[i]!.note}; steps: ${stepsText(o.steps)}`;

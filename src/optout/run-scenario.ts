@@ -15,7 +15,7 @@ import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
 import { LiveSession, type TraceMode } from '../live/live-session.js';
 import type { SealedMode } from '../live/sealed/sealed-target.js';
-import type { FeedEvent } from '../capture/capture-feed.js';
+import type { DnsQuery, FeedEvent } from '../capture/capture-feed.js';
 import { stderrTail, type Observation, type ProbeResult, type StepReport } from './matrix.js';
 import type { PlannedStep, ScenarioPlan } from './plan-scenario.js';
 import { runProbe, waitUntilReady } from './probe.js';
@@ -125,6 +125,7 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
    * What one step's capture sends goes through here: labelled with the step, audited, reported,
    * and counted for the scenario when the step is judged (the trigger, and its browser step).
    */
+  const dnsQueries: DnsQuery[] = [];
   const feed = (step: { name: string; judged: boolean }, origin: CaptureOrigin) => {
     const tally = { requests: 0, bypasses: 0 };
     const record = (result: RequestResult, counted: boolean) => {
@@ -153,6 +154,8 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
           if (step.judged) counts.requests++;
         }
         record(result, !skipped);
+      } else if (event.type === 'status' && event.dns) {
+        dnsQueries.push({ ...event.dns, ...(step.name !== TRIGGER_STEP ? { step: step.name } : {}) });
       } else if (event.type === 'connection') {
         opts.forward?.(event);
         const result = connectionResult(event, opts.policy, origin);
@@ -312,6 +315,7 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       ...(steps.length > 0 ? { steps } : {}),
       ...(setupFailure !== undefined ? { setupFailure } : {}),
       ...(!triggerRan ? { triggerRan: false } : {}),
+      ...(dnsQueries.length > 0 ? { dnsQueries } : {}),
     },
     rules: [...rules].sort(),
     durationMs: Date.now() - started,

@@ -6,7 +6,7 @@ import type { RequestResult } from '../engine/audit-request.js';
 import { evidenceText, redact, type Finding } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
-import type { ReportContext, StreamReporter } from './reporter.js';
+import type { ContainmentReport, ReportContext, StreamReporter } from './reporter.js';
 import { escapeControls } from './control-chars.js';
 import { redactUrl } from '../engine/url-redaction.js';
 
@@ -90,10 +90,12 @@ export function jsonReporter(ctx: ReportContext): StreamReporter {
       // report is safe to print to a terminal (the value read back is the same).
       return (count++ === 0 ? '' : ',\n') + escapeControls(JSON.stringify(requestJson(r, ctx.showEvidence)));
     },
-    end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix) {
+    end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix, containment?: ContainmentReport) {
       const extra = conclusion !== undefined ? `,"conclusion":${JSON.stringify(conclusion)}` : '';
       const matrix = optout ? `,"optout":${JSON.stringify(optout)}` : '';
-      return `\n]${matrix},"summary":${JSON.stringify(summary)}${extra},"exitCode":${exitCode}}\n`;
+      // Query names come from the target: escaped like every other text the report carries.
+      const contained = containment ? `,"containment":${escapeControls(JSON.stringify(containment))}` : '';
+      return `\n]${matrix}${contained},"summary":${JSON.stringify(summary)}${extra},"exitCode":${exitCode}}\n`;
     },
   };
 }

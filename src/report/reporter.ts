@@ -11,6 +11,14 @@ import type { RequestResult } from '../engine/audit-request.js';
 import { evidenceText, type Finding } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
+import type { DnsQuery } from '../capture/capture-feed.js';
+
+/** How a live run was contained, and what its sealed namespaces answered (JSON report). */
+export interface ContainmentReport {
+  mode: string;
+  /** Every DNS query answered inside a sealed namespace: name, type, the private address given. */
+  dnsQueries: DnsQuery[];
+}
 import type { Policy, RuleDoc } from '../policy/policy-schema.js';
 import type { Style } from './style.js';
 import { redactUrl } from '../engine/url-redaction.js';
@@ -51,7 +59,7 @@ export interface StreamReporter {
    * `conclusion`: what a live run concluded when its exit code is not the audit's alone;
    * `optout`: the matrix of an opt-out run, whose verdict the exit code is.
    */
-  end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix): string | Iterable<string>;
+  end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix, containment?: ContainmentReport): string | Iterable<string>;
 }
 
 /** What a reporter's end() gave, as pieces to write in order. */

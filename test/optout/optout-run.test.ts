@@ -3,7 +3,8 @@
  * passes every pack, each broken opt-out fails its row (and only its row), an emitter that never
  * sends is inconclusive, a refusal to start is its own outcome, the console probe can fail, a
  * canary in the command line is searched in every request, and the real HOME is never touched.
- * Everything goes through the proxy (which never forwards); short windows keep it quick.
+ * Everything goes through the proxy (which never forwards); short windows keep it quick. The
+ * tests that are about proxy mode say --no-sealed.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -294,7 +295,8 @@ describe('the tracer sees what the proxy cannot', () => {
         '  - { name: opted-out, env: { set: { NO_TELEMETRY: "1" } }, expect: suppress }',
       ].join('\n'),
     );
-    const { code, report } = await optout(['--pack', pack, '--trace-loopback', '--', 'python3', path.join(EMITTERS, 'direct-client.py')], { EMITTER_DIRECT_URL: 'http://127.0.0.1:9/v1/http' });
+    // Proxy mode (sealed, the same client would be captured, not a bypass).
+    const { code, report } = await optout(['--pack', pack, '--no-sealed', '--trace-loopback', '--', 'python3', path.join(EMITTERS, 'direct-client.py')], { EMITTER_DIRECT_URL: 'http://127.0.0.1:9/v1/http' });
     assert.equal(code, 1);
     const r = row(report, 'opted-out');
     assert.equal(r.requests, 0);

@@ -84,10 +84,11 @@ class ScenariosFeed implements CaptureFeed {
 }
 
 /**
- * Opt-out runs are sealed only on request for now: with every scenario in its own namespace the
- * hasura-cli and hasura-server matrices did not yet come out as they do behind the proxy (CLI
- * targets reported as killed, server probes refused) when this landed; `run` and `inspect` are
- * sealed by default.
+ * Opt-out runs are sealed only on request for now. The Hasura probes now reach the server inside
+ * its namespace, but sealed by default, Node targets that exit with a pooled TLS connection unused
+ * (skyforge) get a spurious live/tls-not-intercepted: the proxy's "the client is exiting" check
+ * reads the host's /proc with the pid the preload reports, which sealed is a pid of the target's
+ * own PID namespace. `run` and `inspect` are sealed by default.
  */
 const OPTOUT_SEALED_DEFAULT = 'off' as const;
 
@@ -99,8 +100,9 @@ export const optoutCommand: CommandSpec = {
   description: [
     'Runs the command once per scenario of the pack, each in its own temporary HOME (with XDG',
     'directories) and working directory, behind its own intercepting proxy (and strace, where it',
-    'works); nothing is forwarded. {{optout}} in the command marks where scenario arguments go;',
-    '{{canary}} becomes a fresh random term that no request may carry, in any encoding.',
+    'works; --sealed: each in its own network namespace); nothing is forwarded.',
+    '{{optout}} in the command marks where scenario arguments go; {{canary}} becomes a fresh random',
+    'term that no request may carry, in any encoding.',
     'A CLI scenario ends when the command exits and the quiet window has passed; a server is',
     'observed, then stopped; a scenario that must not send ends at its first request.',
     '',
@@ -312,7 +314,8 @@ export const optoutCommand: CommandSpec = {
       await chain;
     }
     const verdict = withWarningBudget(matrix, run.settings.maxWarnings);
-    return run.finish({ exitCode: verdict.exitCode, conclusion: verdict.conclusion, optout: { ...matrix, verdict } });
+    const dnsQueries = matrix.scenarios.flatMap((r) => (r.dnsQueries ?? []).map((q) => ({ ...q, scenario: r.name })));
+    return run.finish({ exitCode: verdict.exitCode, conclusion: verdict.conclusion, optout: { ...matrix, verdict } }, { mode: containment, dnsQueries });
   },
 };
 

@@ -127,6 +127,6 @@ export const runCommand: CommandSpec = {
       await live.status(describeExit(command.join(' '), end.target), true);
     }
     const outcome = liveOutcome({ audited: run.currentSummary().audited, requests: live.requests, trace: session.trace, target: end.target, directLoopback: end.directLoopback, containment: end.containment });
-    return run.finish(outcome ?? undefined);
+    return run.finish(outcome ?? undefined, { mode: end.containment, dnsQueries: end.dnsQueries });
   },
 };

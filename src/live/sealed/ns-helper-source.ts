@@ -26,8 +26,10 @@
 export const NS_HELPER_SOURCE = String.raw`
 import errno, fcntl, ipaddress, json, os, select, shutil, signal, socket, struct, subprocess, sys, threading, time
 
-cfg = json.loads(sys.argv[1])
-CTL = 3
+# Run by the namespace factory (namespace-factory.ts), cfg and CTL are given; alone, from argv.
+if 'cfg' not in globals():
+    cfg = json.loads(sys.argv[1])
+    CTL = int(cfg.get('ctl', 3))
 os.set_inheritable(CTL, False)
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 send_lock = threading.Lock()
@@ -56,7 +58,7 @@ signal.signal(signal.SIGHUP, abandon)
 
 def fail(reason):
     send({'type': 'failed', 'reason': reason})
-    sys.exit(3)
+    os._exit(3)
 
 def run(argv, data):
     try:
@@ -81,7 +83,53 @@ def seal():
                 f.write('1')
         except OSError as e:
             fail('cannot set route_localnet: ' + e.strerror)
-    run([cfg['ip'], '-batch', '-'], 'route add default dev lo\n' + ('route add ::/0 dev lo\n' if socket.has_ipv6 and os.path.exists('/proc/net/if_inet6') else ''))
+    families = [socket.AF_INET] + ([socket.AF_INET6] if socket.has_ipv6 and os.path.exists('/proc/net/if_inet6') else [])
+    try:
+        for family in families:
+            default_route_via_lo(family)
+    except OSError:
+        # rtnetlink refused what ip(8) would send: let ip say why.
+        run([cfg['ip'], '-batch', '-'], ''.join('route replace %s dev lo\n' % ('default' if f == socket.AF_INET else '::/0') for f in families))
+
+def default_route_via_lo(family):
+    # RTM_NEWROUTE for default dev lo (what 'ip route add default dev lo' sends), without an exec.
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    try:
+        s.bind((0, 0))
+        body = struct.pack('=BBBBBBBBI', family, 0, 0, 0, 254, 3, 253, 1, 0) + struct.pack('=HHI', 8, 4, socket.if_nametoindex('lo'))
+        s.send(struct.pack('=IHHII', 16 + len(body), 24, 0x1 | 0x4 | 0x400 | 0x200, 1, 0) + body)
+        reply = s.recv(4096)
+        if struct.unpack('=H', reply[4:6])[0] == 2:
+            err = struct.unpack('=i', reply[16:20])[0]
+            if err != 0:
+                raise OSError(-err, os.strerror(-err))
+    finally:
+        s.close()
+
+# libnftables, when the factory loaded it (factory-source.ts): the ruleset goes in without an exec.
+NFT = globals().get('NFTLIB')
+
+def nft(text, as_json=False):
+    if NFT is None:
+        if as_json:
+            return subprocess.run([cfg['nft'], '-j'] + text.split(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        run([cfg['nft'], '-f', '-'], text)
+        return b''
+    ctx = NFT.nft_ctx_new(0)
+    if not ctx:
+        fail('libnftables: no context')
+    try:
+        NFT.nft_ctx_buffer_output(ctx)
+        NFT.nft_ctx_buffer_error(ctx)
+        if as_json:
+            NFT.nft_ctx_output_set_flags(ctx, 16)
+        if NFT.nft_run_cmd_from_buffer(ctx, text.encode()) != 0:
+            if as_json:
+                return b''
+            fail('nft failed: ' + (NFT.nft_ctx_get_error_buffer(ctx) or b'').decode(errors='replace').strip()[:300])
+        return NFT.nft_ctx_get_output_buffer(ctx) or b''
+    finally:
+        NFT.nft_ctx_free(ctx)
 
 def listen(family, kind, host, port):
     s = socket.socket(family, kind)
@@ -144,7 +192,7 @@ table ip6 ta_nat6 {
   }
 }
 ''' % {'D': D, 'R': R}
-run([cfg['nft'], '-f', '-'], rules)
+nft(rules)
 door = None
 if cfg.get('door'):
     door = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -154,7 +202,7 @@ if cfg.get('door'):
 interfaces = [name for _, name in socket.if_nameindex()]
 send({'type': 'ready', 'interfaces': interfaces, 'ipv6': have6})
 if cfg.get('probe'):
-    sys.exit(0)
+    os._exit(0)
 
 def read_lines():
     buf = b''
@@ -176,6 +224,22 @@ lines = read_lines()
 if next(lines, None) != 'go':
     abandon()
 
+# Started by the factory, the target's stdio is given here: 'ignore' (/dev/null) or 'pipe', a
+# connection to the tool's stdio socket that first names the fd it stands for (a Unix socket, as
+# the pipes Node gives a child are). Alone, the target inherits the helper's 0-2.
+target_fds = {}
+for index, kind in enumerate(cfg.get('stdio', [])):
+    if kind == 'pipe':
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(cfg['stdioSocket'])
+            s.sendall(('%d\n' % index).encode())
+        except OSError as e:
+            fail('the stdio socket refused fd %d: %s' % (index, e.strerror))
+        target_fds[index] = s.detach()
+    else:
+        target_fds[index] = os.open(os.devnull, os.O_RDWR)
+
 # The target: its own process group, default signal dispositions, the control channel closed.
 errr, errw = os.pipe()
 pid = os.fork()
@@ -185,13 +249,21 @@ if pid == 0:
         for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
         os.setpgid(0, 0)
+        # Out of the way first (a source may sit on a target number), then in place.
+        high = dict((index, fcntl.fcntl(fd, fcntl.F_DUPFD, 64)) for index, fd in target_fds.items())
+        for index, fd in high.items():
+            os.dup2(fd, index)
+        for fd in list(target_fds.values()) + list(high.values()):
+            os.close(fd)
         os.chdir(cfg['cwd'])
         os.set_inheritable(errw, False)
-        os.execve(cfg['file'], [cfg['argv0']] + cfg['args'], os.environ)
+        os.execve(cfg['file'], [cfg['argv0']] + cfg['args'], cfg['env'] if 'env' in cfg else os.environ)
     except OSError as e:
         os.write(errw, ('%s: %s' % (cfg['file'], e.strerror)).encode())
     os._exit(127)
 os.close(errw)
+for fd in target_fds.values():
+    os.close(fd)
 spawn_error = os.read(errr, 4096).decode(errors='replace')
 os.close(errr)
 if spawn_error:
@@ -201,16 +273,19 @@ else:
 
 names = {}
 addresses = {}
-pool = [int(ipaddress.IPv4Address('198.18.0.1'))]
+# One address per name and family: IPv4 from 198.18.0.0/15, IPv6 from 2001:2::/48 (the
+# benchmarking ranges, RFC 2544 and 5180: never routed, meaningful only inside this namespace).
+pools = {4: [int(ipaddress.IPv4Address('198.18.0.1')), ipaddress.IPv4Address], 6: [int(ipaddress.IPv6Address('2001:2::1')), ipaddress.IPv6Address]}
 names_lock = threading.Lock()
 
-def address_for(name):
+def address_for(name, v=4):
     with names_lock:
-        ip = names.get(name)
+        ip = names.get((name, v))
         if ip is None:
-            ip = str(ipaddress.IPv4Address(pool[0]))
+            pool = pools[v]
+            ip = str(pool[1](pool[0]))
             pool[0] += 1
-            names[name] = ip
+            names[(name, v)] = ip
             addresses[ip] = name
         return ip
 
@@ -239,6 +314,10 @@ def answer(q):
     if qtype == 1 and qclass == 1 and name:
         ip = address_for(name)
         answers = b'\xc0\x0c' + struct.pack('!HHIH', 1, 1, 5, 4) + socket.inet_aton(ip)
+    elif qtype == 28 and qclass == 1 and name and have6:
+        # Without IPv6 in the namespace: an empty NOERROR answer (the name exists, use its A).
+        ip = address_for(name, 6)
+        answers = b'\xc0\x0c' + struct.pack('!HHIH', 28, 1, 5, 16) + socket.inet_pton(socket.AF_INET6, ip)
     elif qtype == 12:
         rcode = 3
     send({'type': 'dns', 'name': name, 'qtype': QTYPES.get(qtype, str(qtype)), **({'answer': ip} if ip else {})})
@@ -268,7 +347,7 @@ def original_destination(conn, family):
         if family == socket.AF_INET:
             raw = conn.getsockopt(socket.SOL_IP, 80, 16)
             return socket.inet_ntop(socket.AF_INET, raw[4:8]), struct.unpack('!H', raw[2:4])[0]
-        raw = conn.getsockopt(socket.SOL_IPV6, 80, 28)
+        raw = conn.getsockopt(socket.IPPROTO_IPV6, 80, 28)
         return socket.inet_ntop(socket.AF_INET6, raw[8:24]), struct.unpack('!H', raw[2:4])[0]
     except OSError:
         return None, None
@@ -385,7 +464,7 @@ while True:
 
 blocked = []
 try:
-    out = subprocess.run([cfg['nft'], '-j', 'list', 'table', 'inet', 'ta_filter'], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    out = nft('list table inet ta_filter', as_json=True)
     for item in json.loads(out or b'{}').get('nftables', []):
         s = item.get('set')
         if not s:
@@ -402,4 +481,6 @@ deadline = time.monotonic() + float(cfg.get('drainSeconds', 2))
 while active[0] > 0 and time.monotonic() < deadline:
     time.sleep(0.01)
 send({'type': 'done'})
+# No interpreter shutdown (daemon threads, buffers): the tool waits for this process to end.
+os._exit(0)
 `;
