@@ -23,6 +23,7 @@ import type { AuditSummary } from '../engine/summary.js';
 import { toSummary } from './state/counts.js';
 import { connectionResult } from '../live/connection-result.js';
 import { startReplay } from './sources/replay-source.js';
+import { installOutputCache } from './render/ink-output-cache.js';
 
 export type InspectorSource =
   | { kind: 'replay'; requests: AsyncIterable<CapturedRequest> }
@@ -104,6 +105,7 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
   // Ink colours through chalk, which reads any CI variable (even CI=false) as a CI without
   // colour; the decision to show the UI on this terminal has been made, so colour follows it.
   if (color && chalk.level === 0) chalk.level = 1;
+  await installOutputCache();
   const restoreScreen = () => stdout.write(ALT_SCREEN_OFF);
   stdout.write(ALT_SCREEN_ON);
   process.once('exit', restoreScreen);
