@@ -4,7 +4,7 @@
  * of 120x40 that records what is written; then keys are pressed and the time from the key to
  * the end of the frame it causes is measured. Prints the figures as one JSON line.
  */
-import { EventEmitter } from 'node:events';
+import { Keyboard, Terminal } from './fake-terminal.js';
 import { corpusRequest } from '../corpus.js';
 import { reportMeasurement } from '../measure.js';
 
@@ -30,38 +30,6 @@ const { hasuraPolicy } = await import('../../src/policy/packs/hasura/index.js');
 
 const count = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 3);
-
-class Terminal extends EventEmitter {
-  readonly isTTY = true;
-  readonly columns = 120;
-  readonly rows = 40;
-  lastWrite = 0;
-  writes = 0;
-  write(_chunk: string): boolean {
-    this.lastWrite = performance.now();
-    this.writes++;
-    this.emit('frame');
-    return true;
-  }
-}
-
-class Keyboard extends EventEmitter {
-  readonly isTTY = true;
-  private queue: string[] = [];
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read(): string | null {
-    return this.queue.shift() ?? null;
-  }
-  press(key: string) {
-    this.queue.push(key);
-    this.emit('readable');
-  }
-}
 
 // Audit once, up front: the UI keeps results and never audits the list again.
 const compiled = compilePolicy(hasuraPolicy, detectorRules(DEFAULT_DETECTORS));

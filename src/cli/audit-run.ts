@@ -101,9 +101,17 @@ export class AuditRun {
    * baseline, the inspector) audits in this thread.
    */
   async addAll(source: AsyncIterable<CapturedRequest>, jobs: number): Promise<void> {
+    await this.auditEach(source, jobs, (r) => this.addResult(r));
+  }
+
+  /**
+   * Audit every request of a source in order, as `addAll` does, and give each result to `each`
+   * (awaited) without adding it to this run: the inspector keeps its own counts.
+   */
+  async auditEach(source: AsyncIterable<CapturedRequest>, jobs: number, each: (result: RequestResult) => unknown): Promise<void> {
     const { auditInOrder } = await import('./parallel/audit-pool.js');
     const recipe = this.auditOptions.keepPayload ? null : this.recipe;
-    await auditInOrder(source, recipe, (r) => this.audit(r), (r) => this.addResult(r), { jobs });
+    await auditInOrder(source, recipe, (r) => this.audit(r), each, { jobs });
   }
 
   /**

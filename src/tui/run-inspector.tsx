@@ -51,6 +51,8 @@ export interface RunInspectorOptions {
   source: InspectorSource;
   /** An opt-out run: its matrix starts empty and the runner fills it through `onStore`. */
   optout?: OptoutState;
+  /** Threads a replay is audited on (`--jobs`; default 1). */
+  jobs?: number;
   /** Called with the store before the first frame, for a runner that dispatches into it. */
   onStore?: (store: InspectorStore) => void;
 }
@@ -125,7 +127,8 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
   const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
   for (const sig of signals) process.on(sig, onSignal);
   if (opts.source.kind === 'replay') {
-    const replay = startReplay(opts.source.requests, audit, store.dispatch);
+    const jobs = opts.jobs ?? 1;
+    const replay = startReplay(opts.source.requests, (requests, add) => run.auditEach(requests, jobs, add), store.dispatch);
     stopSource = async () => replay.cancel();
   } else {
     const origin = opts.source.origin ?? { kind: 'process' as const };
