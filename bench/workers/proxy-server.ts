@@ -26,6 +26,7 @@ import { serveCommand } from '../../src/cli/commands/serve.js';
 import { LiveAudit } from '../../src/cli/live-audit.js';
 import { parseCommandArgs } from '../../src/cli/parse-args.js';
 import { printsPayloads } from '../../src/cli/options/live-options.js';
+import { jobsOpt } from '../../src/cli/options/jobs-option.js';
 import { createCertificateAuthority } from '../../src/live/ca.js';
 import { DEFAULT_FAKE_RESPONSE } from '../../src/live/fake-response.js';
 import { LiveSession } from '../../src/live/live-session.js';
@@ -65,7 +66,7 @@ if (mode === 'bare' || mode === 'bare-tls') {
   const args = parseCommandArgs(serveCommand, process.argv.slice(3));
   const run = await AuditRun.fromArgs(args, io, ['bench'], { keepPayload: printsPayloads(args) });
   const session = await LiveSession.create({ env: process.env, cwd: process.cwd() });
-  const live = LiveAudit.open(run, io, { save: typeof args.values.save === 'string' ? args.values.save : undefined, respond: DEFAULT_FAKE_RESPONSE, label: 'bench', origin: { kind: 'process' } });
+  const live = LiveAudit.open(run, io, { save: typeof args.values.save === 'string' ? args.values.save : undefined, respond: DEFAULT_FAKE_RESPONSE, jobs: jobsOpt(args), label: 'bench', origin: { kind: 'process' } });
   live.attach(session);
   await run.begin();
   await session.start();

@@ -21,6 +21,7 @@ import { DETECTION_OPTIONS, setupDetection } from './options/detection-options.j
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
 import type { AuditRecipe } from './parallel/audit-recipe.js';
+import type { AuditPool } from './parallel/audit-pool.js';
 import { ReportOutputs } from './report-outputs.js';
 import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
 
@@ -112,6 +113,16 @@ export class AuditRun {
     const { auditInOrder } = await import('./parallel/audit-pool.js');
     const recipe = this.auditOptions.keepPayload ? null : this.recipe;
     await auditInOrder(source, recipe, (r) => this.audit(r), each, { jobs });
+  }
+
+  /**
+   * A pool of `jobs` audit workers that judge requests exactly as this run does, or null when
+   * one thread is asked for or results must keep their payloads (payloads do not cross threads).
+   */
+  async openPool(jobs: number): Promise<AuditPool | null> {
+    if (jobs <= 1 || this.auditOptions.keepPayload) return null;
+    const { AuditPool } = await import('./parallel/audit-pool.js');
+    return new AuditPool(this.recipe, jobs);
   }
 
   /**
