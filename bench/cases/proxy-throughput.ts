@@ -11,6 +11,8 @@
  * and the same over TLS: CONNECT tunnels with interception vs a bare HTTPS server.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { devNull } from 'node:os';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -30,13 +32,22 @@ interface Round {
   doneMs: number;
 }
 
-async function round(server: string[], loadMode: string, requests: number): Promise<Round> {
+/** mitmdump's path when it is installed (Debian `mitmproxy`), else null: its case is skipped. */
+function findMitmdump(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const p = path.join(dir, 'mitmdump');
+    if (dir && existsSync(p)) return p;
+  }
+  return null;
+}
+
+async function round(server: string[], loadMode: string, requests: number, loadEnv: NodeJS.ProcessEnv = {}): Promise<Round> {
   const child = spawn(process.execPath, [serverScript, ...server], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   try {
     const ready = JSON.parse(String((await lines.next()).value)) as { port: number; caPem: string };
     const started = performance.now();
-    const load = await measureInChild(loadScript, [String(ready.port), loadMode, String(requests), String(CONCURRENCY)], { BENCH_CA_PEM: ready.caPem });
+    const load = await measureInChild(loadScript, [String(ready.port), loadMode, String(requests), String(CONCURRENCY)], { BENCH_CA_PEM: ready.caPem, ...loadEnv });
     // The load child's start-up and exit are not the server's time: take them out of "done".
     const childOverhead = performance.now() - started - load.ms;
     child.stdin!.write('stop\n');
@@ -65,16 +76,22 @@ export const bench: BenchCase = {
       { label: 'plain HTTP, serve --format json --save FILE', bare: ['bare'], bareLoad: 'direct', proxy: ['proxy', '--format', 'json', '--save', devNull], proxyLoad: 'proxy', n: REQUESTS, target: false },
       { label: 'TLS (CONNECT + interception), serve -q', bare: ['bare-tls'], bareLoad: 'direct-tls', proxy: ['proxy', '-q'], proxyLoad: 'proxy-tls', n: Math.round(REQUESTS / 2), target: false },
     ];
+    const mitmdump = findMitmdump();
+    if (!mitmdump) out.push('mitmdump is not installed (Debian package mitmproxy): no mitmproxy comparison');
     for (const c of cases) {
       const bare: number[] = [];
       const answered: number[] = [];
       const done: number[] = [];
-      // Interleaved so drift in machine load hits both sides alike.
+      const mitm: number[] = [];
+      // Only over plain HTTP: through CONNECT mitmdump would need the upstream certificate.
+      const withMitm = mitmdump !== null && c.target;
+      // Interleaved so drift in machine load hits every side alike.
       for (let r = 0; r < ROUNDS; r++) {
         bare.push((await round(c.bare, c.bareLoad, c.n)).answeredMs);
         const p = await round(c.proxy, c.proxyLoad, c.n);
         answered.push(p.answeredMs);
         done.push(p.doneMs);
+        if (withMitm) mitm.push((await round(['mitmdump'], 'proxy', c.n, { BENCH_PROXY_TARGET: '127.0.0.1:9' })).doneMs);
       }
       const b = rps(median(bare), c.n);
       const a = rps(median(answered), c.n);
@@ -83,8 +100,15 @@ export const bench: BenchCase = {
         `${c.label}: ${fmt(c.n)} requests, median of ${ROUNDS}`,
         `  bare Node server:             ${fmt(b)} req/s`,
         `  proxy, answered:              ${fmt(a)} req/s (${(a / b).toFixed(2)}x)`,
-        `  proxy, answered and audited:  ${fmt(d)} req/s  -> ratio ${(d / b).toFixed(2)}x${c.target ? ' (target >= 0.5x)' : ''}`,
+        `  proxy, answered and audited:  ${fmt(d)} req/s  -> tool/bare Node ${(d / b).toFixed(2)}x${c.target ? ' (target >= 0.8x)' : ''}`,
       );
+      if (withMitm) {
+        const m = rps(median(mitm), c.n);
+        out.push(
+          `  mitmdump, local-answer addon: ${fmt(m)} req/s (${(m / b).toFixed(2)}x bare Node)`,
+          `  -> tool/mitmdump ${(d / m).toFixed(1)}x (never below 5x)`,
+        );
+      }
     }
     return out;
   },

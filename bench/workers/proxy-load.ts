@@ -5,7 +5,7 @@
  *
  *   proxy-load <port> <mode> <total> <concurrency>
  *   mode: direct      origin-form requests to a plain HTTP server (the baseline)
- *         proxy       absolute-form requests to http://telemetry.hasura.io through the proxy
+ *         proxy       absolute-form requests to http://telemetry.hasura.io (or BENCH_PROXY_TARGET) through the proxy
  *         direct-tls  HTTPS to a server on the port (trusting the CA in BENCH_CA_PEM)
  *         proxy-tls   HTTPS to telemetry.hasura.io through CONNECT tunnels, as the Node preload opens them
  * Prints one JSON line: {ms, ok, failed, requests}.
@@ -26,6 +26,11 @@ if (!port || !total || !concurrency || !['direct', 'proxy', 'direct-tls', 'proxy
   throw new Error('usage: proxy-load <port> direct|proxy|direct-tls|proxy-tls <total> <concurrency>');
 }
 const ca = process.env.BENCH_CA_PEM;
+/**
+ * The host absolute-form requests name (proxy mode). A proxy that would connect upstream
+ * anyway (mitmdump) is given a loopback one, so nothing it might attempt leaves the machine.
+ */
+const target = process.env.BENCH_PROXY_TARGET ?? 'telemetry.hasura.io';
 
 // Only the HTTP kinds of the corpus (console frames travel over WebSocket, not POST).
 const bodies: Buffer[] = [];
@@ -54,8 +59,8 @@ function send(seq: number): Promise<boolean> {
   const headers = { 'content-type': 'application/json', 'user-agent': 'hasura-graphql-engine/v2.36.0', 'content-length': body.length, 'x-bench-seq': String(seq) };
   const options: http.RequestOptions = { agent, method: 'POST', headers, host: '127.0.0.1', port, path: '/v1/http' };
   if (mode === 'proxy') {
-    options.path = 'http://telemetry.hasura.io/v1/http';
-    options.headers = { ...headers, host: 'telemetry.hasura.io' };
+    options.path = `http://${target}/v1/http`;
+    options.headers = { ...headers, host: target };
   }
   if (mode.endsWith('-tls')) options.headers = { ...headers, host: 'telemetry.hasura.io' };
   const request = mode.endsWith('-tls') ? https.request : http.request;

@@ -5,10 +5,19 @@
  *   proxy ARGS what `serve ARGS` runs: the intercepting proxy (on its thread), every capture
  *              audited against the Hasura policy with the default detectors and summarised; with
  *              e.g. `--format json --save /dev/null` also rendered and saved (output to null streams)
+ *   mitmdump   mitmproxy's mitmdump on loopback with an addon that answers each request locally
+ *              (mitmdump-answer.py; lazy upstream connections, so none is ever opened), its
+ *              configuration in a temporary directory, never the user's ~/.mitmproxy
  * Prints {"port": N, "caPem": ...} when listening; on a line "stop" on stdin, prints
  * {"captured": n, "audited": n} and exits.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import https from 'node:https';
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
@@ -17,6 +26,7 @@ import { serveCommand } from '../../src/cli/commands/serve.js';
 import { LiveAudit } from '../../src/cli/live-audit.js';
 import { parseCommandArgs } from '../../src/cli/parse-args.js';
 import { printsPayloads } from '../../src/cli/options/live-options.js';
+import { jobsOpt } from '../../src/cli/options/jobs-option.js';
 import { createCertificateAuthority } from '../../src/live/ca.js';
 import { DEFAULT_FAKE_RESPONSE } from '../../src/live/fake-response.js';
 import { LiveSession } from '../../src/live/live-session.js';
@@ -56,7 +66,7 @@ if (mode === 'bare' || mode === 'bare-tls') {
   const args = parseCommandArgs(serveCommand, process.argv.slice(3));
   const run = await AuditRun.fromArgs(args, io, ['bench'], { keepPayload: printsPayloads(args) });
   const session = await LiveSession.create({ env: process.env, cwd: process.cwd() });
-  const live = LiveAudit.open(run, io, { save: typeof args.values.save === 'string' ? args.values.save : undefined, respond: DEFAULT_FAKE_RESPONSE, label: 'bench', origin: { kind: 'process' } });
+  const live = LiveAudit.open(run, io, { save: typeof args.values.save === 'string' ? args.values.save : undefined, respond: DEFAULT_FAKE_RESPONSE, jobs: jobsOpt(args), label: 'bench', origin: { kind: 'process' } });
   live.attach(session);
   await run.begin();
   await session.start();
@@ -69,8 +79,11 @@ if (mode === 'bare' || mode === 'bare-tls') {
     audited = run.currentSummary().audited;
     await run.finish();
   };
+} else if (mode === 'mitmdump') {
+  ({ port, close } = await startMitmdump());
+  caPem = '';
 } else {
-  throw new Error('usage: proxy-server bare|bare-tls|proxy');
+  throw new Error('usage: proxy-server bare|bare-tls|proxy|mitmdump');
 }
 process.stdout.write(JSON.stringify({ port, caPem }) + '\n');
 for await (const line of readline.createInterface({ input: process.stdin })) {
@@ -79,4 +92,63 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
   ca.dispose();
   process.stdout.write(JSON.stringify({ captured, audited }) + '\n');
   process.exit(0);
+}
+
+/** A free loopback port (mitmdump takes a number, not 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function startMitmdump(): Promise<{ port: number; close: () => Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-bench-mitm-'));
+  const addon = fileURLToPath(new URL('../../../bench/workers/mitmdump-answer.py', import.meta.url));
+  const port = await freePort();
+  const args = ['-q', '--listen-host', '127.0.0.1', '--listen-port', String(port), '-s', addon, '--set', `confdir=${dir}`, '--set', 'connection_strategy=lazy'];
+  const child = spawn(process.env.MITMDUMP ?? 'mitmdump', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HOME: dir } });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  // Ready when its port answers (it makes its CA first); bounded, and a dead child ends the wait.
+  for (let i = 0; ; i++) {
+    if (exited) throw new Error('mitmdump exited before it listened');
+    if (await answers(port)) break;
+    if (i >= 1200) throw new Error('mitmdump did not listen within 1200 tries');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    close: async () => {
+      // Asked through the proxy itself: the addon answers, nothing is forwarded.
+      captured = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: 'http://127.0.0.1:9/__bench_count', headers: { host: '127.0.0.1:9' } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (d: string) => (body += d));
+          res.on('end', () => resolve(Number(body)));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      audited = captured;
+      child.kill();
+      if (!exited) await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * of 120x40 that records what is written; then keys are pressed and the time from the key to
  * the end of the frame it causes is measured. Prints the figures as one JSON line.
  */
-import { EventEmitter } from 'node:events';
+import { Keyboard, Terminal } from './fake-terminal.js';
 import { corpusRequest } from '../corpus.js';
 import { reportMeasurement } from '../measure.js';
 
@@ -17,6 +17,8 @@ const { createElement } = await import('react');
 const { render } = await import('ink');
 const chalk = (await import('chalk')).default;
 const { App } = await import('../../src/tui/components/App.js');
+// As runInspector does before its first frame.
+await (await import('../../src/tui/render/ink-output-cache.js')).installOutputCache();
 const { detailSource } = await import('../../src/tui/run-inspector.js');
 const { initialState } = await import('../../src/tui/state/inspector-state.js');
 const { createStore } = await import('../../src/tui/state/store.js');
@@ -28,38 +30,6 @@ const { hasuraPolicy } = await import('../../src/policy/packs/hasura/index.js');
 
 const count = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 3);
-
-class Terminal extends EventEmitter {
-  readonly isTTY = true;
-  readonly columns = 120;
-  readonly rows = 40;
-  lastWrite = 0;
-  writes = 0;
-  write(_chunk: string): boolean {
-    this.lastWrite = performance.now();
-    this.writes++;
-    this.emit('frame');
-    return true;
-  }
-}
-
-class Keyboard extends EventEmitter {
-  readonly isTTY = true;
-  private queue: string[] = [];
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read(): string | null {
-    return this.queue.shift() ?? null;
-  }
-  press(key: string) {
-    this.queue.push(key);
-    this.emit('readable');
-  }
-}
 
 // Audit once, up front: the UI keeps results and never audits the list again.
 const compiled = compilePolicy(hasuraPolicy, detectorRules(DEFAULT_DETECTORS));
@@ -121,11 +91,13 @@ const sequence: Array<[Category, string]> = [
 await sleep(200);
 const times: Record<string, number[]> = {};
 const cpuTimes: number[] = [];
+const cpuByCategory: Record<string, number[]> = {};
 for (let r = 0; r < rounds; r++) {
   for (const [category, key] of sequence) {
     const t = await timeKey(key);
     (times[category] ??= []).push(t.wall);
     cpuTimes.push(t.cpu);
+    (cpuByCategory[category] ??= []).push(t.cpu);
     // Keys a little slower than Ink's frame budget (60 fps): a person's key repeat, not a flood.
     await sleep(25);
   }
@@ -145,5 +117,7 @@ const extra: Record<string, number> = { requests: count, keys: all.length, p95: 
 for (const [c, v] of Object.entries(times)) {
   extra[`${c}.median`] = pct(v, 50);
   extra[`${c}.p95`] = pct(v, 95);
+  extra[`${c}.cpuMedian`] = pct(cpuByCategory[c]!, 50);
+  extra[`${c}.cpuP95`] = pct(cpuByCategory[c]!, 95);
 }
 reportMeasurement(pct(all, 50), extra);

@@ -21,6 +21,7 @@ import { DETECTION_OPTIONS, setupDetection, type DetectionDeps } from './options
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
 import type { AuditRecipe } from './parallel/audit-recipe.js';
+import type { AuditPool } from './parallel/audit-pool.js';
 import { ReportOutputs } from './report-outputs.js';
 import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
 
@@ -101,9 +102,27 @@ export class AuditRun {
    * baseline, the inspector) audits in this thread.
    */
   async addAll(source: AsyncIterable<CapturedRequest>, jobs: number): Promise<void> {
+    await this.auditEach(source, jobs, (r) => this.addResult(r));
+  }
+
+  /**
+   * Audit every request of a source in order, as `addAll` does, and give each result to `each`
+   * (awaited) without adding it to this run: the inspector keeps its own counts.
+   */
+  async auditEach(source: AsyncIterable<CapturedRequest>, jobs: number, each: (result: RequestResult) => unknown): Promise<void> {
     const { auditInOrder } = await import('./parallel/audit-pool.js');
     const recipe = this.auditOptions.keepPayload ? null : this.recipe;
-    await auditInOrder(source, recipe, (r) => this.audit(r), (r) => this.addResult(r), { jobs });
+    await auditInOrder(source, recipe, (r) => this.audit(r), each, { jobs });
+  }
+
+  /**
+   * A pool of `jobs` audit workers that judge requests exactly as this run does, or null when
+   * one thread is asked for or results must keep their payloads (payloads do not cross threads).
+   */
+  async openPool(jobs: number): Promise<AuditPool | null> {
+    if (jobs <= 1 || this.auditOptions.keepPayload) return null;
+    const { AuditPool } = await import('./parallel/audit-pool.js');
+    return new AuditPool(this.recipe, jobs);
   }
 
   /**

@@ -5,7 +5,8 @@
  * Connection events (bypasses, refused CAs) become results with their finding.
  */
 import type { CaptureFeed, FeedEvent } from '../capture/capture-feed.js';
-import type { CaptureOrigin } from '../capture/captured-request.js';
+import type { CaptureOrigin, CapturedRequest } from '../capture/captured-request.js';
+import type { RequestResult } from '../engine/audit-request.js';
 import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
 import type { TargetExit } from '../live/run-target.js';
@@ -13,6 +14,7 @@ import type { Containment } from '../live/sealed/sealed-target.js';
 import { formatWouldBePayload } from '../live/payload-view.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { AuditRun } from './audit-run.js';
+import type { AuditPool } from './parallel/audit-pool.js';
 import type { CliIO } from './command.js';
 import { writeOut } from './command.js';
 import { CaptureFiles } from './capture-files.js';
@@ -27,7 +29,14 @@ export interface LiveAuditOptions {
   label: string;
   /** Labels connection results (bypasses have no request to take an origin from). */
   origin: CaptureOrigin;
+  /** Threads the audit may use once it falls behind the proxy (`--jobs`; default 1: in line). */
+  jobs?: number;
 }
+
+/** Requests waiting beyond this many: the audit has fallen behind the proxy. */
+const BEHIND = 256;
+/** Requests per batch sent to an audit worker. */
+const BATCH = 128;
 
 export class LiveAudit {
   /** Events wait here and are handled one at a time, in order, by a single pump. */
@@ -39,6 +48,11 @@ export class LiveAudit {
   requests = 0;
   /** Connection findings reported (bypasses, DNS lookups, refused CAs, unreadable traffic). */
   connections = 0;
+  /** Requests audited on the worker pool (the rest in line, as they arrived). */
+  pooled = 0;
+  /** Opened the first time the audit falls behind; null when it cannot be used (or failed). */
+  private pool: Promise<AuditPool | null> | null = null;
+  private poolFailed = false;
 
   private constructor(
     private readonly run: AuditRun,
@@ -67,7 +81,12 @@ export class LiveAudit {
     let head = 0;
     while (head < this.pending.length) {
       try {
-        await this.handle(this.pending[head++]!);
+        const burst = this.pending.length - head > BEHIND ? await this.poolFor() : null;
+        const requests = burst ? this.requestsAt(head, burst.jobs) : [];
+        if (burst && requests.length > 1) {
+          head += requests.length;
+          await this.handleRequests(requests, burst.pool);
+        } else await this.handle(this.pending[head++]!);
       } catch (err) {
         this.failure ??= err;
       }
@@ -87,17 +106,64 @@ export class LiveAudit {
     await writeOut(this.io.stderr, `${this.opts.label}: ${escapeControlsKeepLines(message)}\n`);
   }
 
+  /** The pool and its size, opened the first time the audit falls behind; null: audit in line. */
+  private async poolFor(): Promise<{ pool: AuditPool; jobs: number } | null> {
+    const jobs = this.opts.jobs ?? 1;
+    if (jobs <= 1 || this.poolFailed) return null;
+    this.pool ??= this.run.openPool(jobs);
+    const pool = await this.pool;
+    return pool ? { pool, jobs } : null;
+  }
+
+  /** The run of request events from `head` (up to a batch per worker), in arrival order. */
+  private requestsAt(head: number, jobs: number): CapturedRequest[] {
+    const out: CapturedRequest[] = [];
+    for (let i = head; i < this.pending.length && out.length < BATCH * jobs; i++) {
+      const e = this.pending[i]!;
+      if (e.type !== 'request') break;
+      out.push(e.request);
+    }
+    return out;
+  }
+
+  /**
+   * A burst of requests audited on the pool, one batch per worker, then reported in arrival
+   * order exactly as in line. If the pool fails, the burst (and the rest of the run) is
+   * audited in line: nothing is lost.
+   */
+  private async handleRequests(requests: CapturedRequest[], pool: AuditPool): Promise<void> {
+    this.requests += requests.length;
+    // Written before anything else: a capture survives even if the audit or output fails.
+    for (const r of requests) this.files.add(r);
+    let results: RequestResult[];
+    try {
+      const size = Math.ceil(requests.length / Math.ceil(requests.length / BATCH));
+      const batches: Array<Promise<RequestResult[]>> = [];
+      for (let i = 0; i < requests.length; i += size) batches.push(pool.audit(requests.slice(i, i + size)));
+      results = (await Promise.all(batches)).flat();
+      this.pooled += results.length;
+    } catch (err) {
+      this.poolFailed = true;
+      await this.status(`the audit workers failed (${(err as Error)?.message ?? String(err)}); auditing in line`, true);
+      results = requests.map((r) => this.run.audit(r));
+    }
+    for (const result of results) await this.report(result);
+  }
+
+  private async report(result: RequestResult): Promise<void> {
+    if (this.run.settings.format === 'text' && !this.run.settings.quiet) {
+      await writeOut(this.io.stdout, formatWouldBePayload(result, { showEvidence: this.run.settings.showEvidence, style: this.style }));
+    }
+    await this.run.addResult(result);
+  }
+
   private async handle(event: FeedEvent): Promise<void> {
     switch (event.type) {
       case 'request': {
         this.requests++;
         // Written before anything else: a capture survives even if the audit or output fails.
         this.files.add(event.request);
-        const result = this.run.audit(event.request);
-        if (this.run.settings.format === 'text' && !this.run.settings.quiet) {
-          await writeOut(this.io.stdout, formatWouldBePayload(result, { showEvidence: this.run.settings.showEvidence, style: this.style }));
-        }
-        await this.run.addResult(result);
+        await this.report(this.run.audit(event.request));
         return;
       }
       case 'connection': {
@@ -118,6 +184,8 @@ export class LiveAudit {
   /** Wait for every event to be handled, then write the HAR and close the files. */
   async close(): Promise<void> {
     while (this.pumping) await this.pumping;
+    await (await this.pool)?.close();
+    this.pool = null;
     this.files.close();
     if (this.failure) throw this.failure;
   }

@@ -23,6 +23,7 @@ import type { AuditSummary } from '../engine/summary.js';
 import { toSummary } from './state/counts.js';
 import { connectionResult } from '../live/connection-result.js';
 import { startReplay } from './sources/replay-source.js';
+import { installOutputCache } from './render/ink-output-cache.js';
 
 export type InspectorSource =
   | { kind: 'replay'; requests: AsyncIterable<CapturedRequest> }
@@ -50,6 +51,8 @@ export interface RunInspectorOptions {
   source: InspectorSource;
   /** An opt-out run: its matrix starts empty and the runner fills it through `onStore`. */
   optout?: OptoutState;
+  /** Threads a replay is audited on (`--jobs`; default 1). */
+  jobs?: number;
   /** Called with the store before the first frame, for a runner that dispatches into it. */
   onStore?: (store: InspectorStore) => void;
 }
@@ -104,6 +107,7 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
   // Ink colours through chalk, which reads any CI variable (even CI=false) as a CI without
   // colour; the decision to show the UI on this terminal has been made, so colour follows it.
   if (color && chalk.level === 0) chalk.level = 1;
+  await installOutputCache();
   const restoreScreen = () => stdout.write(ALT_SCREEN_OFF);
   stdout.write(ALT_SCREEN_ON);
   process.once('exit', restoreScreen);
@@ -123,7 +127,8 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
   const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
   for (const sig of signals) process.on(sig, onSignal);
   if (opts.source.kind === 'replay') {
-    const replay = startReplay(opts.source.requests, audit, store.dispatch);
+    const jobs = opts.jobs ?? 1;
+    const replay = startReplay(opts.source.requests, (requests, add) => run.auditEach(requests, jobs, add), store.dispatch);
     stopSource = async () => replay.cancel();
   } else {
     const origin = opts.source.origin ?? { kind: 'process' as const };

@@ -46,7 +46,8 @@ export class TmuxSession {
     return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main');
   }
 
-  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 20_000, escapes = false): Promise<string> {
+  /** Polls until the screen shows `test`; the bound only stops a test that can never pass (a loaded machine takes long to start Node). */
+  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 90_000, escapes = false): Promise<string> {
     const ok = typeof test === 'function' ? test : (s: string) => test.test(s);
     const deadline = Date.now() + timeoutMs;
     let screen = '';

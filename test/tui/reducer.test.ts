@@ -170,6 +170,15 @@ describe('inspector reducer: filter and violations only', () => {
     s = run(s, { type: 'violations-toggle' });
     assert.equal(s.view.length, 11, 'all 13 but the two leaky-3 the filter still excludes');
   });
+
+  it('lists the failing requests kept as they arrive when "v" is on with no filter, new arrivals included', () => {
+    let s = run(loaded(), { type: 'violations-toggle' }, { type: 'results-added', results: [clean(10), leaky(11)] });
+    assert.deepEqual(s.view, [0, 3, 6, 9, 11]);
+    s = run(s, { type: 'violations-toggle' }, { type: 'violations-toggle' });
+    assert.deepEqual(s.view, [0, 3, 6, 9, 11]);
+    s = run(s, { type: 'filter-open' }, { type: 'filter-edit', draft: 'leaky-11' }, { type: 'filter-apply' }, { type: 'filter-clear' });
+    assert.deepEqual(s.view, [0, 3, 6, 9, 11]);
+  });
 });
 
 describe('inspector exit code', () => {

@@ -3,11 +3,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CaptureFeed, FeedEvent } from '../../src/capture/capture-feed.js';
 import { feedEventActions, startFeed } from '../../src/tui/sources/feed-source.js';
-import { startReplay } from '../../src/tui/sources/replay-source.js';
+import { inThread, startReplay } from '../../src/tui/sources/replay-source.js';
 import { createStore } from '../../src/tui/state/store.js';
 import { initialState } from '../../src/tui/state/inspector-state.js';
 import { cliFlat, httpRequest } from '../helpers/requests.js';
-import { audit, feedAuditor } from '../helpers/tui-session.js';
+import { audit, feedAuditor, fixtureResults } from '../helpers/tui-session.js';
+import { auditInOrder } from '../../src/cli/parallel/audit-pool.js';
+import { detectorRules } from '../../src/cli/options/detection-options.js';
+import { DEFAULT_DETECTORS } from '../../src/detectors/default-detectors.js';
+import { hasuraPolicy } from '../../src/policy/packs/hasura/index.js';
 
 /** An in-memory feed: what the proxy of `run` will be, minus the network. */
 class MemoryFeed implements CaptureFeed {
@@ -84,7 +88,7 @@ describe('replay source', () => {
     async function* requests() {
       for (let i = 0; i < 3; i++) yield httpRequest(cliFlat(), { id: `r${i}` });
     }
-    await startReplay(requests(), audit, store.dispatch).done;
+    await startReplay(requests(), inThread(audit), store.dispatch).done;
     assert.equal(store.getState().results.length, 3);
     assert.equal(store.getState().source.active, false);
     assert.equal(store.getState().source.error, undefined);
@@ -96,8 +100,48 @@ describe('replay source', () => {
       yield httpRequest(cliFlat(), { id: 'ok' });
       throw new Error('capture.ndjson:2: malformed capture record');
     }
-    await startReplay(requests(), audit, store.dispatch).done;
+    await startReplay(requests(), inThread(audit), store.dispatch).done;
     assert.equal(store.getState().results.length, 1);
     assert.equal(store.getState().source.error, 'capture.ndjson:2: malformed capture record');
+  });
+
+  it('audited on the worker pool, hands the store the results one thread gives, in input order', async () => {
+    const seeds = (await fixtureResults('fixtures/hasura/wire', 'fixtures/hasura/leaky')).map((r) => r.request);
+    const input = Array.from({ length: 300 }, (_, i) => ({ ...seeds[i % seeds.length]!, id: `r${i}` }));
+    async function* requests() {
+      yield* input;
+    }
+    const recipe = { policy: hasuraPolicy, extraRules: detectorRules(DEFAULT_DETECTORS), terms: [] };
+    const pooled = liveStore();
+    // All but the first ten through two workers, in small batches that finish out of order.
+    await startReplay(requests(), (source, add) => auditInOrder(source, recipe, audit, add, { jobs: 2, batch: 7, startAfter: 10 }), pooled.dispatch).done;
+    const here = liveStore();
+    await startReplay(requests(), inThread(audit), here.dispatch).done;
+    assert.equal(pooled.getState().source.active, false);
+    assert.equal(pooled.getState().results.length, input.length);
+    pooled.getState().results.forEach((r, i) => {
+      assert.equal(r.request, input[i], `result ${i} is for request ${i}`);
+      assert.deepEqual({ ...r, request: null }, { ...here.getState().results[i]!, request: null }, `request ${i}`);
+    });
+    assert.deepEqual(pooled.getState().counts, here.getState().counts);
+    assert.ok(here.getState().counts.errors > 0);
+  });
+
+  it('stops reading when cancelled, without marking the source done', async () => {
+    const store = liveStore();
+    let read = 0;
+    async function* requests() {
+      for (let i = 0; i < 100_000; i++) {
+        read++;
+        yield httpRequest(cliFlat(), { id: `r${i}` });
+      }
+    }
+    const replay = startReplay(requests(), inThread(audit), store.dispatch);
+    while (read < 50) await new Promise((r) => setImmediate(r));
+    replay.cancel();
+    await replay.done;
+    assert.ok(read < 100_000, `stopped after ${read}`);
+    assert.equal(store.getState().source.active, true, 'not done: the user quit');
+    assert.equal(store.getState().source.error, undefined);
   });
 });

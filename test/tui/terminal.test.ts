@@ -4,7 +4,7 @@
  * Skipped, saying so, only where tmux is not installed (.ci/run installs it).
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { serializeCaptureLine } from '../../src/capture/capture-record.js';
@@ -141,6 +141,32 @@ describe(`inspect in a real terminal (${version ?? 'no tmux'})`, { skip }, () =>
     t.send('q');
     assert.equal(await t.exitCode(), 1);
   });
+  it('follows a capture file by name through rotation and truncation, says so, and judges what the new file holds', async () => {
+    const t = start(['inspect', '--no-local-identity', '--follow', 'live.ndjson'], { columns: 220 });
+    const file = path.join(t.dir, 'live.ndjson');
+    writeFileSync(file, serializeCaptureLine(httpRequest(cliFlat(), { id: 'clean-1' })));
+    await t.waitFor(/1 request \(1 audited, 0 skipped\).*PASS \(with warnings\) \(exit 0\)/);
+
+    // Rotated as logrotate does: the old file moved aside, a new one made under the name.
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, serializeCaptureLine(httpRequest(cliFlat({ command: 'hasura migrate apply --admin-secret' }), { id: 'leaky-rotated' })));
+    let screen = await t.waitFor(/2 requests \(2 audited, 0 skipped\).*FAIL \(exit 1\)/);
+    assert.match(screen, /live\.ndjson was replaced by a new file/);
+    t.send('G');
+    screen = await t.waitFor(/"command": "hasura migrate apply --admin-secret",\s+✗ hasura\/cli-command-flags/);
+    assert.match(lineWith(screen, '› ')!, /cli-flat\s+POST telemetry\.hasura\.io\/v1\/http\s+FAIL/, 'the new file\'s request is listed and fails');
+
+    // Truncated and refilled in place (same inode), with a different leak.
+    writeFileSync(file, serializeCaptureLine(httpRequest(cliFlat({ command: 'hasura metadata apply --endpoint' }), { id: 'leaky-truncated' })));
+    screen = await t.waitFor(/3 requests \(3 audited, 0 skipped\).*FAIL \(exit 1\)/);
+    assert.match(screen, /live\.ndjson was truncated/);
+    t.send('G');
+    screen = await t.waitFor(/"command": "hasura metadata apply --endpoint",\s+✗ hasura\/cli-command-flags/);
+    assert.match(screen, /3\/3/);
+    t.send('q');
+    assert.equal(await t.exitCode(), 1);
+  });
+
   it('inspect -- <command> runs it with interception and shows its requests as they arrive', async () => {
     const emitter = path.join(FIXTURES, 'emitters', 'hasura-cli.mjs');
     const t = start(['inspect', '--no-local-identity', '--', process.execPath, emitter, 'migrate', 'apply', '--admin-secret', 's3cret'], {

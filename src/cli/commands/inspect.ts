@@ -19,6 +19,7 @@ import { writeOut } from '../command.js';
 import { UsageError } from '../errors.js';
 import { stringOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
+import { JOBS_OPTION, jobsOpt } from '../options/jobs-option.js';
 import { auditCommand } from './audit.js';
 import { openLiveSession, RUN_OPTIONS, runCommand, traceNote } from './run.js';
 
@@ -40,6 +41,7 @@ export const inspectCommand: CommandSpec = {
   options: [
     ...AUDIT_RUN_OPTIONS,
     { name: 'follow', short: 'f', type: 'string', value: 'FILE', description: 'follow an NDJSON capture file as it grows, like tail -f' },
+    JOBS_OPTION,
     ...RUN_OPTIONS,
   ],
   takesCommand: true,
@@ -87,7 +89,7 @@ export const inspectCommand: CommandSpec = {
         return await runInspector({ io, keys: decision.keys, run, label: `following ${follow}`, inputs, source: { kind: 'feed', feed: new FollowFeed(file, follow) } });
       }
       const label = args.positionals.map((p) => (p === '-' ? 'standard input' : p)).join(' ');
-      return await runInspector({ io, keys: decision.keys, run, label, inputs, source: { kind: 'replay', requests: readInputs(sources, io.stdin) } });
+      return await runInspector({ io, keys: decision.keys, run, label, inputs, jobs: jobsOpt(args), source: { kind: 'replay', requests: readInputs(sources, io.stdin) } });
     } finally {
       if (decision.ownsKeys) decision.keys.destroy();
       // Quitting before a piped producer finished (tail -f | inspect -) must not wait for it.

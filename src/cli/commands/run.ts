@@ -3,6 +3,7 @@ import type { StdioOptions } from 'node:child_process';
 import { describeExit, LiveSession, LiveSetupError, type TraceMode, type TraceState } from '../../live/live-session.js';
 import type { SealedMode } from '../../live/sealed/sealed-target.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
+import { JOBS_OPTION, jobsOpt } from '../options/jobs-option.js';
 import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
@@ -76,7 +77,7 @@ export const runCommand: CommandSpec = {
     'output file errors (before the command starts); 3 inconclusive: nothing was captured and',
     'bypasses could not be seen, or the command failed before sending anything.',
   ].join('\n'),
-  options: [...AUDIT_RUN_OPTIONS, ...RUN_OPTIONS],
+  options: [...AUDIT_RUN_OPTIONS, ...RUN_OPTIONS, JOBS_OPTION],
   examples: [
     'telemetry-audit run -- hasura version',
     'telemetry-audit run --save capture.ndjson --har capture.har -- graphql-engine serve',
@@ -103,7 +104,7 @@ export const runCommand: CommandSpec = {
     const session = await openLiveSession(args, io, command, ['inherit', 2, 2]);
     let live: LiveAudit;
     try {
-      live = LiveAudit.open(run, io, { save: capture.save, har: capture.har, respond: capture.respond, label: 'telemetry-audit run', origin: { kind: 'process', command: command.join(' ') } });
+      live = LiveAudit.open(run, io, { save: capture.save, har: capture.har, respond: capture.respond, jobs: jobsOpt(args), label: 'telemetry-audit run', origin: { kind: 'process', command: command.join(' ') } });
     } catch (err) {
       await session.stop();
       throw err;

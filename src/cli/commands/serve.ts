@@ -3,6 +3,7 @@ import { RUN_ID_ENV, shellExports } from '../../live/child-env.js';
 import { LiveSession, LiveSetupError } from '../../live/live-session.js';
 import { isLoopbackHost } from '../../engine/loopback.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
+import { JOBS_OPTION, jobsOpt } from '../options/jobs-option.js';
 import type { CommandSpec, OptionSpec } from '../command.js';
 import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -27,7 +28,7 @@ export const serveCommand: CommandSpec = {
     'SIGTERM) stops the proxy and prints the audit. Without a tracer, connections that bypass the',
     'proxy cannot be seen: a session that captured nothing is inconclusive (exit 3).',
   ].join('\n'),
-  options: [...AUDIT_RUN_OPTIONS, ...SERVE_OPTIONS],
+  options: [...AUDIT_RUN_OPTIONS, ...SERVE_OPTIONS, JOBS_OPTION],
   examples: ['telemetry-audit serve --port 8899 --save capture.ndjson', 'telemetry-audit serve --host 0.0.0.0 --allow-remote --har console.har'],
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
@@ -45,7 +46,7 @@ export const serveCommand: CommandSpec = {
     }
     let live: LiveAudit;
     try {
-      live = LiveAudit.open(run, io, { save: capture.save, har: capture.har, respond: capture.respond, label: 'telemetry-audit serve', origin: { kind: 'process' } });
+      live = LiveAudit.open(run, io, { save: capture.save, har: capture.har, respond: capture.respond, jobs: jobsOpt(args), label: 'telemetry-audit serve', origin: { kind: 'process' } });
     } catch (err) {
       await session.stop();
       throw err;

@@ -85,7 +85,7 @@ export async function auditInOrder(
   source: AsyncIterable<CapturedRequest>,
   recipe: AuditRecipe | null,
   audit: (r: CapturedRequest) => RequestResult,
-  add: (r: RequestResult) => Promise<unknown>,
+  add: (r: RequestResult) => unknown,
   opts: ParallelOptions,
 ): Promise<void> {
   const batchSize = opts.batch ?? 256;

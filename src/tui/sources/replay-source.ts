@@ -1,7 +1,8 @@
 /**
  * Replay: read captures with the same readers as `audit`, audit each request once with the
- * same engine, and hand the results to the store while the UI stays responsive (the loop
- * yields to the event loop every few milliseconds so keys are handled during a long read).
+ * same engine (on the worker pool `audit --jobs` uses, when the input is long enough), and
+ * hand the results to the store in input order while the UI stays responsive: the loop yields
+ * to the event loop every few milliseconds, so keys and frames are handled during a long read.
  */
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import type { RequestResult } from '../../engine/audit-request.js';
@@ -9,6 +10,23 @@ import type { Action } from '../state/actions.js';
 import { ResultBatcher } from './result-batcher.js';
 
 const SLICE_MS = 12;
+/**
+ * A replay's results reach the screen ten times a second: each frame costs the main thread
+ * what it would otherwise spend reading and packing requests for the audit workers.
+ */
+const FRAME_INTERVAL_MS = 100;
+
+/**
+ * Audit every request of `requests` in order and give each result to `add` (awaiting what it
+ * returns): `AuditRun.auditEach` on the CLI's threads, or `inThread` for one audit function.
+ */
+export type AuditAll = (requests: AsyncIterable<CapturedRequest>, add: (result: RequestResult) => unknown) => Promise<void>;
+
+export function inThread(audit: (r: CapturedRequest) => RequestResult): AuditAll {
+  return async (requests, add) => {
+    for await (const request of requests) await add(audit(request));
+  };
+}
 
 export interface ReplayHandle {
   /** Resolves when every input was read (or reading failed, which is dispatched, not thrown). */
@@ -17,23 +35,27 @@ export interface ReplayHandle {
   cancel(): void;
 }
 
-export function startReplay(requests: AsyncIterable<CapturedRequest>, audit: (r: CapturedRequest) => RequestResult, dispatch: (a: Action) => void): ReplayHandle {
+class Cancelled extends Error {}
+
+export function startReplay(requests: AsyncIterable<CapturedRequest>, auditAll: AuditAll, dispatch: (a: Action) => void): ReplayHandle {
   let cancelled = false;
-  const batcher = new ResultBatcher(dispatch);
+  const batcher = new ResultBatcher(dispatch, FRAME_INTERVAL_MS);
+  let sliceStart = performance.now();
+  const add = (result: RequestResult): Promise<void> | undefined => {
+    if (cancelled) throw new Cancelled('the inspector quit');
+    batcher.add(result);
+    if (performance.now() - sliceStart <= SLICE_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      sliceStart = performance.now();
+    });
+  };
   const done = (async () => {
-    let sliceStart = performance.now();
     try {
-      for await (const request of requests) {
-        if (cancelled) return;
-        batcher.add(audit(request));
-        if (performance.now() - sliceStart > SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          sliceStart = performance.now();
-        }
-      }
+      await auditAll(requests, add);
       batcher.flush();
       if (!cancelled) dispatch({ type: 'source-done' });
     } catch (err) {
+      if (err instanceof Cancelled) return;
       batcher.flush();
       dispatch({ type: 'source-error', message: (err as Error)?.message ?? String(err) });
     }

@@ -21,7 +21,9 @@ function viewTest(state: Pick<InspectorState, 'filter' | 'violationsOnly'>, quer
   return base ? (r, h) => r.verdict === 'fail' && base(r, h) : (r) => r.verdict === 'fail';
 }
 
-function buildView(state: InspectorState, test: Test | null): number[] {
+function buildView(state: InspectorState, test: Test | null): readonly number[] {
+  // Violations only, nothing else filtered: the failing requests are already listed.
+  if (state.violationsOnly && state.filter.applied.trim() === '') return state.failing;
   const view: number[] = [];
   const { results, haystacks } = state;
   for (let i = 0; i < results.length; i++) if (!test || test(results[i]!, haystacks[i]!)) view.push(i);
@@ -41,7 +43,7 @@ function positionAtOrAfter(view: readonly number[], target: number): number {
 }
 
 /** Keep the selection on the same request when the view changes, or on its nearest follower. */
-function withView(state: InspectorState, view: number[]): InspectorState {
+function withView(state: InspectorState, view: readonly number[]): InspectorState {
   const selected = state.view[state.cursor];
   let cursor = selected === undefined ? 0 : positionAtOrAfter(view, selected);
   if (cursor >= view.length) cursor = Math.max(0, view.length - 1);
@@ -83,13 +85,15 @@ function addResults(state: InspectorState, added: readonly RequestResult[]): Ins
   const results = state.results.concat(added);
   const haystacks = state.haystacks.concat(added.map(haystackOf));
   const previousOfKind = state.previousOfKind.slice();
+  const failing = state.failing.slice();
   const lastOfKind: Record<string, number> = { ...state.lastOfKind };
   added.forEach((r, i) => {
     const key = r.kind ?? '';
     previousOfKind.push(r.kind === null ? -1 : (lastOfKind[key] ?? -1));
     if (r.kind !== null) lastOfKind[key] = base + i;
+    if (r.verdict === 'fail') failing.push(base + i);
   });
-  let next: InspectorState = { ...state, results, haystacks, previousOfKind, lastOfKind, counts: addCounts(state.counts, added) };
+  let next: InspectorState = { ...state, results, haystacks, previousOfKind, lastOfKind, failing, counts: addCounts(state.counts, added) };
   if (state.optout) next.optout = countScenarioResults(state.optout, added);
   // Only the new results are tested: appending never re-filters what is already there.
   const test = viewTest(state);

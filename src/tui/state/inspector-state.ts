@@ -49,6 +49,8 @@ export interface InspectorState {
   /** Per result: lower-case text the free-text filter searches. */
   haystacks: readonly string[];
   counts: Counts;
+  /** Indices of the failing results, ascending: the violations-only view without a filter. */
+  failing: readonly number[];
   /** Indices into results that pass the filter, ascending. */
   view: readonly number[];
   /** Position of the selection in the view. */
@@ -75,6 +77,7 @@ export function initialState(opts: { size: Size; source: Pick<SourceState, 'labe
     lastOfKind: {},
     haystacks: [],
     counts: EMPTY_COUNTS,
+    failing: [],
     view: [],
     cursor: 0,
     listTop: 0,
