@@ -1,8 +1,7 @@
 /**
- * Where an audit run's reports go: stdout and/or files, each in its own format. Streaming
- * formats are written as results arrive; for a whole-report format (JUnit) the run keeps slim,
- * redacted results (no bodies, no payloads) and renders them at the end. When every report
- * goes to a file, stdout still gets the text summary, so a CI log shows the verdict.
+ * Where an audit run's reports go: stdout and/or files, each in its own format, written as
+ * results arrive (each format's module loaded only when asked for). When every report goes to
+ * a file, stdout still gets the text summary, so a CI log shows the verdict.
  *
  * Files are written atomically: each report goes to a temporary file beside its target and is
  * renamed over it only when complete (the GitHub job summary, which is appended to, gets the
@@ -18,8 +17,8 @@ import { serializeCaptureLine } from '../capture/capture-record.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
-import { REPORTERS, type ReporterEntry } from '../report/reporters.js';
-import { endPieces, toReportedRequest, type ArtifactLine, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
+import { loadReporter } from '../report/reporters.js';
+import { endPieces, type ArtifactLine, type ReportContext, type StreamReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { CliIO } from './command.js';
 import { writeOut } from './command.js';
@@ -79,9 +78,7 @@ interface OpenTarget {
   display: string;
   out: NodeJS.WritableStream;
   file: AtomicFile | null;
-  stream?: StreamReporter;
-  render?: WholeReporter;
-  ctx: ReportContext;
+  stream: StreamReporter;
   /** SARIF into a file: requests that are not in a file of the checkout are saved beside it. */
   companion?: Companion;
 }
@@ -127,7 +124,6 @@ function companionPath(target: ReportTarget & { path: string }, cwd: string): { 
 const unfinished = new Set<ReportOutputs>();
 
 export class ReportOutputs {
-  private readonly collected: ReportedRequest[] | null;
   /** What the run had audited so far, for a report finished after a failure. */
   private readonly soFar = new SummaryBuilder();
   private begun = false;
@@ -135,9 +131,7 @@ export class ReportOutputs {
 
   private constructor(
     private readonly targets: OpenTarget[],
-    private readonly showEvidence: boolean,
   ) {
-    this.collected = targets.some((t) => t.render) ? [] : null;
     unfinished.add(this);
   }
 
@@ -149,10 +143,7 @@ export class ReportOutputs {
         const file = t.path === null ? null : await AtomicFile.open(t.path, t.display, { append: t.append });
         const tty = file === null && io.stdout.isTTY === true;
         const ctx: ReportContext = { ...base, quiet: settings.quiet, style: t.format === 'text' && colorEnabled(io.env, tty) ? COLOR : PLAIN };
-        const entry = REPORTERS[t.format] as ReporterEntry;
-        const target: OpenTarget = { display: t.display, out: file?.stream ?? io.stdout, file, ctx };
-        if (entry.streaming) target.stream = entry.create(ctx);
-        else target.render = entry.render;
+        const target: OpenTarget = { display: t.display, out: file?.stream ?? io.stdout, file, stream: (await loadReporter(t.format))(ctx) };
         if (t.format === 'sarif' && t.path !== null) {
           const c = companionPath({ ...t, path: t.path }, io.cwd);
           target.companion = new Companion(c.path, c.display);
@@ -165,25 +156,23 @@ export class ReportOutputs {
     }
     if (settings.targets.every((t) => t.path !== null)) {
       const ctx: ReportContext = { ...base, quiet: true, style: colorEnabled(io.env, io.stdout.isTTY === true) ? COLOR : PLAIN };
-      opened.push({ display: 'stdout', out: io.stdout, file: null, stream: REPORTERS.text.create(ctx), ctx });
+      opened.push({ display: 'stdout', out: io.stdout, file: null, stream: (await loadReporter('text'))(ctx) });
     }
-    return new ReportOutputs(opened, settings.showEvidence);
+    return new ReportOutputs(opened);
   }
 
   async begin(): Promise<void> {
     if (this.begun) return;
     this.begun = true;
-    for (const t of this.targets) if (t.stream) await writeOut(t.out, t.stream.begin());
+    for (const t of this.targets) await writeOut(t.out, t.stream.begin());
   }
 
   async result(result: RequestResult): Promise<void> {
     this.soFar.add(result);
     for (const t of this.targets) {
-      if (!t.stream) continue;
       const at = t.companion ? await t.companion.add(result) : undefined;
       await writeOut(t.out, t.stream.result(result, at));
     }
-    this.collected?.push(toReportedRequest(result, this.showEvidence));
   }
 
   /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
@@ -196,12 +185,7 @@ export class ReportOutputs {
     let failure: unknown = null;
     for (const t of this.targets) {
       try {
-        if (t.stream) {
-          for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout))) await writeOut(t.out, piece);
-        } else {
-          const report = { requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}), ...(optout ? { optout } : {}) };
-          for (const piece of t.render!(report, t.ctx)) await writeOut(t.out, piece);
-        }
+        for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout))) await writeOut(t.out, piece);
         await t.companion?.commit();
         await t.file?.commit();
       } catch (err) {
