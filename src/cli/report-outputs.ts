@@ -21,6 +21,7 @@ import { loadReporter } from '../report/reporters.js';
 import { endPieces, type ArtifactLine, type ReportContext, type StreamReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { CliIO } from './command.js';
+import type { Progress } from './progress.js';
 import { writeOut } from './command.js';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -128,6 +129,7 @@ export class ReportOutputs {
   private readonly soFar = new SummaryBuilder();
   private begun = false;
   private ended = false;
+  private progress: Progress | null = null;
 
   private constructor(
     private readonly targets: OpenTarget[],
@@ -161,17 +163,28 @@ export class ReportOutputs {
     return new ReportOutputs(opened);
   }
 
+  /** Progress shown while the run goes: erased before the terminal gets report text, and told how far each report file is. */
+  attachProgress(progress: Progress | null): void {
+    this.progress = progress;
+  }
+
+  private write(t: OpenTarget, text: string): Promise<void> | void {
+    if (text === '') return;
+    if (t.file === null) this.progress?.clear();
+    return writeOut(t.out, text);
+  }
+
   async begin(): Promise<void> {
     if (this.begun) return;
     this.begun = true;
-    for (const t of this.targets) await writeOut(t.out, t.stream.begin());
+    for (const t of this.targets) await this.write(t, t.stream.begin());
   }
 
   async result(result: RequestResult): Promise<void> {
     this.soFar.add(result);
     for (const t of this.targets) {
       const at = t.companion ? await t.companion.add(result) : undefined;
-      await writeOut(t.out, t.stream.result(result, at));
+      await this.write(t, t.stream.result(result, at));
     }
   }
 
@@ -184,8 +197,15 @@ export class ReportOutputs {
     unfinished.delete(this);
     let failure: unknown = null;
     for (const t of this.targets) {
+      // The terminal gets its report now: the progress line is over.
+      if (t.file === null) this.progress?.done();
       try {
-        for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout))) await writeOut(t.out, piece);
+        let bytes = 0;
+        for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout))) {
+          await this.write(t, piece);
+          bytes += Buffer.byteLength(piece);
+          if (t.file) this.progress?.writing(t.display, bytes);
+        }
         await t.companion?.commit();
         await t.file?.commit();
       } catch (err) {
