@@ -17,7 +17,7 @@ import type { OptoutMatrix } from '../optout/matrix.js';
 import { plural, positionOf, sourceOf, verdictWord } from './finding-text.js';
 import { requestHtml } from './html-payload.js';
 import { h, htmlHead, htmlId, htmlTable } from './html-text.js';
-import { expectText, findingsText, outcomeText, traceText } from './optout-report.js';
+import { OPTOUT_COLUMNS, optoutRow, traceText } from './optout-report.js';
 import { toReportedRequest, type ReportContext, type ReportedFinding, type StreamReporter } from './reporter.js';
 import { TextSpool } from './text-spool.js';
 
@@ -172,24 +172,14 @@ function summarySection(s: AuditSummary, ctx: ReportContext): string {
   return out.join('\n');
 }
 
-const MARK = { pass: '✓', fail: '✗', inconclusive: '?', info: '·' } as const;
-
 function optoutSection(m: OptoutMatrix): string {
-  const rows = m.scenarios.map((r) => [
-    `${MARK[r.status]} <code>${h(r.name)}</code>`,
-    h(expectText(r)),
-    h(r.requests),
-    h(r.bypasses),
-    h(outcomeText(r)),
-    h(findingsText(r)),
-    h(r.status === 'pass' ? '' : r.note),
-  ]);
+  const rows = m.scenarios.map(optoutRow).map(({ mark, name, cells }) => [`${mark} <code>${h(name)}</code>`, ...cells.map(h)]);
   return [
     '<section id="optout">',
     `<h2>Opt-out matrix: ${h(m.pack.title)} — ${h(m.verdict.label)}</h2>`,
     `<p>${h(m.verdict.conclusion)}</p>`,
     `<p class="meta">${h(`${m.target} target · ${plural(m.scenarios.length, 'scenario')}, ${m.concurrency} at a time · ${traceText(m)}`)}</p>`,
-    htmlTable(['Scenario', 'Expects', 'Sent', 'Bypass', 'Outcome', 'Findings', 'Note'], rows, { numeric: [2, 3], rowClass: (i) => `st-${m.scenarios[i]!.status}` }),
+    htmlTable(OPTOUT_COLUMNS, rows, { numeric: [2, 3], rowClass: (i) => `st-${m.scenarios[i]!.status}` }),
     m.scenarios.some((r) => r.proxyOnly) ? `<p class="note">${h('* suppressed as far as the proxy can tell: no tracer watched for connections that bypass it')}</p>` : '',
     '</section>',
     '',

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { serializeCaptureLine } from '../../src/capture/capture-record.js';
 import { SummaryBuilder } from '../../src/engine/summary.js';
-import type { OptoutMatrix, ScenarioRowReport } from '../../src/optout/matrix.js';
+import type { OptoutMatrix } from '../../src/optout/matrix.js';
+import { DEMO_MATRIX } from '../helpers/optout-matrix.js';
 import { HTML_MAX_REQUESTS, htmlReporter } from '../../src/report/html-report.js';
 import { endPieces, type ReportContext } from '../../src/report/reporter.js';
 import { PLAIN } from '../../src/report/style.js';
@@ -212,29 +213,12 @@ describe('HTML report, in-process', () => {
   });
 
   it('an opt-out run: the matrix, a row per scenario, and its verdict as the headline', () => {
-    const base: Omit<ScenarioRowReport, 'name'> = {
-      expect: 'suppress', informational: false, control: false, outcome: 'suppressed', status: 'pass', proxyOnly: false,
-      requests: 0, loopback: 0, bypasses: 0, errors: 0, warnings: 0, rules: [], probes: [], exit: null, durationMs: 1000, note: 'exited, and nothing was sent',
-    };
-    const matrix: OptoutMatrix = {
-      pack: { name: 'demo', title: 'Demo <tool>', origin: 'demo.yaml' },
-      target: 'cli',
-      command: 'demo run',
-      trace: { active: true },
-      concurrency: 2,
-      scenarios: [
-        { ...base, name: 'control', control: true, expect: 'send', outcome: 'sent', requests: 2, note: '2 requests' },
-        { ...base, name: 'env-off' },
-        { ...base, name: 'flag-off', outcome: 'sent', status: 'fail', requests: 1, errors: 1, rules: ['term/canary'], note: 'LEAK: 1 request' },
-      ],
-      verdict: { exitCode: 1, label: 'FAIL', conclusion: '1 opt-out path leaked (flag-off)' },
-      timing: { wallMs: 2100, slowestMs: 2000, slowest: 'control' },
-    };
-    const html = render([], { optout: matrix });
+    const html = render([], { optout: { ...DEMO_MATRIX, pack: { ...DEMO_MATRIX.pack, title: 'Demo <tool>' } } });
     assert.match(html, /<p class="verdict fail" id="verdict">FAIL<\/p>/);
     assert.match(html, /<h2>Opt-out matrix: Demo &lt;tool&gt; — FAIL<\/h2>/);
     const rows = [...html.matchAll(/<tr class="st-(\w+)"><td>. <code>([^<]+)<\/code>/g)].map((m) => [m[1], m[2]]);
-    assert.deepEqual(rows, [['pass', 'control'], ['pass', 'env-off'], ['fail', 'flag-off']]);
-    assert.match(html, /<td>LEAK: 1 request<\/td>/);
+    assert.deepEqual(rows, [['pass', 'control'], ['pass', 'env-off'], ['fail', 'flag-off'], ['info', 'dnt']]);
+    assert.match(html, /<td>LEAK: 1 request \(stopped at the first one\)<\/td>/);
+    assert.match(html, /suppressed as far as the proxy can tell/);
   });
 });
