@@ -22,6 +22,7 @@ import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js'
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
 import type { AuditRecipe } from './parallel/audit-recipe.js';
 import type { AuditPool } from './parallel/audit-pool.js';
+import { Progress } from './progress.js';
 import { ReportOutputs } from './report-outputs.js';
 import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
 
@@ -35,6 +36,7 @@ export interface AuditRunListener {
 export class AuditRun {
   private readonly summary = new SummaryBuilder();
   private readonly listeners: AuditRunListener[] = [];
+  private progress: Progress | null = null;
 
   private constructor(
     readonly policy: Policy,
@@ -77,6 +79,20 @@ export class AuditRun {
     const keepPayload = opts.keepPayload ?? false;
     const auditOptions: AuditOptions = { detectors: detection.detectors, scanners: detection.scanners, keepPayload: keepPayload || baselines.needsPayload };
     return new AuditRun(policy, compiled, auditOptions, settings, notes, outputs, baselines, keepPayload, io, { policy, extraRules, terms: detection.terms });
+  }
+
+  /**
+   * Show progress on stderr while requests are audited and reports written (when stderr is a
+   * terminal, CI is not set and --quiet is not given). The caller ends it with stopProgress().
+   */
+  showProgress(): void {
+    this.progress = Progress.for(this.io, this.settings.quiet);
+    this.outputs.attachProgress(this.progress);
+  }
+
+  /** Erase the progress line for good (the run ended, or failed). */
+  stopProgress(): void {
+    this.progress?.done();
   }
 
   onResult(listener: AuditRunListener): void {
@@ -135,6 +151,7 @@ export class AuditRun {
     this.summary.add(result);
     for (const l of this.listeners) l(result);
     await this.outputs.result(result);
+    this.progress?.request(result);
     return result;
   }
 
@@ -155,8 +172,10 @@ export class AuditRun {
   async finish(outcome?: { exitCode: number; conclusion: string; optout?: OptoutMatrix }, containment?: ContainmentReport): Promise<number> {
     const final = this.summary.build();
     const code = outcome?.exitCode ?? auditExitCode(final, this.settings.maxWarnings);
+    this.progress?.clear();
     await this.baselines.finish(final, this.io, this.policy.name);
     await this.outputs.end(final, code, outcome?.conclusion, outcome?.optout, containment);
+    this.stopProgress();
     return code;
   }
 }

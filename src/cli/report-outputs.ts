@@ -1,8 +1,7 @@
 /**
- * Where an audit run's reports go: stdout and/or files, each in its own format. Streaming
- * formats are written as results arrive; for a whole-report format (JUnit) the run keeps slim,
- * redacted results (no bodies, no payloads) and renders them at the end. When every report
- * goes to a file, stdout still gets the text summary, so a CI log shows the verdict.
+ * Where an audit run's reports go: stdout and/or files, each in its own format, written as
+ * results arrive (each format's module loaded only when asked for). When every report goes to
+ * a file, stdout still gets the text summary, so a CI log shows the verdict.
  *
  * Files are written atomically: each report goes to a temporary file beside its target and is
  * renamed over it only when complete (the GitHub job summary, which is appended to, gets the
@@ -18,10 +17,11 @@ import { serializeCaptureLine } from '../capture/capture-record.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
-import { REPORTERS, type ReporterEntry } from '../report/reporters.js';
-import { endPieces, toReportedRequest, type ArtifactLine, type ContainmentReport, type ReportContext, type ReportedRequest, type StreamReporter, type WholeReporter } from '../report/reporter.js';
+import { loadReporter } from '../report/reporters.js';
+import { endPieces, type ArtifactLine, type ContainmentReport, type ReportContext, type StreamReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { CliIO } from './command.js';
+import type { Progress } from './progress.js';
 import { writeOut } from './command.js';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -79,9 +79,7 @@ interface OpenTarget {
   display: string;
   out: NodeJS.WritableStream;
   file: AtomicFile | null;
-  stream?: StreamReporter;
-  render?: WholeReporter;
-  ctx: ReportContext;
+  stream: StreamReporter;
   /** SARIF into a file: requests that are not in a file of the checkout are saved beside it. */
   companion?: Companion;
 }
@@ -127,17 +125,15 @@ function companionPath(target: ReportTarget & { path: string }, cwd: string): { 
 const unfinished = new Set<ReportOutputs>();
 
 export class ReportOutputs {
-  private readonly collected: ReportedRequest[] | null;
   /** What the run had audited so far, for a report finished after a failure. */
   private readonly soFar = new SummaryBuilder();
   private begun = false;
   private ended = false;
+  private progress: Progress | null = null;
 
   private constructor(
     private readonly targets: OpenTarget[],
-    private readonly showEvidence: boolean,
   ) {
-    this.collected = targets.some((t) => t.render) ? [] : null;
     unfinished.add(this);
   }
 
@@ -149,10 +145,7 @@ export class ReportOutputs {
         const file = t.path === null ? null : await AtomicFile.open(t.path, t.display, { append: t.append });
         const tty = file === null && io.stdout.isTTY === true;
         const ctx: ReportContext = { ...base, quiet: settings.quiet, style: t.format === 'text' && colorEnabled(io.env, tty) ? COLOR : PLAIN };
-        const entry = REPORTERS[t.format] as ReporterEntry;
-        const target: OpenTarget = { display: t.display, out: file?.stream ?? io.stdout, file, ctx };
-        if (entry.streaming) target.stream = entry.create(ctx);
-        else target.render = entry.render;
+        const target: OpenTarget = { display: t.display, out: file?.stream ?? io.stdout, file, stream: (await loadReporter(t.format))(ctx) };
         if (t.format === 'sarif' && t.path !== null) {
           const c = companionPath({ ...t, path: t.path }, io.cwd);
           target.companion = new Companion(c.path, c.display);
@@ -165,25 +158,34 @@ export class ReportOutputs {
     }
     if (settings.targets.every((t) => t.path !== null)) {
       const ctx: ReportContext = { ...base, quiet: true, style: colorEnabled(io.env, io.stdout.isTTY === true) ? COLOR : PLAIN };
-      opened.push({ display: 'stdout', out: io.stdout, file: null, stream: REPORTERS.text.create(ctx), ctx });
+      opened.push({ display: 'stdout', out: io.stdout, file: null, stream: (await loadReporter('text'))(ctx) });
     }
-    return new ReportOutputs(opened, settings.showEvidence);
+    return new ReportOutputs(opened);
+  }
+
+  /** Progress shown while the run goes: erased before the terminal gets report text, and told how far each report file is. */
+  attachProgress(progress: Progress | null): void {
+    this.progress = progress;
+  }
+
+  private write(t: OpenTarget, text: string): Promise<void> | void {
+    if (text === '') return;
+    if (t.file === null) this.progress?.clear();
+    return writeOut(t.out, text);
   }
 
   async begin(): Promise<void> {
     if (this.begun) return;
     this.begun = true;
-    for (const t of this.targets) if (t.stream) await writeOut(t.out, t.stream.begin());
+    for (const t of this.targets) await this.write(t, t.stream.begin());
   }
 
   async result(result: RequestResult): Promise<void> {
     this.soFar.add(result);
     for (const t of this.targets) {
-      if (!t.stream) continue;
       const at = t.companion ? await t.companion.add(result) : undefined;
-      await writeOut(t.out, t.stream.result(result, at));
+      await this.write(t, t.stream.result(result, at));
     }
-    this.collected?.push(toReportedRequest(result, this.showEvidence));
   }
 
   /** `conclusion`: what a live run concluded when its exit code is not the audit's alone. */
@@ -195,12 +197,14 @@ export class ReportOutputs {
     unfinished.delete(this);
     let failure: unknown = null;
     for (const t of this.targets) {
+      // The terminal gets its report now: the progress line is over.
+      if (t.file === null) this.progress?.done();
       try {
-        if (t.stream) {
-          for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout, containment))) await writeOut(t.out, piece);
-        } else {
-          const report = { requests: this.collected ?? [], summary, exitCode, ...(conclusion !== undefined ? { conclusion } : {}), ...(optout ? { optout } : {}) };
-          for (const piece of t.render!(report, t.ctx)) await writeOut(t.out, piece);
+        let bytes = 0;
+        for (const piece of endPieces(t.stream.end(summary, exitCode, conclusion, optout, containment))) {
+          await this.write(t, piece);
+          bytes += Buffer.byteLength(piece);
+          if (t.file) this.progress?.writing(t.display, bytes);
         }
         await t.companion?.commit();
         await t.file?.commit();

@@ -5,9 +5,14 @@
  * keeps the proof bounded (and deterministic, unlike a timeout), and a pattern it cannot prove
  * within the limit is rejected: fail closed, the author can always write a simpler one.
  */
-import { isSafePattern } from 'redos-detector';
+import { createRequire } from 'node:module';
 import type { ConfigProblem } from '../config/config-problems.js';
 import type { Policy } from './policy-schema.js';
+
+// redos-detector is CommonJS and a quarter megabyte; only policy files are checked, so an audit
+// against a built-in policy never loads it (cold start).
+let detector: typeof import('redos-detector') | null = null;
+const redosDetector = () => (detector ??= createRequire(import.meta.url)('redos-detector') as typeof import('redos-detector'));
 
 /** Enough for every built-in pattern (see test/policy/pattern-safety.test.ts); a few seconds at worst. */
 const MAX_STEPS = 1000;
@@ -49,9 +54,9 @@ export function unsafePatternReason(source: string, caseInsensitive = false): st
   } catch {
     return null;
   }
-  let result: ReturnType<typeof isSafePattern>;
+  let result: ReturnType<typeof import('redos-detector').isSafePattern>;
   try {
-    result = isSafePattern(source, { maxSteps: MAX_STEPS, caseInsensitive });
+    result = redosDetector().isSafePattern(source, { maxSteps: MAX_STEPS, caseInsensitive });
   } catch (err) {
     return `cannot be checked for super-linear backtracking (${(err as Error).message}); simplify it`;
   }

@@ -1,7 +1,15 @@
 /** One-line descriptions of findings and requests shared by the whole-report formats. */
 import type { CaptureOrigin } from '../capture/captured-request.js';
 import { describeLocation } from '../engine/finding.js';
+import type { AuditSummary } from '../engine/summary.js';
 import type { ReportedFinding, ReportedRequest } from './reporter.js';
+
+/** The run's verdict in a word or two, as the headline of a report. */
+export function verdictWord(s: AuditSummary, exitCode: number): string {
+  if (s.verdict === 'empty') return 'NOTHING AUDITED';
+  if (exitCode !== 0) return 'FAIL';
+  return s.verdict === 'warn' ? 'PASS (with warnings)' : 'PASS';
+}
 
 /** `rule at location: message (encoding: …) [matched] evidence: …`, evidence as the report may show it. */
 export function findingSentence(f: ReportedFinding): string {

@@ -5,7 +5,7 @@
  * folded away.
  */
 import { describeLocation } from '../engine/finding.js';
-import { plural, positionOf, sourceOf } from './finding-text.js';
+import { plural, positionOf, sourceOf, verdictWord } from './finding-text.js';
 import { mdCell, mdCode, mdTable } from './markdown-text.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import { optoutMarkdown } from './optout-report.js';
@@ -17,12 +17,6 @@ import { toReportedRequest, type ReportContext, type ReportedFinding, type Repor
 export const MARKDOWN_MAX_ROWS = 50;
 /** Distinct warnings kept for grouping; past this they are only counted, so memory stays bounded. */
 const MAX_GROUPS = 10_000;
-
-function verdictWord(s: AuditSummary, exitCode: number): string {
-  if (s.verdict === 'empty') return 'NOTHING AUDITED';
-  if (exitCode !== 0) return 'FAIL';
-  return s.verdict === 'warn' ? 'PASS (with warnings)' : 'PASS';
-}
 
 function requestLabel(r: ReportedRequest): string {
   const pos = positionOf(r.origin);

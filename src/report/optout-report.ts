@@ -87,22 +87,26 @@ export function optoutCases(m: OptoutMatrix): JUnitCase[] {
   });
 }
 
+/** The columns of the matrix as a table (Markdown, HTML); the first is the scenario. */
+export const OPTOUT_COLUMNS = ['Scenario', 'Expects', 'Sent', 'Bypass', 'Outcome', 'Findings', 'Note'] as const;
+
+/** A scenario's row as plain text for a table: its mark, its name, and the other columns in order. */
+export function optoutRow(r: ScenarioRowReport): { mark: string; name: string; cells: string[] } {
+  return {
+    mark: MARK[r.status],
+    name: r.name,
+    cells: [expectText(r), String(r.requests), String(r.bypasses), outcomeText(r), findingsText(r), r.status === 'pass' ? '' : r.note],
+  };
+}
+
 export function optoutMarkdown(m: OptoutMatrix): string {
-  const rows = m.scenarios.map((r) => [
-    `${MARK[r.status]} ${mdCode(r.name)}`,
-    mdCell(expectText(r)),
-    String(r.requests),
-    String(r.bypasses),
-    mdCell(outcomeText(r)),
-    mdCell(findingsText(r)),
-    mdCell(r.status === 'pass' ? '' : r.note),
-  ]);
+  const rows = m.scenarios.map(optoutRow).map(({ mark, name, cells }) => [`${mark} ${mdCode(name)}`, ...cells.map(mdCell)]);
   return [
     `#### Opt-out matrix: ${mdCell(m.pack.title)} — ${m.verdict.label}`,
     '',
     `${mdCell(m.verdict.conclusion)} · ${mdCell(traceText(m))}`,
     '',
-    mdTable(['Scenario', 'Expects', 'Sent', 'Bypass', 'Outcome', 'Findings', 'Note'], ['l', 'l', 'r', 'r', 'l', 'l', 'l'], rows),
+    mdTable(OPTOUT_COLUMNS, ['l', 'l', 'r', 'r', 'l', 'l', 'l'], rows),
     '',
   ].join('\n');
 }

@@ -1,10 +1,9 @@
 /**
- * Reporters turn audit results into text. A streaming reporter writes as results arrive, so a
- * CI run over a huge capture never holds every result (text, JSON and SARIF stream their
- * output; Markdown keeps only what its capped tables show). A whole-report reporter (JUnit,
- * whose suites carry counts up front) is a function from the finished report to its text, and
- * sees only the slim ReportedRequest (no body, no payload, evidence already redacted unless
- * revealed). Every reporter sees the same ReportContext.
+ * Reporters turn audit results into text. Every reporter streams: it writes as results arrive,
+ * or keeps them in bounded form (Markdown keeps only what its capped tables show; JUnit and
+ * HTML spool what they render to disk past a few MiB), so a CI run over a huge capture never
+ * holds every result. Reporters that keep results keep the slim ReportedRequest (no body, no
+ * payload, evidence already redacted unless revealed). Every reporter sees the same ReportContext.
  */
 import type { CapturedRequest } from '../capture/captured-request.js';
 import type { RequestResult } from '../engine/audit-request.js';
@@ -76,19 +75,6 @@ export interface ReportedRequest extends Pick<CapturedRequest, 'id' | 'time' | '
   skipReason?: string;
   findings: ReportedFinding[];
 }
-
-export interface AuditReport {
-  requests: ReportedRequest[];
-  summary: AuditSummary;
-  exitCode: number;
-  /** What a live run concluded when its exit code is not the audit's alone. */
-  conclusion?: string;
-  /** The matrix of an opt-out run. */
-  optout?: OptoutMatrix;
-}
-
-/** The report text, in pieces in order: a large run's report need not be one string. */
-export type WholeReporter = (report: AuditReport, ctx: ReportContext) => Iterable<string>;
 
 /** Drop what a finished report never needs (body, payload) and redact evidence now, once. */
 export function toReportedRequest(r: RequestResult, showEvidence: boolean): ReportedRequest {

@@ -1,30 +1,32 @@
 /**
- * Every report format, by name, in one table. Streaming formats write as results arrive and
- * keep memory flat on huge captures (Markdown, which renders at the end, keeps only its capped
- * tables); JUnit needs the finished run (suites carry counts before their cases), so the run
- * collects slim, redacted results for it.
+ * Every report format, by name, in one table. Every format streams: results are written (or
+ * kept in bounded form) as they arrive, so memory stays flat on huge captures. A format's module
+ * is imported only when a run asks for it, so a CI run that writes JSON never parses the
+ * SARIF, JUnit or HTML writers (part of the cold start).
  */
-import { jsonReporter } from './json-report.js';
-import { junitReporter } from './junit-report.js';
-import { markdownReporter } from './markdown-report.js';
-import type { ReportContext, StreamReporter, WholeReporter } from './reporter.js';
-import { sarifReporter } from './sarif-report.js';
-import { textReporter } from './text-report.js';
+import type { ReportContext, StreamReporter } from './reporter.js';
 
-export type ReporterEntry =
-  | { streaming: true; create: (ctx: ReportContext) => StreamReporter; extensions: readonly string[] }
-  | { streaming: false; render: WholeReporter; extensions: readonly string[] };
+export interface ReporterEntry {
+  extensions: readonly string[];
+  load(): Promise<(ctx: ReportContext) => StreamReporter>;
+}
 
 export const REPORTERS = {
-  text: { streaming: true, create: textReporter, extensions: ['.txt', '.log'] },
-  json: { streaming: true, create: jsonReporter, extensions: ['.json'] },
-  junit: { streaming: true, create: junitReporter, extensions: ['.xml', '.junit.xml'] },
-  sarif: { streaming: true, create: sarifReporter, extensions: ['.sarif', '.sarif.json'] },
-  markdown: { streaming: true, create: markdownReporter, extensions: ['.md', '.markdown'] },
+  text: { extensions: ['.txt', '.log'], load: async () => (await import('./text-report.js')).textReporter },
+  json: { extensions: ['.json'], load: async () => (await import('./json-report.js')).jsonReporter },
+  junit: { extensions: ['.xml', '.junit.xml'], load: async () => (await import('./junit-report.js')).junitReporter },
+  sarif: { extensions: ['.sarif', '.sarif.json'], load: async () => (await import('./sarif-report.js')).sarifReporter },
+  markdown: { extensions: ['.md', '.markdown'], load: async () => (await import('./markdown-report.js')).markdownReporter },
+  html: { extensions: ['.html', '.htm'], load: async () => (await import('./html-report.js')).htmlReporter },
 } as const satisfies Record<string, ReporterEntry>;
 
 export type ReportFormat = keyof typeof REPORTERS;
 export const REPORT_FORMATS = Object.keys(REPORTERS) as ReportFormat[];
+
+/** The reporter factory of a format, its module loaded on first use. */
+export function loadReporter(format: ReportFormat): Promise<(ctx: ReportContext) => StreamReporter> {
+  return (REPORTERS[format] as ReporterEntry).load();
+}
 
 /** The format a file name asks for (longest matching extension wins: `.sarif.json` is SARIF), or null. */
 export function formatOfFileName(file: string): ReportFormat | null {

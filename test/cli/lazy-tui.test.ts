@@ -52,11 +52,19 @@ describe('the TUI is loaded only when it is shown', () => {
     assert.deepEqual(urls.filter((u) => UI.test(u) || u.includes('/dist/src/tui/')), []);
   });
 
-  it('audit of one capture file against a built-in policy loads no YAML parser, fast-glob or metadata reader (cold start)', () => {
+  it('audit of one capture file against a built-in policy loads no YAML parser, fast-glob, metadata reader, ReDoS checker, baseline reader or unused report format (cold start)', () => {
     const { code, urls } = loads('audit-one', [CLI, 'audit', 'fixtures/hasura/leaky/cookie-header.ndjson']);
     assert.equal(code, 1);
     assert.ok(urls.some((u) => u.endsWith('/dist/src/cli/commands/audit.js')));
     assert.deepEqual(urls.filter((u) => /\/node_modules\/(yaml|fast-glob)\//.test(u) || u.includes('/dist/src/hasura-metadata/')), []);
+    // Only the report format asked for is loaded (text here), and no ReDoS checker: built-in policies are not checked at start.
+    assert.deepEqual(urls.filter((u) => /\/dist\/src\/report\/(json|junit|sarif|markdown|html)-report\.js$/.test(u) || /\/node_modules\/redos-detector\//.test(u)), []);
+    // No baseline given: the baseline modules (and their file schemas) are not loaded.
+    assert.deepEqual(urls.filter((u) => /\/dist\/src\/baseline\/(finding-baseline|shape|shape-check|parse-json-file)\.js$/.test(u)), []);
+    const json = loads('audit-one-json', [CLI, 'audit', 'fixtures/hasura/leaky/cookie-header.ndjson', '--format', 'json']);
+    assert.equal(json.code, 1);
+    assert.ok(json.urls.some((u) => u.endsWith('/dist/src/report/json-report.js')), 'the control: the hook sees a report module load');
+    assert.deepEqual(json.urls.filter((u) => /\/dist\/src\/report\/(junit|sarif|markdown|html)-report\.js$/.test(u)), []);
     // The control: a pattern input does load fast-glob, and the hook sees it.
     const glob = loads('audit-glob', [CLI, 'audit', 'fixtures/hasura/leaky/*.ndjson']);
     assert.ok(glob.urls.some((u) => /\/node_modules\/fast-glob\//.test(u)));

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 
-const CHECK = [
+export const CHECK = [
   'ip link set lo up || exit 97',
   // Only loopback routes may exist: anything else could carry a packet off the machine.
   'if { ip route show; ip -6 route show; } | grep -v " dev lo" | grep -q .; then echo "the namespace has a route off the machine" >&2; exit 97; fi',

@@ -32,8 +32,14 @@ export const auditCommand: CommandSpec = {
     const { sources, notes } = await resolveInputSet(args.positionals, io.cwd);
     refuseWritesOverReads(args, io, sources);
     const run = await AuditRun.fromArgs(args, io, args.positionals, { notes });
-    await run.begin();
-    await run.addAll(readInputs(sources, io.stdin), jobs);
-    return run.finish();
+    run.showProgress();
+    try {
+      await run.begin();
+      await run.addAll(readInputs(sources, io.stdin), jobs);
+      return await run.finish();
+    } finally {
+      // Erased before any error is printed.
+      run.stopProgress();
+    }
   },
 };

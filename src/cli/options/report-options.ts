@@ -16,7 +16,7 @@ export const REPORT_OPTIONS: OptionSpec[] = [
     type: 'string',
     multiple: true,
     value: 'FILE',
-    description: 'write the report to FILE ("-": stdout); format from --format or the extension (.json .xml .sarif .md); $GITHUB_STEP_SUMMARY gets Markdown, appended',
+    description: 'write the report to FILE ("-": stdout); format from --format or the extension (.json .xml .sarif .md .html); $GITHUB_STEP_SUMMARY gets Markdown, appended',
   },
   { name: 'max-warnings', type: 'string', value: 'N', description: 'fail (exit 1) when there are more than N warnings' },
   { name: 'show-evidence', type: 'boolean', description: 'print the offending values (reports redact them by default)' },

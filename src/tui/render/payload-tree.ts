@@ -52,14 +52,26 @@ const worst = (a: FieldVerdict, b: FieldVerdict): FieldVerdict => (WORSE[a] >= W
 
 const MAX_TREE_LINES = 20_000;
 
+export interface TreeOptions {
+  /** Applied to every key and value (with the JSON path of its field) before it is shown: a report masks evidence here. */
+  mask?: (raw: string, path: string, what: 'key' | 'value') => string;
+  maxLines?: number;
+}
+
 /** Flatten a JSON value into tree lines with the verdict of every field. */
-export function payloadTree(payload: unknown, marks: ReadonlyMap<string, FieldMark>): { lines: TreeLine[]; truncated: boolean; placed: Set<string> } {
+export function payloadTree(
+  payload: unknown,
+  marks: ReadonlyMap<string, FieldMark>,
+  opts: TreeOptions = {},
+): { lines: TreeLine[]; truncated: boolean; placed: Set<string> } {
+  const mask = opts.mask ?? ((s: string) => s);
+  const maxLines = opts.maxLines ?? MAX_TREE_LINES;
   const lines: TreeLine[] = [];
   const placed = new Set<string>();
   let truncated = false;
 
   const visit = (value: unknown, path: string, depth: number, label: string, inherited: FieldVerdict, trailingComma: boolean): void => {
-    if (lines.length >= MAX_TREE_LINES) {
+    if (lines.length >= maxLines) {
       truncated = true;
       return;
     }
@@ -79,13 +91,15 @@ export function payloadTree(payload: unknown, marks: ReadonlyMap<string, FieldMa
       }
       lines.push({ path, own, effective, rules, depth, text: `${label}${open}` });
       entries.forEach(([key, child], i) => {
-        const childLabel = typeof key === 'number' ? '' : `${sanitize(JSON.stringify(key))}: `;
-        visit(child, path + pathSegment(key), depth + 1, childLabel, effective, i < entries.length - 1);
+        const childPath = path + pathSegment(key);
+        const childLabel = typeof key === 'number' ? '' : `${sanitize(JSON.stringify(mask(key, childPath, 'key')))}: `;
+        visit(child, childPath, depth + 1, childLabel, effective, i < entries.length - 1);
       });
       lines.push({ path: null, own: 'allowed', effective, rules: [], depth, text: `${close}${comma}` });
       return;
     }
-    lines.push({ path, own, effective, rules, depth, text: `${label}${sanitize(JSON.stringify(value) ?? String(value))}${comma}` });
+    const shown = typeof value === 'string' ? JSON.stringify(mask(value, path, 'value')) : mask(JSON.stringify(value) ?? String(value), path, 'value');
+    lines.push({ path, own, effective, rules, depth, text: `${label}${sanitize(shown)}${comma}` });
   };
   visit(payload, '$', 0, '', 'allowed', false);
   return { lines, truncated, placed };
