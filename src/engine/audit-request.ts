@@ -3,14 +3,14 @@
  * network, process or UI, so the CI command, the live proxy and the TUI all call this same
  * function and can never disagree about a request.
  */
-import type * as z from 'zod';
 import type { CapturedRequest } from '../capture/captured-request.js';
 import { headerValues } from '../capture/captured-request.js';
 import type { Detector } from '../detectors/detector.js';
 import type { BodyFormat, FieldSpec, RequestTarget, Severity } from '../policy/policy-schema.js';
 import { parseForm, parseFormLines, queryRecord } from './form-body.js';
 import { decodeBody, decodeUtf8, DEFAULT_MAX_BODY_BYTES } from './body-decode.js';
-import { kindBodySpec, type CompiledKind, type CompiledPolicy, type IssueParams } from './compiled-policy.js';
+import { kindBodySpec, type CompiledKind, type CompiledPolicy } from './compiled-policy.js';
+import type { FieldIssue } from './field-validator.js';
 import type { Finding, FindingLocation } from './finding.js';
 import { fingerprintOf } from './finding.js';
 import { isJsonObject, parseJson, pathSegment } from './json-parse.js';
@@ -330,8 +330,7 @@ function nonJsonKind(policy: CompiledPolicy, text: string, target: RequestTarget
 function checkQuery(compiled: CompiledKind, query: Record<string, string | string[]>, policy: CompiledPolicy, sink: FindingSink): void {
   const spec = compiled.kind.query!;
   const local = new FindingSink(policy, '');
-  const result = compiled.query!.safeParse(query);
-  if (!result.success) for (const issue of result.error.issues) reportIssue(issue, spec, query, policy, local);
+  for (const issue of compiled.query!(query)) reportIssue(issue, spec, query, policy, local);
   walkPresence(spec, query, '$', policy, local);
   for (const f of local.findings) {
     const path = f.location.part === 'body' ? f.location.path : undefined;
@@ -350,21 +349,24 @@ function checkKind(compiled: CompiledKind, payload: unknown, url: URL | null, re
   if (kind.transport && request.url !== null && kind.transport !== request.transport) {
     sink.add(RULES.destination.id, `${kind.title} is expected over ${kind.transport}, not ${request.transport}`, { part: 'request' });
   }
-  const result = compiled.schema.safeParse(payload);
-  if (!result.success) {
-    for (const issue of result.error.issues) reportIssue(issue, kindBodySpec(kind), payload, policy, sink);
-  }
+  for (const issue of compiled.schema(payload)) reportIssue(issue, kindBodySpec(kind), payload, policy, sink);
   walkPresence(kindBodySpec(kind), payload, '$', policy, sink);
   void url;
 }
 
-/** Turn a zod issue into a finding with the rule the policy gave that field. */
-function reportIssue(issue: z.core.$ZodIssue, root: FieldSpec, payload: unknown, policy: CompiledPolicy, sink: FindingSink): void {
+/**
+ * What the reporter reads of an issue: the compiled validator's, or zod's (the reference the
+ * tests hold it to), which has this same shape.
+ */
+export type PolicyIssue = Pick<FieldIssue, 'code' | 'message'> & { path: ReadonlyArray<PropertyKey>; params?: unknown; keys?: string[]; note?: string; expected?: string };
+
+/** Turn a validator issue into a finding with the rule the policy gave that field. */
+export function reportIssue(issue: PolicyIssue, root: FieldSpec, payload: unknown, policy: CompiledPolicy, sink: FindingSink): void {
   const path = toJsonPath(issue.path);
   const value = valueAt(payload, issue.path);
   const spec = specAt(root, issue.path, payload);
   if (issue.code === 'custom') {
-    const params = issue.params as IssueParams | undefined;
+    const params = issue.params as FieldIssue['params'];
     if (params?.rule) {
       sink.add(params.rule, params.message, { part: 'body', path }, { evidence: params.evidence });
       return;
@@ -375,7 +377,7 @@ function reportIssue(issue: z.core.$ZodIssue, root: FieldSpec, payload: unknown,
   if (issue.code === 'unrecognized_keys') {
     const objSpec = spec && spec.type === 'object' ? spec : undefined;
     const severity = objSpec?.unknownFields ?? policy.policy.unknownFields ?? 'error';
-    for (const key of issue.keys) {
+    for (const key of issue.keys ?? []) {
       sink.add(RULES.unknownField.id, `field "${key}" is not allowed by the policy`, { part: 'body', path: path + pathSegment(key) }, {
         evidence: key,
         severity,
@@ -383,7 +385,7 @@ function reportIssue(issue: z.core.$ZodIssue, root: FieldSpec, payload: unknown,
     }
     return;
   }
-  if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
+  if (issue.code === 'invalid_union' && issue.note === 'No matching discriminator') {
     const parentSpec = specAt(root, issue.path.slice(0, -1), payload);
     const variants = parentSpec?.type === 'object' ? parentSpec.variants : undefined;
     sink.add(variants?.rule ?? RULES.value.id, variants?.message ?? 'not a value the policy allows', { part: 'body', path }, { evidence: evidenceOf(value) });
@@ -398,13 +400,13 @@ function reportIssue(issue: z.core.$ZodIssue, root: FieldSpec, payload: unknown,
       ? RULES.range.id
       : issue.code === 'invalid_value' || issue.code === 'invalid_union'
         ? RULES.value.id
-        : issue.code === 'invalid_format' || issue.code === 'invalid_string' as string
+        : (issue.code as string) === 'invalid_format' || (issue.code as string) === 'invalid_string'
           ? RULES.format.id
           : RULES.type.id;
   sink.add(rule, describeIssue(issue, value), { part: 'body', path }, { evidence: evidenceOf(value) });
 }
 
-function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+function describeIssue(issue: PolicyIssue, value: unknown): string {
   if (issue.code === 'invalid_type') return `expected ${issue.expected}, found ${typeName(value)}`;
   if (issue.code === 'invalid_union') return `${typeName(value)} value fits none of the allowed types`;
   return issue.message;

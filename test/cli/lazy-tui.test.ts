@@ -57,8 +57,13 @@ describe('the TUI is loaded only when it is shown', () => {
     assert.equal(code, 1);
     assert.ok(urls.some((u) => u.endsWith('/dist/src/cli/commands/audit.js')));
     assert.deepEqual(urls.filter((u) => /\/node_modules\/(yaml|fast-glob)\//.test(u) || u.includes('/dist/src/hasura-metadata/')), []);
+    // Policies run compiled to plain validators: no schema library, no pattern-safety checker.
+    assert.deepEqual(urls.filter((u) => /\/node_modules\/(zod|redos-detector)\//.test(u)), []);
     // The control: a pattern input does load fast-glob, and the hook sees it.
     const glob = loads('audit-glob', [CLI, 'audit', 'fixtures/hasura/leaky/*.ndjson']);
     assert.ok(glob.urls.some((u) => /\/node_modules\/fast-glob\//.test(u)));
+    // The control: a policy file is validated by the zod schema of policy files, which then loads.
+    const file = loads('audit-policy-file', [CLI, 'audit', '--policy', 'fixtures/generic-tool/skyforge.policy.yaml', 'fixtures/hasura/leaky/cookie-header.ndjson']);
+    assert.ok(file.urls.some((u) => /\/node_modules\/zod\//.test(u)));
   });
 });

@@ -6,10 +6,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { approveAll, baselineEntry, baselineFile, BaselineMatcher, parseBaselineFile, type BaselineEntry } from '../../baseline/finding-baseline.js';
-import { shapeIssues } from '../../baseline/shape-check.js';
-import { parseShapeFile, shapeOf, type ShapeSet } from '../../baseline/shape.js';
-import { stableJson } from '../../baseline/stable-json.js';
+import type { BaselineEntry, BaselineMatcher } from '../../baseline/finding-baseline.js';
+import type { ShapeSet } from '../../baseline/shape.js';
 import { verdictOf, type RequestResult } from '../../engine/audit-request.js';
 import type { CompiledPolicy } from '../../engine/compiled-policy.js';
 import { fingerprintOf, type Finding } from '../../engine/finding.js';
@@ -33,12 +31,16 @@ async function readBaseline(file: string, io: CliIO, what: string): Promise<{ ab
   }
 }
 
+// Baseline files are read with zod schemas: loaded only by a run that names one, so a plain audit starts without them.
+type FindingBaselineModule = typeof import('../../baseline/finding-baseline.js');
+type ShapeModules = { shape: typeof import('../../baseline/shape.js'); check: typeof import('../../baseline/shape-check.js') };
+
 export class Baselines {
   private readonly recorded = new Map<string, BaselineEntry>();
 
   private constructor(
-    private readonly findings: { file: string; abs: string; matcher: BaselineMatcher | null; update: boolean } | null,
-    private readonly shape: ShapeSet | null,
+    private readonly findings: { file: string; abs: string; matcher: BaselineMatcher | null; update: boolean; lib: FindingBaselineModule } | null,
+    private readonly shape: { set: ShapeSet; lib: ShapeModules } | null,
   ) {}
 
   static async fromArgs(args: ParsedArgs, io: CliIO): Promise<Baselines> {
@@ -47,22 +49,24 @@ export class Baselines {
     if (update && file === undefined) throw new UsageError('--update-baseline needs --baseline FILE to write');
     let findings: Baselines['findings'] = null;
     if (file !== undefined) {
+      const lib = await import('../../baseline/finding-baseline.js');
       if (update) {
-        findings = { file, abs: path.resolve(io.cwd, file), matcher: null, update };
+        findings = { file, abs: path.resolve(io.cwd, file), matcher: null, update, lib };
       } else {
         const { abs, text } = await readBaseline(file, io, 'baseline');
-        const parsed = parseBaselineFile(text);
+        const parsed = lib.parseBaselineFile(text);
         if (!parsed.ok) throw new ConfigError(`baseline ${file}: ${parsed.error}`);
-        findings = { file, abs, matcher: new BaselineMatcher(parsed.value.findings), update };
+        findings = { file, abs, matcher: new lib.BaselineMatcher(parsed.value.findings), update, lib };
       }
     }
-    let shape: ShapeSet | null = null;
+    let shape: Baselines['shape'] = null;
     const shapeFile = stringOpt(args, 'shape-baseline');
     if (shapeFile !== undefined) {
+      const lib: ShapeModules = { shape: await import('../../baseline/shape.js'), check: await import('../../baseline/shape-check.js') };
       const { text } = await readBaseline(shapeFile, io, 'shape baseline');
-      const parsed = parseShapeFile(text);
+      const parsed = lib.shape.parseShapeFile(text);
       if (!parsed.ok) throw new ConfigError(`shape baseline ${shapeFile}: ${parsed.error}`);
-      shape = parsed.value;
+      shape = { set: parsed.value, lib };
     }
     return new Baselines(findings, shape);
   }
@@ -82,8 +86,8 @@ export class Baselines {
     }
     if (this.findings) {
       if (this.findings.update) {
-        for (const f of out.findings) this.recorded.set(f.fingerprint, baselineEntry(f));
-        out = approveAll(out);
+        for (const f of out.findings) this.recorded.set(f.fingerprint, this.findings.lib.baselineEntry(f));
+        out = this.findings.lib.approveAll(out);
       } else if (this.findings.matcher) {
         out = this.findings.matcher.apply(out);
       }
@@ -92,7 +96,8 @@ export class Baselines {
   }
 
   private checkShape(result: RequestResult, kind: string, compiled: CompiledPolicy): RequestResult {
-    const issues = shapeIssues(kind, shapeOf(result.payload), this.shape!);
+    const { shape, check } = this.shape!.lib;
+    const issues = check.shapeIssues(kind, shape.shapeOf(result.payload), this.shape!.set);
     const added: Finding[] = [];
     for (const issue of issues) {
       const severity = compiled.severityOf(issue.rule);
@@ -113,7 +118,8 @@ export class Baselines {
       // A run that audited nothing must not replace a reviewed baseline with an empty one.
       if (summary.audited === 0) return;
       try {
-        await writeFile(b.abs, stableJson(baselineFile(this.recorded.values(), policyName)));
+        const { stableJson } = await import('../../baseline/stable-json.js');
+        await writeFile(b.abs, stableJson(b.lib.baselineFile(this.recorded.values(), policyName)));
       } catch (err) {
         throw new ConfigError(`baseline ${b.file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
