@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { pathSegment } from '../engine/json-parse.js';
+import { pathSegment } from '../json/json-parse.js';
 import { parseJsonFile, type ParseResult } from './parse-json-file.js';
 
 export const VALUE_TYPES = ['array', 'boolean', 'null', 'number', 'object', 'string'] as const;

@@ -8,7 +8,7 @@
 import type { CaptureOrigin, CapturedRequest, Transport } from './captured-request.js';
 import { withContainerProblems } from './container-problems.js';
 import { decodeContainer } from './container-text.js';
-import { parseJson } from '../engine/json-parse.js';
+import { parseJson } from '../json/json-parse.js';
 
 /**
  * The longest NDJSON line the tool reads, and so the longest it writes: `run --save` and the

@@ -4,7 +4,7 @@
  * clean last, pass with any reader that keeps the last), and bytes that are not UTF-8 outside
  * the body (inside the body they stay raw bytes, and the engine's own UTF-8 check reports them).
  */
-import type { DuplicateKey } from '../engine/json-parse.js';
+import type { DuplicateKey } from '../json/json-parse.js';
 import type { CapturedRequest, ContainerProblem } from './captured-request.js';
 import { hasStandIn, type ContainerText } from './container-text.js';
 

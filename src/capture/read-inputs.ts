@@ -13,7 +13,7 @@ import { withContainerProblems } from './container-problems.js';
 import { decodeContainer } from './container-text.js';
 import { harToRequests, HarError, isHar } from './har.js';
 import { splitLines, LineTooLongError } from './line-splitter.js';
-import { parseJson } from '../engine/json-parse.js';
+import { parseJson } from '../json/json-parse.js';
 
 export class InputError extends Error {
   constructor(message: string) {

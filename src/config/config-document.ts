@@ -13,7 +13,7 @@ let yamlModule: YamlModule | undefined;
 function yaml(): YamlModule {
   return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
 }
-import { parseJson } from '../engine/json-parse.js';
+import { parseJson } from '../json/json-parse.js';
 
 export interface SourcePosition {
   line: number;

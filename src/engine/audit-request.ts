@@ -1,27 +1,29 @@
 /**
  * The audit engine: one request in, its kind, verdict and findings out. Pure: no file system,
  * network, process or UI, so the CI command, the live proxy and the TUI all call this same
- * function and can never disagree about a request.
+ * function and can never disagree about a request. This is the pipeline (read the body,
+ * classify, check, scan, dedupe); the checks are in policy-check.ts, the scanning in scan.ts,
+ * the dedupe in dedupe.ts.
  */
-import type * as z from 'zod';
 import type { CapturedRequest } from '../capture/captured-request.js';
 import { headerValues } from '../capture/captured-request.js';
 import type { Detector } from '../detectors/detector.js';
-import type { BodyFormat, FieldSpec, RequestTarget, Severity } from '../policy/policy-schema.js';
+import type { TextPart, TextScanner } from '../detectors/text-scanner.js';
+import type { BodyFormat, RequestTarget } from '../policy/policy-schema.js';
+import { parseJson, pathSegment } from '../json/json-parse.js';
 import { parseForm, parseFormLines, queryRecord } from './form-body.js';
 import { decodeBody, decodeUtf8, DEFAULT_MAX_BODY_BYTES } from './body-decode.js';
-import { kindBodySpec, type CompiledKind, type CompiledPolicy, type IssueParams } from './compiled-policy.js';
-import type { Finding, FindingLocation } from './finding.js';
+import type { CompiledKind, CompiledPolicy } from './compiled-policy.js';
+import { dedupe } from './dedupe.js';
+import type { Finding } from './finding.js';
 import { fingerprintOf } from './finding.js';
-import { isJsonObject, parseJson, pathSegment } from './json-parse.js';
-import { toJsonPath } from './json-path.js';
+import { addCheckFailed, FindingSink } from './finding-sink.js';
 import { isLoopbackHost } from './loopback.js';
-import type { TextPart } from './request-parts.js';
+import { checkDestination, checkHeaders, checkKind, checkQuery } from './policy-check.js';
 import { jsonTextParts } from './request-parts.js';
 import { RULES } from './rules.js';
 import { parseUrl } from './parse-url.js';
-import { isVolatileText } from './volatile-text.js';
-import { redactPath } from './url-redaction.js';
+import { scanParts } from './scan.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 
@@ -39,54 +41,13 @@ export interface RequestResult {
   bodyText?: string;
 }
 
-/** Extra scanners the engine runs over every text part (detectors, sensitive terms). */
-export interface TextScanner {
-  scan(part: TextPart): Array<Omit<Finding, 'requestId' | 'kind' | 'fingerprint' | 'severity'> & { severity?: Severity }>;
-}
+export type { TextScanner } from '../detectors/text-scanner.js';
 
 export interface AuditOptions {
   detectors?: readonly Detector[];
   scanners?: readonly TextScanner[];
   /** Keep the parsed payload and body text on the result (the inspector wants them; a CI run does not). */
   keepPayload?: boolean;
-}
-
-class FindingSink {
-  readonly findings: Finding[] = [];
-  /** Findings that came from scanning text (detectors, terms) rather than from the policy. */
-  readonly scanned = new Set<Finding>();
-  kind: string | null = null;
-  constructor(
-    private readonly policy: CompiledPolicy,
-    private readonly requestId: string,
-  ) {}
-
-  add(
-    rule: string,
-    message: string,
-    location: FindingLocation,
-    extra: { evidence?: string | undefined; encoding?: string; matched?: string; severity?: Severity; scanned?: boolean } = {},
-  ): void {
-    const policySeverity = this.policy.severityOf(rule);
-    if (policySeverity === null) return;
-    // A severity the policy set explicitly wins; otherwise a finding may carry its own.
-    const explicit = this.policy.explicitLevel(rule);
-    const severity: Severity = explicit && explicit !== 'off' ? explicit : (extra.severity ?? policySeverity);
-    const finding: Finding = {
-      rule,
-      severity,
-      message,
-      requestId: this.requestId,
-      kind: this.kind,
-      location,
-      fingerprint: fingerprintOf({ rule, kind: this.kind, location, evidence: extra.evidence }),
-    };
-    if (extra.evidence !== undefined) finding.evidence = extra.evidence;
-    if (extra.encoding !== undefined) finding.encoding = extra.encoding;
-    if (extra.matched !== undefined) finding.matched = extra.matched;
-    this.findings.push(finding);
-    if (extra.scanned) this.scanned.add(finding);
-  }
 }
 
 /**
@@ -104,12 +65,6 @@ export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, o
   }
 }
 
-/** The error is evidence (redacted in reports like any other): its message may quote the payload. */
-function addCheckFailed(sink: FindingSink, location: FindingLocation, err: unknown): void {
-  const name = err instanceof Error ? err.name : typeof err;
-  const detail = err instanceof Error ? err.message : String(err);
-  sink.add(RULES.checkFailed.id, `the checks failed with ${name}: nothing here can be vouched for`, location, { evidence: detail.slice(0, 200) });
-}
 
 function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, options: AuditOptions): RequestResult {
   const sink = new FindingSink(policy, request.id);
@@ -237,71 +192,6 @@ function readBody(request: CapturedRequest, policy: CompiledPolicy, sink: Findin
   return { text: utf8.text };
 }
 
-function checkHeaders(request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink, parts: TextPart[]): void {
-  const hp = policy.policy.headers;
-  for (const [rawName, value] of request.headers) {
-    const name = rawName.toLowerCase();
-    parts.push({ location: { part: 'header', name }, text: value });
-    // HTTP/2 pseudo-headers restate the method and URL, which are audited on their own.
-    if (name.startsWith(':')) continue;
-    if (policy.forbiddenHeaders.has(name)) {
-      sink.add(RULES.forbiddenHeader.id, `the request sends a ${name} header`, { part: 'header', name }, { evidence: value });
-    } else if (hp?.allowed && !policy.allowedHeaders.has(name)) {
-      sink.add(RULES.undocumentedHeader.id, `header ${name} is not in the policy`, { part: 'header', name }, {
-        evidence: value,
-        severity: hp.unknown ?? 'warning',
-      });
-    }
-  }
-  const ua = hp?.userAgent;
-  if (ua && request.url !== null) {
-    const values = headerValues(request, 'user-agent');
-    const severity = ua.severity ?? 'warning';
-    if (values.length === 0 && ua.required) {
-      sink.add(RULES.userAgent.id, 'the request has no User-Agent header', { part: 'header', name: 'user-agent' }, { severity });
-    }
-    for (const v of values) {
-      if (!policy.userAgentPatterns.some((re) => re.test(v))) {
-        sink.add(RULES.userAgent.id, 'User-Agent is not of a form the policy expects', { part: 'header', name: 'user-agent' }, { evidence: v, severity });
-      }
-    }
-  }
-}
-
-function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink, kind: CompiledKind | null): void {
-  const host = url.hostname.toLowerCase();
-  const sameHost = policy.policy.destinations.filter((d) => d.host.toLowerCase() === host);
-  const defaultPort = url.port === '' || url.port === '443' || url.port === '80';
-  if (sameHost.length === 0 || !defaultPort) {
-    sink.add(RULES.destination.id, `the request goes to ${url.host}, which the policy does not list`, { part: 'url', component: 'host' });
-    return;
-  }
-  const scheme = url.protocol.replace(':', '');
-  const isWsScheme = scheme === 'ws' || scheme === 'wss';
-  const here = sameHost.filter(
-    (d) => (!d.paths || d.paths.includes(url.pathname)) && (!d.transport || d.transport === request.transport),
-  );
-  if (here.length === 0) {
-    sink.add(RULES.destination.id, `${request.transport === 'websocket' ? 'WebSocket' : 'HTTP'} to path ${redactPath(url.pathname)} is not allowed on ${host}`, {
-      part: 'url',
-      component: 'path',
-    });
-    return;
-  }
-  if (request.transport === 'http' && isWsScheme) {
-    sink.add(RULES.destination.id, 'an HTTP request to a ws:// URL', { part: 'url' });
-  }
-  if (request.transport === 'http' && !here.some((d) => !d.methods || d.methods.includes(request.method.toUpperCase()))) {
-    sink.add(RULES.method.id, `method ${request.method} is not allowed for ${redactPath(url.pathname)}`, { part: 'request' });
-  }
-  if (url.search !== '' && !kind?.query) {
-    sink.add(RULES.urlQuery.id, 'the telemetry URL carries a query string', { part: 'url', component: 'query' }, { evidence: url.search });
-  }
-  if (kind && !here.some((d) => !d.kinds || d.kinds.includes(kind.kind.id))) {
-    sink.add(RULES.kindDestination.id, `a ${kind.kind.id} payload is not expected at ${redactPath(url.pathname)}`, { part: 'url', component: 'path' });
-  }
-}
-
 /**
  * The first kind, in policy order, whose body format is not JSON and that matches: a form body
  * parsed as a form, a batch line by line, an empty body as nothing. A JSON kind that comes first
@@ -326,313 +216,3 @@ function nonJsonKind(policy: CompiledPolicy, text: string, target: RequestTarget
   return null;
 }
 
-/** The query parameters against the kind's query spec: findings located in the URL's query. */
-function checkQuery(compiled: CompiledKind, query: Record<string, string | string[]>, policy: CompiledPolicy, sink: FindingSink): void {
-  const spec = compiled.kind.query!;
-  const local = new FindingSink(policy, '');
-  const result = compiled.query!.safeParse(query);
-  if (!result.success) for (const issue of result.error.issues) reportIssue(issue, spec, query, policy, local);
-  walkPresence(spec, query, '$', policy, local);
-  for (const f of local.findings) {
-    const path = f.location.part === 'body' ? f.location.path : undefined;
-    sink.add(f.rule, `query parameter: ${f.message}`, { part: 'url', component: 'query', ...(path !== undefined ? { path } : {}) }, {
-      ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
-      severity: f.severity,
-    });
-  }
-}
-
-function checkKind(compiled: CompiledKind, payload: unknown, url: URL | null, request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink): void {
-  const { kind } = compiled;
-  if (kind.documented === false) {
-    sink.add(RULES.undocumentedKind.id, `${kind.title}: the published policy does not mention this payload`, { part: 'body', path: '$' });
-  }
-  if (kind.transport && request.url !== null && kind.transport !== request.transport) {
-    sink.add(RULES.destination.id, `${kind.title} is expected over ${kind.transport}, not ${request.transport}`, { part: 'request' });
-  }
-  const result = compiled.schema.safeParse(payload);
-  if (!result.success) {
-    for (const issue of result.error.issues) reportIssue(issue, kindBodySpec(kind), payload, policy, sink);
-  }
-  walkPresence(kindBodySpec(kind), payload, '$', policy, sink);
-  void url;
-}
-
-/** Turn a zod issue into a finding with the rule the policy gave that field. */
-function reportIssue(issue: z.core.$ZodIssue, root: FieldSpec, payload: unknown, policy: CompiledPolicy, sink: FindingSink): void {
-  const path = toJsonPath(issue.path);
-  const value = valueAt(payload, issue.path);
-  const spec = specAt(root, issue.path, payload);
-  if (issue.code === 'custom') {
-    const params = issue.params as IssueParams | undefined;
-    if (params?.rule) {
-      sink.add(params.rule, params.message, { part: 'body', path }, { evidence: params.evidence });
-      return;
-    }
-    sink.add(spec?.rule ?? RULES.value.id, spec?.message ?? issue.message, { part: 'body', path }, { evidence: evidenceOf(value) });
-    return;
-  }
-  if (issue.code === 'unrecognized_keys') {
-    const objSpec = spec && spec.type === 'object' ? spec : undefined;
-    const severity = objSpec?.unknownFields ?? policy.policy.unknownFields ?? 'error';
-    for (const key of issue.keys) {
-      sink.add(RULES.unknownField.id, `field "${key}" is not allowed by the policy`, { part: 'body', path: path + pathSegment(key) }, {
-        evidence: key,
-        severity,
-      });
-    }
-    return;
-  }
-  if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
-    const parentSpec = specAt(root, issue.path.slice(0, -1), payload);
-    const variants = parentSpec?.type === 'object' ? parentSpec.variants : undefined;
-    sink.add(variants?.rule ?? RULES.value.id, variants?.message ?? 'not a value the policy allows', { part: 'body', path }, { evidence: evidenceOf(value) });
-    return;
-  }
-  if (spec?.rule) {
-    sink.add(spec.rule, spec.message ?? issue.message, { part: 'body', path }, { evidence: evidenceOf(value) });
-    return;
-  }
-  const rule =
-    issue.code === 'too_small' || issue.code === 'too_big'
-      ? RULES.range.id
-      : issue.code === 'invalid_value' || issue.code === 'invalid_union'
-        ? RULES.value.id
-        : issue.code === 'invalid_format' || issue.code === 'invalid_string' as string
-          ? RULES.format.id
-          : RULES.type.id;
-  sink.add(rule, describeIssue(issue, value), { part: 'body', path }, { evidence: evidenceOf(value) });
-}
-
-function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}, found ${typeName(value)}`;
-  if (issue.code === 'invalid_union') return `${typeName(value)} value fits none of the allowed types`;
-  return issue.message;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
-function evidenceOf(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  const s = JSON.stringify(value);
-  return s.length > 200 ? s.slice(0, 200) + '…' : s;
-}
-
-function valueAt(payload: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let cur = payload;
-  for (const key of path) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key as string];
-  }
-  return cur;
-}
-
-/** The policy spec governing the value at a zod path (resolving variants by the payload). */
-export function specAt(root: FieldSpec, path: ReadonlyArray<PropertyKey>, payload: unknown): FieldSpec | undefined {
-  let spec: FieldSpec | undefined = root;
-  let value: unknown = payload;
-  for (const key of path) {
-    if (!spec) return undefined;
-    if (spec.type === 'array') {
-      spec = spec.items;
-    } else if (spec.type === 'object') {
-      const k = String(key);
-      let next: FieldSpec | undefined = spec.fields[k];
-      if (!next && spec.variants && isJsonObject(value)) {
-        const tag: unknown = value[spec.variants.discriminator];
-        if (typeof tag === 'string') next = spec.variants.cases[tag]?.fields[k];
-      }
-      spec = next;
-    } else if (spec.type === 'any-of') {
-      // Descend into the first option that has structure; any-of over objects is rare.
-      spec = spec.options.find((o) => o.type === 'object' || o.type === 'array');
-      if (!spec) return undefined;
-      return specAt(spec, [key], value);
-    } else {
-      return undefined;
-    }
-    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
-  }
-  return spec;
-}
-
-/**
- * Presence is judged here rather than by zod: a field the code sends but the guide does not
- * document is a warning (its value is still checked), and a field that should always be there
- * but is not is a warning too (the payload changed shape).
- */
-function walkPresence(spec: FieldSpec, value: unknown, path: string, policy: CompiledPolicy, sink: FindingSink): void {
-  if (value === null || value === undefined) return;
-  if (spec.type === 'array' && Array.isArray(value)) {
-    value.forEach((v, i) => walkPresence(spec.items, v, path + pathSegment(i), policy, sink));
-    return;
-  }
-  if (spec.type === 'any-of') {
-    const structured = spec.options.find((o) => (o.type === 'object' && isJsonObject(value)) || (o.type === 'array' && Array.isArray(value)));
-    if (structured) walkPresence(structured, value, path, policy, sink);
-    return;
-  }
-  if (spec.type !== 'object' || !isJsonObject(value)) return;
-  let fields = spec.fields;
-  if (spec.variants) {
-    const tag = value[spec.variants.discriminator];
-    const variant = typeof tag === 'string' ? spec.variants.cases[tag] : undefined;
-    if (variant) {
-      fields = { ...fields, ...variant.fields };
-      if (variant.documented === false) {
-        sink.add(RULES.undocumentedField.id, `${spec.variants.discriminator} "${tag}" is not in the published policy`, {
-          part: 'body',
-          path: path + pathSegment(spec.variants.discriminator),
-        });
-      }
-    }
-  }
-  for (const [key, field] of Object.entries(fields)) {
-    const childPath = path + pathSegment(key);
-    if (!Object.prototype.hasOwnProperty.call(value, key)) {
-      if (!field.optional) sink.add(RULES.missingField.id, `field "${key}" is missing`, { part: 'body', path: childPath });
-      continue;
-    }
-    if (field.documented === false) {
-      sink.add(RULES.undocumentedField.id, `field "${key}" is sent but not in the published policy`, { part: 'body', path: childPath });
-      continue;
-    }
-    walkPresence(field, value[key], childPath, policy, sink);
-  }
-}
-
-/** A scan hit without its place: the same text scans the same wherever it stands. */
-interface CachedHit {
-  rule: string;
-  message: string;
-  evidence?: string | undefined;
-  encoding?: string | undefined;
-  matched?: string | undefined;
-  severity?: Severity | undefined;
-}
-
-/**
- * Scan results per short text, per set of detectors and scanners. Telemetry repeats itself:
- * the same keys and enum values arrive in every payload of a kind, so most parts are texts
- * already scanned. Long texts (bodies, stacks) are scanned every time.
- */
-const scanCaches = new WeakMap<readonly Detector[], WeakMap<readonly TextScanner[], Map<string, CachedHit[]>>>();
-const NO_DETECTORS: readonly Detector[] = [];
-const NO_SCANNERS: readonly TextScanner[] = [];
-
-/** The cache for this pair of detector and scanner lists (callers build options anew per request). */
-function scanCacheFor(options: AuditOptions): Map<string, CachedHit[]> {
-  const detectors = options.detectors ?? NO_DETECTORS;
-  const scanners = options.scanners ?? NO_SCANNERS;
-  let byScanners = scanCaches.get(detectors);
-  if (!byScanners) scanCaches.set(detectors, (byScanners = new WeakMap()));
-  let cache = byScanners.get(scanners);
-  if (!cache) byScanners.set(scanners, (cache = new Map()));
-  return cache;
-}
-const CACHEABLE_TEXT = 64;
-const SCAN_CACHE_MAX = 20_000;
-
-function scanText(part: TextPart, options: AuditOptions): CachedHit[] {
-  const hits: CachedHit[] = [];
-  for (const detector of options.detectors ?? []) {
-    for (const hit of detector.detect(part.text)) {
-      hits.push({ rule: detector.id, message: hit.message ?? `${detector.title} found`, evidence: hit.value, severity: detector.severity, encoding: hit.encoding });
-    }
-  }
-  for (const scanner of options.scanners ?? []) {
-    for (const hit of scanner.scan(part)) {
-      hits.push({ rule: hit.rule, message: hit.message, evidence: hit.evidence, encoding: hit.encoding, matched: hit.matched, severity: hit.severity });
-    }
-  }
-  return hits;
-}
-
-function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink): void {
-  const cache = scanCacheFor(options);
-  for (const part of parts) {
-    if (part.text === '') continue;
-    let hits: CachedHit[];
-    try {
-      hits = scanPart(part, options, cache);
-    } catch (err) {
-      // One part that cannot be scanned is a finding where it stands; the others are still scanned.
-      addCheckFailed(sink, part.location, err);
-      continue;
-    }
-    for (const hit of hits) {
-      sink.add(hit.rule, hit.message, part.location, {
-        evidence: hit.evidence,
-        ...(hit.encoding ? { encoding: hit.encoding } : {}),
-        ...(hit.matched ? { matched: hit.matched } : {}),
-        ...(hit.severity ? { severity: hit.severity } : {}),
-        scanned: true,
-      });
-    }
-  }
-}
-
-function scanPart(part: TextPart, options: AuditOptions, cache: Map<string, CachedHit[]>): CachedHit[] {
-  if (part.text.length > CACHEABLE_TEXT || isVolatileText(part.text)) return scanText(part, options);
-  // Flags change what a scanner does with a text, so they are part of the key.
-  const key = `${part.isKey ? 'k' : 'v'}${part.parsedElsewhere ? 'p' : '-'}${part.text}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const hits = scanText(part, options);
-  if (cache.size >= SCAN_CACHE_MAX) cache.clear();
-  cache.set(key, hits);
-  return hits;
-}
-
-/**
- * One value, one finding: the same evidence found by a scan in a parsed string and again in
- * the raw body, or by a scan where the schema already reported that very value, is reported
- * once, at its most precise location.
- */
-function dedupe(findings: Finding[], scanned: ReadonlySet<Finding>): Finding[] {
-  const precise = new Set<string>();
-  const checked = new Map<string, Finding>();
-  for (const f of findings) {
-    if (f.evidence === undefined) continue;
-    if (scanned.has(f) && f.location.part === 'body' && f.location.path) precise.add(`${f.rule}|${f.evidence.toLowerCase()}`);
-    if (!scanned.has(f)) checked.set(`${locKey(f.location)}|${f.evidence}`, f);
-  }
-  const seen = new Set<string>();
-  const out: Finding[] = [];
-  for (const f of findings) {
-    const key = `${f.rule}|${locKey(f.location)}|${f.evidence ?? ''}|${f.encoding ?? ''}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (scanned.has(f) && f.evidence !== undefined) {
-      if (f.location.part === 'body' && !f.location.path && precise.has(`${f.rule}|${f.evidence.toLowerCase()}`)) continue;
-      const same = checked.get(`${locKey(f.location)}|${f.evidence}`);
-      if (same) {
-        // The schema's finding stays; what the scan knew about the value (a metadata table
-        // name, say) is kept on it.
-        if (f.matched && !same.matched) same.matched = f.matched;
-        continue;
-      }
-    }
-    out.push(f);
-  }
-  return out;
-}
-
-function locKey(l: FindingLocation): string {
-  switch (l.part) {
-    case 'body':
-      return `body:${l.path ?? ''}`;
-    case 'header':
-      return `header:${l.name}`;
-    case 'url':
-      return `url`;
-    case 'request':
-      return 'request';
-  }
-}

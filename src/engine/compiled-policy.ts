@@ -1,43 +1,16 @@
 /**
- * A policy compiled for fast, repeated use: matchers become functions, field specs become zod
- * schemas, patterns become RegExps (once), and every rule id resolves to its documentation and
+ * A policy compiled for fast, repeated use: matchers become functions, field specs become plain
+ * validators (field-validator.ts), patterns become RegExps (once), and every rule id resolves to its documentation and
  * effective severity. Compiling is where a bad policy is caught, with the path of what is wrong.
  */
-import * as z from 'zod';
-import type { DenyRule, FieldSpec, Matcher, PayloadKind, Policy, RequestTarget, RuleDoc, Severity } from '../policy/policy-schema.js';
-import { checkFormat } from './formats.js';
+import type { FieldSpec, Matcher, PayloadKind, Policy, RequestTarget, RuleDoc, Severity } from '../policy/policy-schema.js';
+import { compileRegExp, compileValidator, type PayloadValidator } from './field-validator.js';
 import { getDotPath } from './json-path.js';
-import { ENGINE_RULES, RULES } from './rules.js';
+import { PolicyCompileError, type PolicyPath } from './policy-compile-error.js';
+import { ENGINE_RULES } from './rules.js';
 
-/** Where in the policy document something is: `['kinds', 0, 'schema', 'fields', 'uuid']`. */
-export type PolicyPath = ReadonlyArray<string | number>;
-
-/** `['kinds', 0, 'match']` → `kinds[0].match`, the way error messages show a place in a policy. */
-export function formatPolicyPath(path: PolicyPath): string {
-  if (path.length === 0) return '(top level)';
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? `${i === 0 ? '' : '.'}${p}` : `[${JSON.stringify(p)}]`))
-    .join('');
-}
-
-export class PolicyCompileError extends Error {
-  readonly path: string;
-  constructor(
-    readonly problem: string,
-    readonly segments: PolicyPath,
-  ) {
-    super(`${formatPolicyPath(segments)}: ${problem}`);
-    this.name = 'PolicyCompileError';
-    this.path = formatPolicyPath(segments);
-  }
-}
-
-/** A zod custom issue carries the rule that failed and the offending value as params. */
-export interface IssueParams {
-  rule: string;
-  message: string;
-  evidence?: string;
-}
+export { formatPolicyPath, PolicyCompileError, type PolicyPath } from './policy-compile-error.js';
+export type { IssueParams } from './field-validator.js';
 
 /** A kind matcher: the parsed payload, and where it was sent (null when the capture does not say). */
 export type KindMatcher = (payload: unknown, target: RequestTarget | null) => boolean;
@@ -45,9 +18,10 @@ export type KindMatcher = (payload: unknown, target: RequestTarget | null) => bo
 export interface CompiledKind {
   kind: PayloadKind;
   matches: KindMatcher;
-  schema: z.ZodType;
+  /** The kind's body spec, compiled to a validator (types, formats, enums, unknown fields). */
+  schema: PayloadValidator;
   /** The kind's query parameters spec, compiled; null: a query string is request/url-query. */
-  query: z.ZodType | null;
+  query: PayloadValidator | null;
 }
 
 /** A field or kind that `policy infer` marked for a human to review. */
@@ -69,14 +43,6 @@ export interface CompiledPolicy {
   userAgentPatterns: RegExp[];
   allowedHeaders: Set<string>;
   forbiddenHeaders: Set<string>;
-}
-
-function compileRegExp(source: string, path: PolicyPath, flags = ''): RegExp {
-  try {
-    return new RegExp(source, flags);
-  } catch (err) {
-    throw new PolicyCompileError(`invalid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, path);
-  }
 }
 
 export function compileMatcher(m: Matcher, path: PolicyPath): KindMatcher {
@@ -119,143 +85,6 @@ export function compileMatcher(m: Matcher, path: PolicyPath): KindMatcher {
   };
 }
 
-function issue(ctx: z.RefinementCtx, params: IssueParams, path?: PropertyKey[]): void {
-  ctx.addIssue({ code: 'custom', message: params.message, params, ...(path ? { path } : {}) });
-}
-
-interface CompiledDeny {
-  re: RegExp;
-  rule: DenyRule;
-}
-
-function compileString(spec: Extract<FieldSpec, { type: 'string' }>, path: PolicyPath): z.ZodType {
-  const deny: CompiledDeny[] = (spec.deny ?? []).map((d, i) => ({
-    re: compileRegExp(d.pattern, [...path, 'deny', i, 'pattern'], d.ignoreCase ? 'gi' : 'g'),
-    rule: d,
-  }));
-  const pattern = spec.pattern !== undefined ? compileRegExp(spec.pattern, [...path, 'pattern']) : null;
-  const enumSet = spec.enum ? new Set(spec.enum) : null;
-  const segVocabulary = spec.segments ? new Set(spec.segments.vocabulary) : null;
-  const segPatterns = (spec.segments?.patterns ?? []).map((p, i) => compileRegExp(`^(?:${p})$`, [...path, 'segments', 'patterns', i]));
-  const failRule = spec.rule;
-
-  return z.string().superRefine((raw, ctx) => {
-    let value = raw;
-    for (const { re, rule } of deny) {
-      re.lastIndex = 0;
-      const hits = value.match(re);
-      if (hits && hits.length > 0) {
-        issue(ctx, { rule: rule.rule, message: rule.message, evidence: hits.join(' ') });
-        if (rule.strip) value = value.replace(re, ' ').replace(/\s+/g, ' ').trim();
-      }
-    }
-    if (spec.maxLength !== undefined && raw.length > spec.maxLength) {
-      issue(ctx, { rule: failRule ?? RULES.format.id, message: spec.message ?? `longer than ${spec.maxLength} characters`, evidence: raw });
-    }
-    if (enumSet && !enumSet.has(value)) {
-      issue(ctx, { rule: failRule ?? RULES.value.id, message: spec.message ?? 'not one of the values the policy allows', evidence: value });
-      return;
-    }
-    if (pattern && !pattern.test(value)) {
-      issue(ctx, { rule: failRule ?? RULES.format.id, message: spec.message ?? `does not match ${spec.pattern}`, evidence: value });
-      return;
-    }
-    if (spec.format) {
-      const failure = checkFormat(spec.format, value);
-      if (failure) {
-        // A format's own rule (a v1 UUID) is more specific than the field's generic override.
-        const rule = failure.rule === RULES.format.id ? (failRule ?? failure.rule) : failure.rule;
-        issue(ctx, { rule, message: failure.message, evidence: value });
-        return;
-      }
-    }
-    if (segVocabulary && spec.segments) {
-      for (const seg of value.split(/[/?#]/)) {
-        if (seg === '' || segVocabulary.has(seg) || segPatterns.some((re) => re.test(seg))) continue;
-        issue(ctx, { rule: spec.segments.rule, message: spec.segments.message, evidence: seg });
-      }
-    }
-  });
-}
-
-export function compileField(spec: FieldSpec, path: PolicyPath): z.ZodType {
-  let schema: z.ZodType;
-  switch (spec.type) {
-    case 'string':
-      schema = compileString(spec, path);
-      break;
-    case 'integer': {
-      checkRange(spec.min, spec.max, path);
-      let s = z.number().int();
-      if (spec.min !== undefined) s = s.min(spec.min);
-      if (spec.max !== undefined) s = s.max(spec.max);
-      schema = s;
-      break;
-    }
-    case 'number': {
-      checkRange(spec.min, spec.max, path);
-      let s = z.number();
-      if (spec.min !== undefined) s = s.min(spec.min);
-      if (spec.max !== undefined) s = s.max(spec.max);
-      const allowed = spec.enum;
-      schema = allowed ? s.refine((v) => allowed.includes(v), { message: `not one of ${allowed.join(', ')}` }) : s;
-      break;
-    }
-    case 'boolean':
-      schema = z.boolean();
-      break;
-    case 'null':
-      schema = z.null();
-      break;
-    case 'const':
-      schema = z.literal(spec.value);
-      break;
-    case 'array': {
-      let s = z.array(compileField(spec.items, [...path, 'items']));
-      if (spec.maxItems !== undefined) s = s.max(spec.maxItems);
-      schema = s;
-      break;
-    }
-    case 'any-of': {
-      const options = spec.options.map((o, i) => compileField(o, [...path, 'options', i]));
-      schema = options.length === 1 ? options[0]! : z.union(options as [z.ZodType, z.ZodType, ...z.ZodType[]]);
-      break;
-    }
-    case 'object':
-      schema = compileObject(spec, path);
-      break;
-  }
-  return spec.nullable && spec.type !== 'null' ? schema.nullable() : schema;
-}
-
-function checkRange(min: number | undefined, max: number | undefined, path: PolicyPath): void {
-  if (min !== undefined && max !== undefined && min > max) throw new PolicyCompileError(`min (${min}) is greater than max (${max})`, [...path, 'min']);
-}
-
-function shapeOf(fields: Record<string, FieldSpec>, path: PolicyPath): Record<string, z.ZodType> {
-  const shape: Record<string, z.ZodType> = {};
-  for (const [key, field] of Object.entries(fields)) {
-    // Presence (missing fields) is judged by the presence walk, which knows which absences
-    // matter; zod judges only the values that are there.
-    shape[key] = compileField(field, [...path, 'fields', key]).optional();
-  }
-  return shape;
-}
-
-function compileObject(spec: Extract<FieldSpec, { type: 'object' }>, path: PolicyPath): z.ZodType {
-  const base = shapeOf(spec.fields, path);
-  if (!spec.variants) return z.strictObject(base);
-  const { discriminator, cases } = spec.variants;
-  if (discriminator in spec.fields) {
-    throw new PolicyCompileError(`the discriminator "${discriminator}" must not also be listed in fields`, [...path, 'variants', 'discriminator']);
-  }
-  const options = Object.entries(cases).map(([value, c]) =>
-    z.strictObject({ ...base, ...shapeOf(c.fields, [...path, 'variants', 'cases', value]), [discriminator]: z.literal(value) }),
-  );
-  if (options.length === 0) throw new PolicyCompileError('variants need at least one case', [...path, 'variants', 'cases']);
-  return options.length === 1 ? options[0]! : z.discriminatedUnion(discriminator, options as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]);
-}
-
 /** What a kind's body may be: its schema, or nothing at all for a kind whose body is "none". */
 export function kindBodySpec(kind: PayloadKind): FieldSpec {
   return kind.schema ?? { type: 'null' };
@@ -274,7 +103,7 @@ export function compilePolicy(policy: Policy, extraRules: readonly RuleDoc[] = [
   const kinds = policy.kinds.map((kind, i) => {
     if (ids.has(kind.id)) throw new PolicyCompileError(`duplicate kind id "${kind.id}"`, ['kinds', i, 'id']);
     ids.add(kind.id);
-    return { kind, matches: compileMatcher(kind.match, ['kinds', i, 'match']), schema: compileField(kindBodySpec(kind), ['kinds', i, 'schema']), query: kind.query ? compileField(kind.query, ['kinds', i, 'query']) : null };
+    return { kind, matches: compileMatcher(kind.match, ['kinds', i, 'match']), schema: compileValidator(kindBodySpec(kind), ['kinds', i, 'schema']), query: kind.query ? compileValidator(kind.query, ['kinds', i, 'query']) : null };
   });
   checkDestinations(policy, ids);
   checkHeaders(policy);

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Severity } from '../policy/policy-schema.js';
-import type { JsonPosition } from './json-parse.js';
+import type { JsonPosition } from '../json/json-parse.js';
 
 export type { Severity };
 

@@ -1,5 +1,5 @@
 /** Helpers for the two kinds of path the engine uses: policy dot paths and report JSON paths. */
-import { pathSegment } from './json-parse.js';
+import { pathSegment } from '../json/json-parse.js';
 
 /** `data.event_type` → the value there, or undefined. `""` is the value itself. */
 export function getDotPath(value: unknown, dotPath: string): unknown {

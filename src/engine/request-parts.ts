@@ -3,17 +3,10 @@
  * header value, each JSON key and string value (with its path), or the raw body when it is
  * not JSON. Detectors scan these; nothing the request carries is left out.
  */
-import type { FindingLocation } from './finding.js';
-import { isJsonObject, pathSegment } from './json-parse.js';
+import type { TextPart } from '../detectors/text-scanner.js';
+import { isJsonObject, pathSegment } from '../json/json-parse.js';
 
-export interface TextPart {
-  location: FindingLocation;
-  text: string;
-  /** JSON object keys are scanned too: a table name used as a key is still a table name. */
-  isKey?: boolean;
-  /** The raw text of a body that parsed: every string in it is also a part of its own. */
-  parsedElsewhere?: boolean;
-}
+export type { TextPart } from '../detectors/text-scanner.js';
 
 export function jsonTextParts(value: unknown, path = '$', out: TextPart[] = []): TextPart[] {
   if (typeof value === 'string') {

@@ -2,18 +2,18 @@
  * Load a policy by built-in name or from a JSON/YAML file, and compile it. Every way a policy
  * can be wrong ends here as a ConfigError naming the file, the place in it (line:col and the
  * path inside the document) and the problem, so the CLI exits 2 with something to act on.
+ * A built-in policy is plain data already proven valid by its tests: only a policy FILE loads
+ * the zod schema and the pattern-safety checker (parse-policy-file.ts), so an audit against a
+ * built-in starts without them.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../cli/errors.js';
 import type { ConfigDocument } from '../config/config-document.js';
-import { formatProblems, invalidDocumentMessage, jsonSchemaKeys } from '../config/config-problems.js';
-import { parseValidatedDocument } from '../config/validated-document.js';
+import { formatProblems, invalidDocumentMessage } from '../config/config-problems.js';
 import { compilePolicy, formatPolicyPath, PolicyCompileError, type CompiledPolicy } from '../engine/compiled-policy.js';
 import { BUILTIN_POLICIES } from './builtin-policies.js';
-import { unsafePatternProblems } from './pattern-safety.js';
-import { policyJsonSchema } from './policy-json-schema.js';
-import { PolicySchema, type Policy, type RuleDoc } from './policy-schema.js';
+import type { Policy, RuleDoc } from './policy-schema.js';
 
 export interface LoadedPolicy {
   policy: Policy;
@@ -21,21 +21,6 @@ export interface LoadedPolicy {
   origin: string;
   /** The parsed source, to point at places in it (absent for built-in policies). */
   doc?: ConfigDocument;
-}
-
-let knownKeys: Set<string> | undefined;
-function policyKeys(): Set<string> {
-  return (knownKeys ??= jsonSchemaKeys(policyJsonSchema()));
-}
-
-/** Parse and validate policy text; `file` names it in messages. */
-export function parsePolicyDocument(text: string, file: string): { policy: Policy; doc: ConfigDocument } {
-  const { value, doc } = parseValidatedDocument(text, file, 'policy', PolicySchema, policyKeys);
-  return { policy: value, doc };
-}
-
-export function parsePolicyText(text: string, file: string): Policy {
-  return parsePolicyDocument(text, file).policy;
 }
 
 /** Compile, turning a compile error into the same `file:line:col: path: problem` form. */
@@ -65,6 +50,7 @@ export async function loadPolicy(nameOrFile: string, cwd = process.cwd()): Promi
   } catch (err) {
     throw new ConfigError(`${nameOrFile}: cannot read policy file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  const { parsePolicyDocument, unsafePatternProblems } = await import('./parse-policy-file.js');
   const { policy, doc } = parsePolicyDocument(text, nameOrFile);
   // Only files are checked: the built-in packs are proven safe by a test, and cold start matters.
   const unsafe = unsafePatternProblems(policy);

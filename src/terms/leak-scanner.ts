@@ -4,14 +4,11 @@
  * (percent-encoding, escapes, base64 and hex blobs), to a bounded depth. Pure: terms come in
  * already collected; nothing here reads files, the OS or git.
  */
-import type { TextScanner } from '../engine/audit-request.js';
-import type { TextPart } from '../engine/request-parts.js';
 import type { Detector } from '../detectors/detector.js';
+import type { ScanHit, TextPart, TextScanner } from '../detectors/text-scanner.js';
 import { decodeLayers } from './decode-layers.js';
 import { sourceOf, TERM_RULES, type SensitiveTerm } from './sensitive-term.js';
 import { TermIndex, type TermMatch } from './term-index.js';
-
-type ScanHit = ReturnType<TextScanner['scan']>[number];
 
 export interface LeakScannerOptions {
   terms: readonly SensitiveTerm[];

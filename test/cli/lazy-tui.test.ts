@@ -61,6 +61,8 @@ describe('the TUI is loaded only when it is shown', () => {
     assert.deepEqual(urls.filter((u) => /\/dist\/src\/report\/(json|junit|sarif|markdown|html)-report\.js$/.test(u) || /\/node_modules\/redos-detector\//.test(u)), []);
     // No baseline given: the baseline modules (and their file schemas) are not loaded.
     assert.deepEqual(urls.filter((u) => /\/dist\/src\/baseline\/(finding-baseline|shape|shape-check|parse-json-file)\.js$/.test(u)), []);
+    // Policies run compiled to plain validators: no schema library, no pattern-safety checker.
+    assert.deepEqual(urls.filter((u) => /\/node_modules\/(zod|redos-detector)\//.test(u)), []);
     const json = loads('audit-one-json', [CLI, 'audit', 'fixtures/hasura/leaky/cookie-header.ndjson', '--format', 'json']);
     assert.equal(json.code, 1);
     assert.ok(json.urls.some((u) => u.endsWith('/dist/src/report/json-report.js')), 'the control: the hook sees a report module load');
@@ -68,5 +70,8 @@ describe('the TUI is loaded only when it is shown', () => {
     // The control: a pattern input does load fast-glob, and the hook sees it.
     const glob = loads('audit-glob', [CLI, 'audit', 'fixtures/hasura/leaky/*.ndjson']);
     assert.ok(glob.urls.some((u) => /\/node_modules\/fast-glob\//.test(u)));
+    // The control: a policy file is validated by the zod schema of policy files, which then loads.
+    const file = loads('audit-policy-file', [CLI, 'audit', '--policy', 'fixtures/generic-tool/skyforge.policy.yaml', 'fixtures/hasura/leaky/cookie-header.ndjson']);
+    assert.ok(file.urls.some((u) => /\/node_modules\/zod\//.test(u)));
   });
 });

@@ -5,7 +5,7 @@
  * LeakScanner that every auditing command shares.
  */
 import path from 'node:path';
-import type { TextScanner } from '../../engine/audit-request.js';
+import type { TextScanner } from '../../detectors/text-scanner.js';
 import type { Detector } from '../../detectors/detector.js';
 import { DEFAULT_DETECTORS } from '../../detectors/default-detectors.js';
 import type { RuleDoc } from '../../policy/policy-schema.js';

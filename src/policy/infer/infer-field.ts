@@ -7,7 +7,7 @@
  */
 import type { Detector } from '../../detectors/detector.js';
 import { checkFormat, uuidVersion } from '../../engine/formats.js';
-import { isJsonObject } from '../../engine/json-parse.js';
+import { isJsonObject } from '../../json/json-parse.js';
 import type { FieldSpec, StringFormat, VariantsSpec } from '../policy-schema.js';
 
 export interface InferContext {

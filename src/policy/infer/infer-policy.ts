@@ -10,7 +10,7 @@ import { headerValues } from '../../capture/captured-request.js';
 import type { Detector } from '../../detectors/detector.js';
 import { decodeBody, decodeUtf8 } from '../../engine/body-decode.js';
 import { forEachField } from '../../engine/compiled-policy.js';
-import { isJsonObject, parseJson } from '../../engine/json-parse.js';
+import { isJsonObject, parseJson } from '../../json/json-parse.js';
 import { parseForm, parseFormLines, queryRecord, type FormRecord } from '../../engine/form-body.js';
 import { isLoopbackHost } from '../../engine/loopback.js';
 import type { BodyFormat, Destination, FieldSpec, Matcher, PayloadKind, Policy } from '../policy-schema.js';

@@ -5,7 +5,7 @@
  * `diff` library over canonical (key-sorted) JSON, shown as hunks with a little context.
  */
 import { diffJson, type ChangeObject } from 'diff';
-import { isJsonObject } from '../../engine/json-parse.js';
+import { isJsonObject } from '../../json/json-parse.js';
 import { seg, type Line } from './line.js';
 import { sanitize } from './text-fit.js';
 

@@ -7,7 +7,7 @@
  */
 import type { Finding } from '../../engine/finding.js';
 import { describeLocation } from '../../engine/finding.js';
-import { isJsonObject, pathSegment } from '../../engine/json-parse.js';
+import { isJsonObject, pathSegment } from '../../json/json-parse.js';
 import { seg, type Line, type Tone } from './line.js';
 import { fit, sanitize, textWidth } from './text-fit.js';
 

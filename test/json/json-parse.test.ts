@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseJson, parseJsonWalk } from '../../src/engine/json-parse.js';
+import { parseJson, parseJsonWalk } from '../../src/json/json-parse.js';
 
 describe('parseJson', () => {
   const valid: Array<[string, unknown]> = [

@@ -1,0 +1,94 @@
+/**
+ * Every text part of a request through the detectors and scanners, with a cache for the short
+ * texts telemetry repeats (keys, enum values), each hit a finding where the part stands.
+ */
+import type { Detector } from '../detectors/detector.js';
+import type { TextPart, TextScanner } from '../detectors/text-scanner.js';
+import type { Severity } from '../policy/policy-schema.js';
+import type { AuditOptions } from './audit-request.js';
+import { addCheckFailed, type FindingSink } from './finding-sink.js';
+import { isVolatileText } from './volatile-text.js';
+
+/** A scan hit without its place: the same text scans the same wherever it stands. */
+interface CachedHit {
+  rule: string;
+  message: string;
+  evidence?: string | undefined;
+  encoding?: string | undefined;
+  matched?: string | undefined;
+  severity?: Severity | undefined;
+}
+
+/**
+ * Scan results per short text, per set of detectors and scanners. Telemetry repeats itself:
+ * the same keys and enum values arrive in every payload of a kind, so most parts are texts
+ * already scanned. Long texts (bodies, stacks) are scanned every time.
+ */
+const scanCaches = new WeakMap<readonly Detector[], WeakMap<readonly TextScanner[], Map<string, CachedHit[]>>>();
+const NO_DETECTORS: readonly Detector[] = [];
+const NO_SCANNERS: readonly TextScanner[] = [];
+
+/** The cache for this pair of detector and scanner lists (callers build options anew per request). */
+function scanCacheFor(options: AuditOptions): Map<string, CachedHit[]> {
+  const detectors = options.detectors ?? NO_DETECTORS;
+  const scanners = options.scanners ?? NO_SCANNERS;
+  let byScanners = scanCaches.get(detectors);
+  if (!byScanners) scanCaches.set(detectors, (byScanners = new WeakMap()));
+  let cache = byScanners.get(scanners);
+  if (!cache) byScanners.set(scanners, (cache = new Map()));
+  return cache;
+}
+const CACHEABLE_TEXT = 64;
+const SCAN_CACHE_MAX = 20_000;
+
+function scanText(part: TextPart, options: AuditOptions): CachedHit[] {
+  const hits: CachedHit[] = [];
+  for (const detector of options.detectors ?? []) {
+    for (const hit of detector.detect(part.text)) {
+      hits.push({ rule: detector.id, message: hit.message ?? `${detector.title} found`, evidence: hit.value, severity: detector.severity, encoding: hit.encoding });
+    }
+  }
+  for (const scanner of options.scanners ?? []) {
+    for (const hit of scanner.scan(part)) {
+      hits.push({ rule: hit.rule, message: hit.message, evidence: hit.evidence, encoding: hit.encoding, matched: hit.matched, severity: hit.severity });
+    }
+  }
+  return hits;
+}
+
+export function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink): void {
+  const cache = scanCacheFor(options);
+  for (const part of parts) {
+    if (part.text === '') continue;
+    let hits: CachedHit[];
+    try {
+      hits = scanPart(part, options, cache);
+    } catch (err) {
+      // One part that cannot be scanned is a finding where it stands; the others are still scanned.
+      addCheckFailed(sink, part.location, err);
+      continue;
+    }
+    for (const hit of hits) {
+      sink.add(hit.rule, hit.message, part.location, {
+        evidence: hit.evidence,
+        ...(hit.encoding ? { encoding: hit.encoding } : {}),
+        ...(hit.matched ? { matched: hit.matched } : {}),
+        ...(hit.severity ? { severity: hit.severity } : {}),
+        scanned: true,
+      });
+    }
+  }
+}
+
+function scanPart(part: TextPart, options: AuditOptions, cache: Map<string, CachedHit[]>): CachedHit[] {
+  if (part.text.length > CACHEABLE_TEXT || isVolatileText(part.text)) return scanText(part, options);
+  // Flags change what a scanner does with a text, so they are part of the key.
+  const key = `${part.isKey ? 'k' : 'v'}${part.parsedElsewhere ? 'p' : '-'}${part.text}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const hits = scanText(part, options);
+  if (cache.size >= SCAN_CACHE_MAX) cache.clear();
+  cache.set(key, hits);
+  return hits;
+}
+
