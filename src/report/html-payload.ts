@@ -12,7 +12,7 @@ import { headerValues } from '../capture/captured-request.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import { decodeBody, decodeUtf8 } from '../engine/body-decode.js';
 import { redact, type Finding } from '../engine/finding.js';
-import { isJsonObject, parseJson, pathSegment } from '../engine/json-parse.js';
+import { isJsonObject, parseJson, pathSegment } from '../json/json-parse.js';
 import { fieldMarks, payloadTree } from '../tui/render/payload-tree.js';
 import { destinationOf, findingSentence, positionOf, sourceOf } from './finding-text.js';
 import { h } from './html-text.js';
