@@ -108,16 +108,17 @@ interface OptoutReport {
   optout: { scenarios: Array<{ name: string; status: string; outcome: string; note: string; requests: number; probes: Array<{ ok: boolean | null; detail: string }> }> };
 }
 
-/** The hasura-server pack against the reference server emitter, console browser steps on, sealed. */
-function optoutServer(variant: string, home: string) {
-  const cmd = [
-    // The window starts once the console was clicked; 15 s (the pack's own) leaves a loaded machine
-    // room to open the console's WebSocket through the proxy.
-    'node', q(CLI), 'optout', '--pack', 'hasura-server', '--browser', q(CHROMIUM), '--window', '15', '--format', 'json',
-    '--', 'python3', q(path.join(FIXTURES, 'emitters', 'graphql-engine.py')), 'serve', q('{{optout}}'),
-  ].join(' ');
+/** An opt-out pack with its browser steps on, against a reference emitter, inside the sealed test shell. */
+function optoutWithBrowser(packArgs: string[], target: string[], variant: string, home: string) {
+  const cmd = ['node', q(CLI), 'optout', ...packArgs, '--browser', q(CHROMIUM), '--format', 'json', '--', ...target.map(q)].join(' ');
   return runSealed(cmd, { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', EMITTER_VARIANT: variant }, timeoutMs: 300_000 });
 }
+
+/** The hasura-server pack against the reference server emitter, console browser steps on. */
+// The window starts once the console was clicked; 15 s (the pack's own) leaves a loaded machine
+// room to open the console's WebSocket through the proxy.
+const optoutServer = (variant: string, home: string) =>
+  optoutWithBrowser(['--pack', 'hasura-server', '--window', '15'], ['python3', path.join(FIXTURES, 'emitters', 'graphql-engine.py'), 'serve', '{{optout}}'], variant, home);
 
 describe('optout --pack hasura-server --browser: the console judged by what the browser sent', { skip: skip ?? false }, () => {
   let home: string;
@@ -150,14 +151,9 @@ describe('optout --pack hasura-server --browser: the console judged by what the 
   });
 });
 
-/** The hasura-cli-console pack against the reference CLI's `hasura console`, browser steps on, sealed. */
-function optoutCliConsole(variant: string, home: string) {
-  const cmd = [
-    'node', q(CLI), 'optout', '--pack', 'hasura-cli-console', '--browser', q(CHROMIUM), '--format', 'json',
-    '--', 'node', q(path.join(FIXTURES, 'emitters', 'hasura-cli.mjs')), 'console', q('{{optout}}'),
-  ].join(' ');
-  return runSealed(cmd, { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', EMITTER_VARIANT: variant }, timeoutMs: 300_000 });
-}
+/** The hasura-cli-console pack against the reference CLI's `hasura console`, browser steps on. */
+const optoutCliConsole = (variant: string, home: string) =>
+  optoutWithBrowser(['--pack', 'hasura-cli-console'], ['node', path.join(FIXTURES, 'emitters', 'hasura-cli.mjs'), 'console', '{{optout}}'], variant, home);
 
 describe('optout --pack hasura-cli-console --browser: the console `hasura console` serves, judged in a real browser', { skip: skip ?? false }, () => {
   let home: string;

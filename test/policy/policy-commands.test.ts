@@ -124,7 +124,7 @@ describe('policy check', () => {
   it('says a valid policy is valid (exit 0)', async () => {
     const run = await runCli(['policy', 'check', 'hasura', 'fixtures/generic-tool/skyforge.policy.yaml']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^built-in:hasura: valid \(12 kind\(s\), 2 destination\(s\)/m);
+    assert.match(run.stdout, /^built-in:hasura: valid \(13 kind\(s\), 2 destination\(s\)/m);
     assert.match(run.stdout, /^fixtures\/generic-tool\/skyforge\.policy\.yaml: valid \(/m);
   });
 

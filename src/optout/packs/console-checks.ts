@@ -5,10 +5,10 @@
  */
 
 /** The console page embeds `window.__env = {…, enableTelemetry: true|false, …}` (an unquoted JS boolean). */
-export const consoleProbe = (enabled: boolean, route = '/console') => ({
+export const consoleProbe = (servedBy: 'server' | 'CLI', enabled: boolean, route = '/console') => ({
   url: `http://127.0.0.1:{{port}}${route}`,
   matches: `enableTelemetry"?\\s*:\\s*${enabled}\\b`,
-  description: `the console served by the target is told enableTelemetry: ${enabled}`,
+  description: `the console served by the ${servedBy} is told enableTelemetry: ${enabled}`,
 });
 
 /**
@@ -16,8 +16,8 @@ export const consoleProbe = (enabled: boolean, route = '/console') => ({
  * console tracks clicks on elements with data-trackid), so a console that ignores the switch
  * sends a CLICK_EVENT frame, and the scenario judges that frame with the target's requests.
  */
-export const consoleInBrowser = (enabled: boolean, route = '/console') => ({
+export const consoleInBrowser = (servedBy: 'server' | 'CLI', enabled: boolean, route = '/console') => ({
   url: `http://127.0.0.1:{{port}}${route}`,
   steps: [{ click: '[data-trackid]' }],
-  description: `the console served by the target, in headless Chromium (telemetry ${enabled ? 'on' : 'off'}): what it sends`,
+  description: `the console served by the ${servedBy}, in headless Chromium (telemetry ${enabled ? 'on' : 'off'}): what it sends`,
 });

@@ -46,8 +46,8 @@ export const hasuraCliConsolePack: Pack = {
       description: 'telemetry is on by default: the CLI and its console must send, or no other result means anything',
       control: true,
       expect: 'send',
-      probes: [consoleProbe(true, '/console')],
-      browser: consoleInBrowser(true, '/console'),
+      probes: [consoleProbe('CLI', true)],
+      browser: consoleInBrowser('CLI', true),
     },
     {
       name: 'env-false',
@@ -55,8 +55,8 @@ export const hasuraCliConsolePack: Pack = {
       description: 'the documented environment variable: the CLI and the console it serves stay silent',
       env: { set: { [ENV]: 'false' } },
       expect: 'suppress',
-      probes: [consoleProbe(false, '/console')],
-      browser: consoleInBrowser(false, '/console'),
+      probes: [consoleProbe('CLI', false)],
+      browser: consoleInBrowser('CLI', false),
     },
     {
       name: 'config-false',
@@ -64,8 +64,8 @@ export const hasuraCliConsolePack: Pack = {
       description: 'the documented config file setting: the CLI and the console it serves stay silent',
       files: [config(false)],
       expect: 'suppress',
-      probes: [consoleProbe(false, '/console')],
-      browser: consoleInBrowser(false, '/console'),
+      probes: [consoleProbe('CLI', false)],
+      browser: consoleInBrowser('CLI', false),
     },
   ],
 };
