@@ -4,9 +4,9 @@
  * (too short, common words, loopback names, system directories shared by every machine) are
  * dropped here, silently: the user did not choose them and cannot fix them.
  */
-import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { childProcess } from '../runtime/lazy-builtins.js';
 import { readGitConfigDirect } from './git-config-files.js';
 import type { SensitiveTerm } from './sensitive-term.js';
 import { termProblem } from './term-check.js';
@@ -58,7 +58,7 @@ export function systemProbe(cwd: string, env: NodeJS.ProcessEnv): IdentityProbe 
           const direct = readGitConfigDirect(new RegExp(args[2]!), cwd, env)?.trim();
           if (direct !== undefined) return resolve(direct === '' ? undefined : direct);
         }
-        execFile('git', args, { cwd, timeout: 3000, env: { ...env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout) => {
+        childProcess().execFile('git', args, { cwd, timeout: 3000, env: { ...env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout) => {
           const out = String(stdout ?? '').trim();
           resolve(err || out === '' ? undefined : out);
         });
