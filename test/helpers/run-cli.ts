@@ -12,11 +12,14 @@ export function tempHome(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'ta-home-'));
 }
 
-export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrap?: string[] } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrap?: string[]; /** Another entry (the bundled bin). */ cli?: string } = {},
+): Promise<CliRun> {
   const home = tempHome();
   // `wrap`: a command the CLI runs under (e.g. an outer network namespace).
   const [file, ...pre] = [...(opts.wrap ?? []), process.execPath];
-  const child = spawn(file!, [...pre, CLI, ...args], {
+  const child = spawn(file!, [...pre, opts.cli ?? CLI, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -36,7 +39,7 @@ export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: st
  */
 export async function runCliJson<R extends { exitCode: number }>(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; cli?: string } = {},
 ): Promise<{ code: number | null; report: R; stderr: string }> {
   const r = await runCli(args, opts);
   let report: R;

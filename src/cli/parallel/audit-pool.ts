@@ -4,7 +4,8 @@
  * a single thread gives. The engine is pure, so a worker given the same recipe judges every
  * request the same way.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../../runtime/lazy-builtins.js';
 import { isCaptureLines, requestsOfCaptureLines, type CaptureLines } from '../../capture/capture-lines.js';
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import { InputError } from '../../capture/input-error.js';
@@ -32,6 +33,7 @@ export class AuditPool {
   private failure: Error | null = null;
 
   constructor(recipe: AuditRecipe, jobs: number) {
+    const { Worker } = workerThreads();
     this.slots = Array.from({ length: jobs }, () => {
       const slot: Slot = { worker: new Worker(WORKER, { workerData: recipe }), busy: 0 };
       slot.worker.on('message', (reply: BatchReply) => {
