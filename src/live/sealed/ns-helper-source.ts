@@ -156,6 +156,12 @@ if have6:
     except OSError:
         have6 = False
 P = int(cfg['proxyPort'])
+# Our pid as the host sees it (/proc is the host's mount): the relay header names it, so the tool
+# can map the pids clients report from inside this PID namespace to host pids.
+try:
+    HOST_PID = int(os.readlink('/proc/self'))
+except (OSError, ValueError):
+    HOST_PID = 0
 rules = '''
 table ip ta_nat {
   chain out {
@@ -384,7 +390,7 @@ def pump(conn, family):
         name = addresses.get(host, '-')
         up = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         up.connect(cfg['socket'])
-        up.sendall(('TA-SEALED %s %d %s\n' % (host, port, name)).encode())
+        up.sendall(('TA-SEALED %s %d %s %d\n' % (host, port, name, HOST_PID)).encode())
         splice(conn, up)
     except OSError as e:
         send({'type': 'unrelayed', 'reason': e.strerror or str(e)})
