@@ -8,7 +8,7 @@ import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
 import { refuseWritesOverReads } from '../output-collisions.js';
-import { CAPTURE_OPTIONS, captureSettings, containmentNote, printsPayloads, SEALED_OPTIONS, sealedMode, traceFor, traceMode } from '../options/live-options.js';
+import { CAPTURE_OPTIONS, captureSettings, containmentNote, printsPayloads, SEALED_OPTIONS, sealedMode, traceFor, traceMode, unsealedNote } from '../options/live-options.js';
 import { boolOpt, secondsOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
 import { isChromiumFamily } from '../../live/browser/chromium.js';
@@ -98,6 +98,8 @@ export const runCommand: CommandSpec = {
     if (browserTarget && sealing === 'on') throw new ConfigError('--sealed cannot contain a browser target (its DevTools pipe cannot pass the namespace helper); use --no-sealed');
     const { trace, containment } = traceFor(mode, io, browserTarget ? 'off' : sealing);
     const notes = [containmentNote(containment), traceNote(trace)];
+    const unsealed = unsealedNote(browserTarget ? 'off' : sealing, containment, io);
+    if (unsealed) notes.push(unsealed);
     if (browserTarget && sealing === 'auto') notes.push('not sealed: a browser target runs behind the proxy only (its DevTools pipe cannot pass the namespace helper)');
     const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });
     // The report owns stdout; the command's output goes to stderr.
