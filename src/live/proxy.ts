@@ -20,7 +20,7 @@ import { DEFAULT_FAKE_RESPONSE, type FakeResponse } from './fake-response.js';
 import { clientState } from './process-exiting.js';
 import { readRelayHeader } from './sealed/relay-header.js';
 import { tlsEndEvent, type TlsEndFacts } from './tls-hangup.js';
-import { interceptTls } from './tls-intercept.js';
+import { interceptTls, prewarmTls } from './tls-intercept.js';
 import { WebSocketCapture } from './websocket-capture.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -42,6 +42,8 @@ export interface ProxyOptions {
    * (sealed/relay-header.ts): each starts with a line naming where the client connected.
    */
   transparentSocket?: string;
+  /** Hosts whose leaf certificates and TLS contexts are made as soon as the proxy listens (a policy's destinations). */
+  warmHosts?: readonly string[];
   emit(event: FeedEvent): void;
 }
 
@@ -442,6 +444,9 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       transparent.listen(path, () => resolve());
     });
   }
+  // Ahead of the target's first handshake to them: a client on a short deadline of its own
+  // (turbo's telemetry worker) should not wait for a signature (bench: tls-handshake).
+  if (opts.warmHosts && opts.warmHosts.length > 0) void prewarmTls(opts.ca, opts.warmHosts);
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   let closed: Promise<void> | null = null;
 
