@@ -132,6 +132,15 @@ export class AuditRun {
   }
 
   /**
+   * A result judged outside this run's report (the inspector keeps its own counts) with the
+   * baselines applied as `addResult` applies them: shape findings added, approved findings
+   * marked, so the inspector's verdict and exit code are those `audit` gives. The payload stays.
+   */
+  withBaselines(raw: RequestResult): RequestResult {
+    return this.baselines.apply(raw, this.compiled, true);
+  }
+
+  /**
    * A pool of `jobs` audit workers that judge requests exactly as this run does, or null when
    * one thread is asked for or results must keep their payloads (payloads do not cross threads).
    */

@@ -9,6 +9,7 @@ import type { CaptureOrigin, CapturedRequest } from '../capture/captured-request
 import type { RequestResult } from '../engine/audit-request.js';
 import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
+import type { LiveSession } from '../live/live-session.js';
 import type { TargetExit } from '../live/run-target.js';
 import type { Containment } from '../live/sealed/sealed-target.js';
 import { formatWouldBePayload } from '../live/payload-view.js';
@@ -66,6 +67,25 @@ export class LiveAudit {
   /** Open the capture files now: an unwritable path is an error before any target starts. */
   static open(run: AuditRun, io: CliIO, opts: LiveAuditOptions): LiveAudit {
     return new LiveAudit(run, io, opts, CaptureFiles.open(opts, io.cwd));
+  }
+
+  /**
+   * What `run` and `browse` do once their session exists: open the capture files (stopping the
+   * session if they cannot be written, so no proxy outlives the error), attach to the session,
+   * begin the report and say where the proxy and CA are.
+   */
+  static async startOn(session: LiveSession, run: AuditRun, io: CliIO, opts: LiveAuditOptions): Promise<LiveAudit> {
+    let live: LiveAudit;
+    try {
+      live = LiveAudit.open(run, io, opts);
+    } catch (err) {
+      await session.stop();
+      throw err;
+    }
+    live.attach(session);
+    await run.begin();
+    await live.status(`proxy ${session.proxy.url}, CA ${session.ca.certPath}`);
+    return live;
   }
 
   attach(feed: CaptureFeed): () => void {

@@ -4,7 +4,7 @@
  * from. Otherwise every TUI entry point prints its text report instead: never a garbled screen.
  */
 import { openSync } from 'node:fs';
-import tty from 'node:tty';
+import { tty } from '../runtime/lazy-builtins.js';
 import type { CliIO } from './command.js';
 
 export function isCi(env: NodeJS.ProcessEnv): boolean {
@@ -23,7 +23,7 @@ export function tuiDecision(io: CliIO, opts: { stdinIsData?: boolean } = {}): Tu
   if (io.stdin.isTTY === true && !opts.stdinIsData) return { use: true, keys: io.stdin as NodeJS.ReadStream, ownsKeys: false };
   // Captures piped in on stdin: keys come from the controlling terminal instead.
   try {
-    const keys = new tty.ReadStream(openSync('/dev/tty', 'r'));
+    const keys = new (tty().ReadStream)(openSync('/dev/tty', 'r'));
     return { use: true, keys, ownsKeys: true };
   } catch {
     return { use: false, reason: 'there is no terminal to read keys from' };

@@ -86,13 +86,24 @@ function parseJsonDocument(text: string): ConfigDocument {
     );
   }
   // JSON is YAML 1.2 flow syntax: the YAML parser gives the node positions the JSON parser lacks.
-  const lineCounter = new (yaml().LineCounter)();
-  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: false });
-  const usable = doc.errors.length === 0;
+  // It runs only when a position is asked for (a problem to report): a valid file, or a
+  // package.json without our key, never loads it (cold start).
+  let positions: { doc: Document; lineCounter: LineCounter } | null | undefined;
+  const located = () => {
+    if (positions === undefined) {
+      const lineCounter = new (yaml().LineCounter)();
+      const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: false });
+      positions = doc.errors.length === 0 ? { doc, lineCounter } : null;
+    }
+    return positions;
+  };
   return {
     data: parsed.value,
     format: 'json',
-    locate: (path, opts) => (usable ? locateIn(doc, path, opts?.key === true, lineCounter) : null),
+    locate: (path, opts) => {
+      const p = located();
+      return p ? locateIn(p.doc, path, opts?.key === true, p.lineCounter) : null;
+    },
   };
 }
 

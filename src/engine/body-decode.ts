@@ -2,7 +2,7 @@
  * Undo Content-Encoding the way the receiving server would, under a size cap: a body the
  * auditor cannot decode is a body it cannot vouch for, so every failure is reported.
  */
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { zlib } from '../runtime/lazy-builtins.js';
 
 export type DecodeResult =
   | { ok: true; bytes: Uint8Array; encodings: string[] }
@@ -19,6 +19,8 @@ export function decodeBody(body: Uint8Array, contentEncoding: string[], maxBytes
   let bytes: Uint8Array = body;
   for (const encoding of [...encodings].reverse()) {
     try {
+      // Loaded only for an encoded body (most captures have none).
+      const { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } = zlib();
       const opts = { maxOutputLength: maxBytes };
       switch (encoding) {
         case 'gzip':

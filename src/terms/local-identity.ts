@@ -4,9 +4,10 @@
  * (too short, common words, loopback names, system directories shared by every machine) are
  * dropped here, silently: the user did not choose them and cannot fix them.
  */
-import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { childProcess } from '../runtime/lazy-builtins.js';
+import { readGitConfigDirect } from './git-config-files.js';
 import type { SensitiveTerm } from './sensitive-term.js';
 import { termProblem } from './term-check.js';
 
@@ -51,7 +52,13 @@ export function systemProbe(cwd: string, env: NodeJS.ProcessEnv): IdentityProbe 
     networkInterfaces: () => os.networkInterfaces(),
     git: (args) =>
       new Promise((resolve) => {
-        execFile('git', args, { cwd, timeout: 3000, env: { ...env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout) => {
+        // The identity query is answered from the config files when they are plain (no process
+        // to start); git itself answers whenever it could see more than they show.
+        if (args.length === 3 && args[0] === 'config' && args[1] === '--get-regexp') {
+          const direct = readGitConfigDirect(new RegExp(args[2]!), cwd, env)?.trim();
+          if (direct !== undefined) return resolve(direct === '' ? undefined : direct);
+        }
+        childProcess().execFile('git', args, { cwd, timeout: 3000, env: { ...env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout) => {
           const out = String(stdout ?? '').trim();
           resolve(err || out === '' ? undefined : out);
         });
@@ -123,7 +130,8 @@ export async function collectLocalIdentity(probe: IdentityProbe, opts: { program
     }
   }
 
-  // One git process for all three (a process costs more at start-up than the rest of the probe).
+  // One query for all three: read from the config files, or one git process when only git can
+  // answer (a process costs more at start-up than the rest of the probe).
   const config = await probe.git(['config', '--get-regexp', GIT_IDENTITY_KEYS]);
   const lines = (config ?? '').split('\n').map((l) => {
     const space = l.indexOf(' ');

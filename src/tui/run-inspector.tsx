@@ -61,7 +61,7 @@ const ALT_SCREEN_ON = '\u001b[?1049h';
 const ALT_SCREEN_OFF = '\u001b[?1049l';
 
 /** The detail pane needs the parsed payload; results are kept without it, so decode again (cached). */
-export function detailSource(run: Pick<AuditRun, 'compiled' | 'auditOptions' | 'policy'>, size = 64): DetailSource {
+export function detailSource(run: Pick<AuditRun, 'compiled' | 'auditOptions' | 'policy'> & Partial<Pick<AuditRun, 'withBaselines'>>, size = 64): DetailSource {
   const cache = new Map<RequestResult, RequestResult>();
   return {
     withPayload(result) {
@@ -69,6 +69,8 @@ export function detailSource(run: Pick<AuditRun, 'compiled' | 'auditOptions' | '
       let full = cache.get(result);
       if (!full) {
         full = auditRequest(result.request, run.compiled, { ...run.auditOptions, keepPayload: true });
+        // Judged again for its payload: approvals must show as the list showed them.
+        if (run.withBaselines) full = run.withBaselines(full);
         cache.set(result, full);
         if (cache.size > size) cache.delete(cache.keys().next().value!);
       }
@@ -100,7 +102,7 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
     maxWarnings: run.settings.maxWarnings,
     notes: run.notes,
   });
-  const audit = (r: CapturedRequest) => run.audit(r);
+  const audit = (r: CapturedRequest) => run.withBaselines(run.audit(r));
   let stopSource: () => Promise<void> = async () => {};
 
   const color = colorEnabled(io.env, true);
@@ -128,7 +130,7 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
   for (const sig of signals) process.on(sig, onSignal);
   if (opts.source.kind === 'replay') {
     const jobs = opts.jobs ?? 1;
-    const replay = startReplay(opts.source.requests, (requests, add) => run.auditEach(requests, jobs, add), store.dispatch);
+    const replay = startReplay(opts.source.requests, (requests, add) => run.auditEach(requests, jobs, (r) => add(run.withBaselines(r))), store.dispatch);
     stopSource = async () => replay.cancel();
   } else {
     const origin = opts.source.origin ?? { kind: 'process' as const };

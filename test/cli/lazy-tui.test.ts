@@ -73,5 +73,7 @@ describe('the TUI is loaded only when it is shown', () => {
     // The control: a policy file is validated by the zod schema of policy files, which then loads.
     const file = loads('audit-policy-file', [CLI, 'audit', '--policy', 'fixtures/generic-tool/skyforge.policy.yaml', 'fixtures/hasura/leaky/cookie-header.ndjson']);
     assert.ok(file.urls.some((u) => /\/node_modules\/zod\//.test(u)));
+    // The control for the YAML parser (required as CommonJS): a YAML policy file loads it, and the recorder sees it.
+    assert.ok(file.urls.some((u) => /\/node_modules\/yaml\//.test(u)));
   });
 });

@@ -24,6 +24,20 @@ interface LockEntry {
   os?: string[];
   cpu?: string[];
   link?: boolean;
+  optional?: boolean;
+  dev?: boolean;
+}
+
+/** npm's os/cpu rule: a list of allowed values, or of `!`-negated ones. */
+function allows(list: string[] | undefined, value: string): boolean {
+  if (!list || list.length === 0) return true;
+  if (list.includes(`!${value}`)) return false;
+  return list.includes(value) || list.every((v) => v.startsWith('!'));
+}
+
+/** An optional package built for another platform (esbuild's binaries): npm never fetches it here. */
+function otherPlatform(entry: LockEntry): boolean {
+  return entry.optional === true && !(allows(entry.os, process.platform) && allows(entry.cpu, process.arch));
 }
 
 interface Served {
@@ -70,6 +84,7 @@ export function lockPackages(): { packages: Served[] } | { missing: string } {
     if (key === '' || entry.link || !key.includes('node_modules/')) continue;
     if (!entry.integrity) return { missing: `${key} has no integrity in package-lock.json` };
     const file = contentPath(cache, entry.integrity);
+    if (!existsSync(file) && otherPlatform(entry)) continue;
     if (!existsSync(file)) return { missing: `${nameOf(key, entry)}@${entry.version} is not in the npm cache (${cache}): run npm ci first` };
     packages.push({ name: nameOf(key, entry), version: entry.version, entry, file, top: key === `node_modules/${nameOf(key, entry)}` });
   }

@@ -14,4 +14,6 @@ export const REPO_ROOT: string = (() => {
 })();
 
 export const CLI = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The package's bin: dist/src bundled (scripts/bundle-cli.js), what users run. */
+export const BIN = path.join(REPO_ROOT, 'dist', 'pkg', 'cli', 'main.js');
 export const FIXTURES = path.join(REPO_ROOT, 'fixtures');

@@ -3,46 +3,34 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type ChildOutput, collectChild } from './child-output.js';
 import { CLI, REPO_ROOT } from './paths.js';
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = ChildOutput;
 
 export function tempHome(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'ta-home-'));
 }
 
-export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrap?: string[] } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const home = tempHome();
-    // `wrap`: a command the CLI runs under (e.g. an outer network namespace).
-    const [file, ...pre] = [...(opts.wrap ?? []), process.execPath];
-    const child = spawn(file!, [...pre, CLI, ...args], {
-      cwd: opts.cwd ?? REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`CLI timed out: ${args.join(' ')}\n${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      // Unless the caller gave its own HOME (to look at afterwards), the throwaway one goes.
-      if (opts.env?.HOME === undefined) rmSync(home, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
+export function runCli(
+  args: string[],
+  opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; wrap?: string[]; /** Another entry (the bundled bin). */ cli?: string } = {},
+): Promise<CliRun> {
+  const home = tempHome();
+  // `wrap`: a command the CLI runs under (e.g. an outer network namespace).
+  const [file, ...pre] = [...(opts.wrap ?? []), process.execPath];
+  const child = spawn(file!, [...pre, opts.cli ?? CLI, ...args], {
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Unless the caller gave its own HOME (to look at afterwards), the throwaway one goes.
+  const done = collectChild(child, opts.timeoutMs ?? 60_000, `CLI ${args.join(' ')}`, () => {
+    if (opts.env?.HOME === undefined) rmSync(home, { recursive: true, force: true });
+  });
+  if (opts.input !== undefined) child.stdin.end(opts.input);
+  else child.stdin.end();
+  return done;
 }
 
 /**
@@ -51,7 +39,7 @@ export function runCli(args: string[], opts: { input?: string | Buffer; cwd?: st
  */
 export async function runCliJson<R extends { exitCode: number }>(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; cli?: string } = {},
 ): Promise<{ code: number | null; report: R; stderr: string }> {
   const r = await runCli(args, opts);
   let report: R;

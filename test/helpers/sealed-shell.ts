@@ -4,6 +4,7 @@
  * (a browser's own probes). Where namespaces cannot be made (not root, no unshare), tests skip.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { type ChildOutput, collectChild } from './child-output.js';
 
 export const CHECK = [
   'ip link set lo up || exit 97',
@@ -19,21 +20,7 @@ export function sealedUnavailable(): string | null {
   return null;
 }
 
-export function runSealed(script: string, opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['--net', 'sh', '-c', `${CHECK}\n${script}`], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sealed run timed out\n${stderr}`));
-    }, opts.timeoutMs ?? 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+export function runSealed(script: string, opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<ChildOutput> {
+  const child = spawn('unshare', ['--net', 'sh', '-c', `${CHECK}\n${script}`], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return collectChild(child, opts.timeoutMs ?? 120_000, 'sealed run');
 }

@@ -98,9 +98,10 @@ describe('the package, installed as users install it', { skip: skip ?? false }, 
     assert.equal(pack.code, 0, pack.stderr);
     const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ filename: string; unpackedSize: number; files: Array<{ path: string }> }>;
     const packed = info!.files.map((f) => f.path);
-    assert.ok(packed.includes('dist/src/cli/main.js'), 'the bin is in the tarball');
-    assert.ok(packed.includes('dist/src/live/preload/route-through-proxy.cjs'), 'the CommonJS preload is in the tarball');
-    assert.deepEqual(packed.filter((p) => /\.map$|^dist\/(test|bench)\/|^test\/|^bench\/|^src\//.test(p)), [], 'no tests, benches, sources or maps');
+    assert.ok(packed.includes('dist/pkg/cli/main.js'), 'the bin (bundled) is in the tarball');
+    assert.ok(packed.includes('dist/pkg/cli/parallel/audit-worker.js') && packed.includes('dist/pkg/live/proxy-thread-worker.js'), 'the worker entries are in the tarball');
+    assert.ok(packed.includes('dist/pkg/live/preload/route-through-proxy.cjs'), 'the CommonJS preload is in the tarball');
+    assert.deepEqual(packed.filter((p) => /\.map$|^dist\/(test|bench|src)\/|^test\/|^bench\/|^src\//.test(p)), [], 'no tests, benches, sources, unbundled tree or maps');
     assert.ok(info!.unpackedSize <= 1.5 * 1024 * 1024, `unpacked ${info!.unpackedSize} bytes`);
 
     const prefix = path.join(tmp, 'prefix');

@@ -181,6 +181,23 @@ describe('inspector reducer: filter and violations only', () => {
   });
 });
 
+describe('inspector reducer: the unfiltered view', () => {
+  it('is every request in order after clearing, whatever other sessions hold, and arrivals never change an earlier state', () => {
+    let s = run(loaded(), { type: 'filter-open' }, { type: 'filter-edit', draft: 'kind:server' }, { type: 'filter-apply' }, { type: 'filter-clear' });
+    assert.deepEqual(s.view, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // A longer session elsewhere (the unfiltered view is shared between states of one length).
+    const other = run(fresh(), { type: 'results-added', results: Array.from({ length: 14 }, (_, i) => clean(100 + i)) }, { type: 'violations-toggle' }, { type: 'violations-toggle' });
+    assert.deepEqual(other.view, Array.from({ length: 14 }, (_, i) => i));
+    const before = s;
+    s = run(s, { type: 'results-added', results: [leaky(10), clean(11)] });
+    assert.deepEqual(s.view, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert.deepEqual(before.view, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the earlier state is unchanged');
+    s = run(s, { type: 'violations-toggle' }, { type: 'violations-toggle' });
+    assert.deepEqual(s.view, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert.deepEqual(run(loaded(), { type: 'filter-clear' }).view, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'and a shorter one after it');
+  });
+});
+
 describe('inspector exit code', () => {
   it('is the exit code `audit` gives for the same results', async () => {
     for (const inputs of [['fixtures/hasura/wire'], ['fixtures/hasura/leaky'], ['fixtures/hasura/samples/cli.json']]) {

@@ -4,7 +4,8 @@
  * Skipped, saying so, only where tmux is not installed (.ci/run installs it).
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { serializeCaptureLine } from '../../src/capture/capture-record.js';
@@ -78,6 +79,27 @@ describe(`inspect in a real terminal (${version ?? 'no tmux'})`, { skip }, () =>
     await t.waitFor(/23 requests .*PASS \(with warnings\) \(exit 0\)/);
     t.send('q');
     assert.equal(await t.exitCode(), 0);
+  });
+
+  it('applies a baseline as audit does: approved findings do not fail, and the exit code is audit\'s', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-inspect-baseline-'));
+    try {
+      const baseline = path.join(dir, 'baseline.json');
+      const wrote = await runCli(['audit', CORPUS, '--baseline', baseline, '--update-baseline', '--quiet']);
+      assert.equal(wrote.code, 0, wrote.stderr);
+      const audited = await runCli(['audit', CORPUS, '--baseline', baseline, '--format', 'json', '--quiet']);
+      assert.equal(audited.code, 0, 'audit passes with every finding approved');
+      const t = start(['inspect', CORPUS, '--baseline', baseline]);
+      const screen = await t.waitFor(new RegExp(`${header().source}.*PASS.*\\(exit 0\\)`));
+      assert.doesNotMatch(screen, /FAIL \(exit 1\)/);
+      t.send('q');
+      assert.equal(await t.exitCode(), 0);
+      // Writing approvals is audit's job: the inspector refuses it rather than approve and drop them.
+      const refused = start(['inspect', CORPUS, '--baseline', baseline, '--update-baseline']);
+      assert.equal(await refused.exitCode(), 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('under NO_COLOR draws no colour, and still marks the violation in text', async () => {

@@ -89,16 +89,7 @@ export const browseCommand: CommandSpec = {
     const { trace } = traceFor(mode, io);
     const run = await AuditRun.fromArgs(args, io, [url.href], { keepPayload: printsPayloads(args), notes: [traceNote(trace)] });
     const session = await openLiveSession(args, io, command, BROWSER_STDIO, { captureOutput: true, trace: mode, sealed: 'off' });
-    let live: LiveAudit;
-    try {
-      live = LiveAudit.open(run, io, { save: capture.save, har: capture.har, respond: capture.respond, label: 'telemetry-audit browse', origin: { kind: 'process', command: command[0]!, page: url.href } });
-    } catch (err) {
-      await session.stop();
-      throw err;
-    }
-    live.attach(session);
-    await run.begin();
-    await live.status(`proxy ${session.proxy.url}, CA ${session.ca.certPath}`);
+    const live = await LiveAudit.startOn(session, run, io, { save: capture.save, har: capture.har, respond: capture.respond, label: 'telemetry-audit browse', origin: { kind: 'process', command: command[0]!, page: url.href } });
 
     const stop = new AbortController();
     const drive = await withInterruptHandler(

@@ -17,7 +17,7 @@ import { captureSettings, containmentNote, sealedMode, traceFor, traceMode } fro
 import type { LiveSession } from '../../live/live-session.js';
 import { writeOut } from '../command.js';
 import { UsageError } from '../errors.js';
-import { stringOpt } from '../parse-args.js';
+import { boolOpt, stringOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 import { JOBS_OPTION, jobsOpt } from '../options/jobs-option.js';
 import { auditCommand } from './audit.js';
@@ -68,6 +68,7 @@ export const inspectCommand: CommandSpec = {
       }
       return auditCommand.run(args, io);
     }
+    refuseBaselineUpdate(args);
     if (stdinIsData && io.stdin.isTTY === true) {
       throw new UsageError('"-" reads captures from standard input, which is the terminal here: pipe a capture in, or name a file');
     }
@@ -99,6 +100,14 @@ export const inspectCommand: CommandSpec = {
 };
 
 /**
+ * The inspector applies a baseline (--baseline) as `audit` does, but writing one is `audit`'s
+ * job: an inspector that approved everything it showed and then wrote nothing would mislead.
+ */
+function refuseBaselineUpdate(args: ParsedArgs): void {
+  if (boolOpt(args, 'update-baseline')) throw new UsageError('--update-baseline is for `audit` (or inspect without a terminal): the interactive inspector reads a baseline with --baseline but does not write one');
+}
+
+/**
  * `inspect -- <command>`: the command runs behind the proxy as under `run`, and the inspector
  * shows its requests as they arrive. Without a terminal it is `run` (same report, same exit code).
  */
@@ -113,6 +122,7 @@ async function inspectLive(args: ParsedArgs, io: CliIO): Promise<number> {
   }
   const command = args.rest;
   try {
+    refuseBaselineUpdate(args);
     const { trace, containment } = traceFor(traceMode(args), io, sealedMode(args));
     const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { notes: [containmentNote(containment), traceNote(trace)] });
     const capture = captureSettings(args);

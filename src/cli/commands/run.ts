@@ -104,16 +104,7 @@ export const runCommand: CommandSpec = {
     const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });
     // The report owns stdout; the command's output goes to stderr.
     const session = await openLiveSession(args, io, command, ['inherit', 2, 2], { warmHosts: warmHostsOf(run.policy) });
-    let live: LiveAudit;
-    try {
-      live = LiveAudit.open(run, io, { save: capture.save, har: capture.har, respond: capture.respond, jobs: jobsOpt(args), label: 'telemetry-audit run', origin: { kind: 'process', command: command.join(' ') } });
-    } catch (err) {
-      await session.stop();
-      throw err;
-    }
-    live.attach(session);
-    await run.begin();
-    await live.status(`proxy ${session.proxy.url}, CA ${session.ca.certPath}`);
+    const live = await LiveAudit.startOn(session, run, io, { save: capture.save, har: capture.har, respond: capture.respond, jobs: jobsOpt(args), label: 'telemetry-audit run', origin: { kind: 'process', command: command.join(' ') } });
 
     const end = await withInterruptHandler(
       () => {

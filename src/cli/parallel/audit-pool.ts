@@ -3,7 +3,8 @@
  * back in input order, so reports and exit codes are the same bytes a single thread gives.
  * The engine is pure, so a worker given the same recipe judges every request the same way.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../../runtime/lazy-builtins.js';
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import type { RequestResult } from '../../engine/audit-request.js';
 import type { AuditRecipe } from './audit-recipe.js';
@@ -23,6 +24,7 @@ export class AuditPool {
   private failure: Error | null = null;
 
   constructor(recipe: AuditRecipe, jobs: number) {
+    const { Worker } = workerThreads();
     this.slots = Array.from({ length: jobs }, () => {
       const slot: Slot = { worker: new Worker(WORKER, { workerData: recipe }), busy: 0 };
       slot.worker.on('message', (reply: BatchReply) => {

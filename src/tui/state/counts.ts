@@ -1,7 +1,7 @@
 /**
  * Running totals for the header and the exit code: the engine's own AuditSummary, folded
  * immutably so the reducer stays pure and the inspector exits exactly as `audit` would on the
- * same input (baseline approvals included).
+ * same input (baseline approvals included: the inspector's results pass through AuditRun.withBaselines).
  */
 import type { RequestResult } from '../../engine/audit-request.js';
 import { SummaryBuilder, type AuditSummary } from '../../engine/summary.js';

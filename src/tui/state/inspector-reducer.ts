@@ -21,9 +21,28 @@ function viewTest(state: Pick<InspectorState, 'filter' | 'violationsOnly'>, quer
   return base ? (r, h) => r.verdict === 'fail' && base(r, h) : (r) => r.verdict === 'fail';
 }
 
+/** 0, 1, 2, …: never changed once handed out (a longer one replaces it), so states share it. */
+let identity: readonly number[] = [];
+
+/**
+ * The view of everything, 0 … n-1. A key that clears the filter or the violations switch
+ * costs nothing with 100,000 requests loaded (issue 15): the same array serves every state of
+ * that length, instead of a loop that runs, cold, once per key.
+ */
+function everything(n: number): readonly number[] {
+  if (identity.length === n) return identity;
+  if (identity.length > n) return identity.slice(0, n);
+  const grown = identity.slice();
+  for (let i = grown.length; i < n; i++) grown.push(i);
+  identity = grown;
+  return grown;
+}
+
 function buildView(state: InspectorState, test: Test | null): readonly number[] {
   // Violations only, nothing else filtered: the failing requests are already listed.
   if (state.violationsOnly && state.filter.applied.trim() === '') return state.failing;
+  // Nothing filtered: every request, in order.
+  if (!test) return everything(state.results.length);
   const view: number[] = [];
   const { results, haystacks } = state;
   for (let i = 0; i < results.length; i++) if (!test || test(results[i]!, haystacks[i]!)) view.push(i);
