@@ -101,6 +101,15 @@ function inPidNamespace(): { unshare: ReturnType<typeof spawn>; inner: Promise<{
   return { unshare, inner };
 }
 
+async function cmdlineOnceExeced(pid: number, name: string): Promise<string> {
+  let cmdline = '';
+  for (let i = 0; i < 500 && !cmdline.startsWith(`${name}\0`); i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 10));
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  }
+  return cmdline;
+}
+
 describe('process-exiting: a pid from inside a PID namespace, mapped to the host', () => {
   it('maps PID 1 and a child through NSpid, tells alive from gone, and maps nothing under a root that is no namespace\'s PID 1', async (t) => {
     const ns = inPidNamespace();
@@ -111,7 +120,9 @@ describe('process-exiting: a pid from inside a PID namespace, mapped to the host
       const sleepHost = hostPidOf(root, sleepInner);
       assert.ok(sleepHost !== null && sleepHost !== sleepInner, `the sleep has a host pid of its own (${sleepHost})`);
       assert.deepEqual(nsPids(sleepHost!), [sleepHost, sleepInner]);
-      assert.match(readFileSync(`/proc/${sleepHost}/cmdline`, 'utf8'), /^sleep\0/);
+      // sh prints the child's pid right after fork, maybe before the child has exec'd sleep:
+      // wait (bounded) for the exec, the readiness signal, rather than read its name at once.
+      assert.match(await cmdlineOnceExeced(sleepHost!, 'sleep'), /^sleep\0/);
       assert.equal(clientState(sleepInner, root), 'alive');
       // The host's own pid 1 is no namespace's PID 1 seen from here: nothing maps under it.
       assert.equal(hostPidOf(1, sleepInner), null);
