@@ -3,6 +3,7 @@
  * scenario) as seen by its consumers: the `run` command, the TUI and the opt-out matrix.
  * Replayed files are not a feed; they are read with read-inputs.
  */
+import type { TlsEndFacts } from '../live/tls-hangup.js';
 import type { CapturedRequest } from './captured-request.js';
 
 export type FeedEvent =
@@ -22,8 +23,8 @@ export type FeedEvent =
       port?: number;
       scenario?: string;
       time: string;
-      /** A TLS client that hung up without an alert: no refusal when the tool itself was closing it. */
-      hangUp?: boolean;
+      /** A TLS connection that ended without a request: the facts it was judged on (tls-hangup.ts). */
+      tlsEnd?: TlsEndFacts;
     }
   /** Progress for people: target started, exited, quiet window running. */
   | { type: 'status'; message: string; scenario?: string; dns?: DnsQuery }

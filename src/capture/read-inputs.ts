@@ -8,19 +8,16 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaptureFormat, CaptureOrigin, CapturedRequest } from './captured-request.js';
-import { CaptureRecordError, fromCaptureRecord, isCaptureRecord, MAX_CAPTURE_LINE_BYTES, requestFromCaptureLine } from './capture-record.js';
+import { fromCaptureRecord, isCaptureRecord, MAX_CAPTURE_LINE_BYTES } from './capture-record.js';
+import { bareRequest as bareAt, idAt, isCaptureLines, originAt, requestsOfCaptureLines, type CaptureLines, type ReadPlace, type Where } from './capture-lines.js';
+import { InputError } from './input-error.js';
 import { withContainerProblems } from './container-problems.js';
 import { decodeContainer } from './container-text.js';
 import { harToRequests, HarError, isHar } from './har.js';
-import { splitLines, LineTooLongError } from './line-splitter.js';
+import { linesOfBlock, splitLineBlocks, LineTooLongError, type Line, type LineBlock } from './line-splitter.js';
 import { parseJson } from '../json/json-parse.js';
 
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { InputError };
 
 export interface InputSource {
   /** Path as the user will recognise it (relative to the working directory), or "-". */
@@ -143,25 +140,54 @@ function displayPath(abs: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
 }
 
+/**
+ * Read size, and so the most a block of capture lines handed to an audit worker holds (plus one
+ * line). Kept under the size at which memory comes fresh from the kernel (128 KiB for malloc,
+ * and V8's large-object space): page faults on every larger buffer and string sent between
+ * threads cost more than the audit of the lines in them on a virtual machine.
+ */
+const READ_CHUNK_BYTES = 64 * 1024;
+
 async function* chunksOf(source: InputSource, stdin: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
-  const stream = source.path === null ? stdin : createReadStream(source.path, { highWaterMark: 256 * 1024 });
+  const stream = source.path === null ? stdin : createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });
   for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
 }
 
 /** Read one source, yielding requests as they are read (NDJSON never sits whole in memory). */
 export async function* readSource(source: InputSource, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<CapturedRequest> {
-  const lines = splitLines(chunksOf(source, stdin), MAX_CAPTURE_LINE_BYTES);
-  const head: Array<{ number: number; bytes: Buffer }> = [];
-  let first: { number: number; bytes: Buffer } | undefined;
+  for await (const unit of readSourceUnits(source, stdin)) {
+    if (!isCaptureLines(unit)) {
+      yield unit;
+      continue;
+    }
+    try {
+      yield* requestsOfCaptureLines(unit);
+    } catch (err) {
+      throw asInputError(source, err);
+    }
+  }
+}
+
+/**
+ * Read one source as units: requests, or (the NDJSON capture format) runs of raw capture lines
+ * that whoever audits them turns into requests with `requestsOfCaptureLines`, on this thread
+ * or on a worker's.
+ */
+export async function* readSourceUnits(source: InputSource, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<CapturedRequest | CaptureLines> {
+  const blocks = splitLineBlocks(chunksOf(source, stdin), MAX_CAPTURE_LINE_BYTES);
+  const head: LineBlock[] = [];
+  let first: Line | undefined;
   try {
-    // Pull lines by hand: leaving a for-await loop early would close the generator.
-    for (;;) {
-      const next = await lines.next();
+    // Pull blocks by hand: leaving a for-await loop early would close the generator.
+    while (!first) {
+      const next = await blocks.next();
       if (next.done) break;
       head.push(next.value);
-      if (next.value.bytes.toString('utf8').trim() !== '') {
-        first = next.value;
-        break;
+      for (const line of linesOfBlock(next.value)) {
+        if (line.bytes.toString('utf8').trim() !== '') {
+          first = line;
+          break;
+        }
       }
     }
   } catch (err) {
@@ -178,11 +204,15 @@ export async function* readSource(source: InputSource, stdin: NodeJS.ReadableStr
     firstValue = undefined;
   }
 
+  const place = placeOf(source);
   if (isCaptureRecord(firstValue)) {
-    yield* readCaptureLines(source, (async function* () {
-      yield* head.filter((l) => l.number >= first.number);
-      yield* lines;
-    })());
+    const readAt = fileTime();
+    try {
+      for (const block of head) yield { place, readAt, block };
+      for await (const block of blocks) yield { place, readAt, block };
+    } catch (err) {
+      throw asInputError(source, err);
+    }
     return;
   }
 
@@ -190,18 +220,20 @@ export async function* readSource(source: InputSource, stdin: NodeJS.ReadableStr
   const tooLarge = new InputError(`${source.display}: larger than ${MAX_WHOLE_FILE_BYTES} bytes and not in the streamed NDJSON capture format`);
   let whole: Buffer;
   if (source.path !== null) {
-    await lines.return(undefined);
+    await blocks.return(undefined);
     if ((await stat(source.path)).size > MAX_WHOLE_FILE_BYTES) throw tooLarge;
     whole = await readFile(source.path);
   } else {
-    const rest: Buffer[] = head.map((l) => l.bytes);
-    let total = rest.reduce((n, b) => n + b.length + 1, 0);
+    const rest: Buffer[] = [];
+    let total = 0;
+    const keep = (line: Line) => {
+      total += line.bytes.length + 1;
+      if (total > MAX_WHOLE_FILE_BYTES) throw tooLarge;
+      rest.push(line.bytes);
+    };
     try {
-      for await (const line of lines) {
-        total += line.bytes.length + 1;
-        if (total > MAX_WHOLE_FILE_BYTES) throw tooLarge;
-        rest.push(line.bytes);
-      }
+      for (const block of head) for (const line of linesOfBlock(block)) keep(line);
+      for await (const block of blocks) for (const line of linesOfBlock(block)) keep(line);
     } catch (err) {
       throw asInputError(source, err);
     }
@@ -218,51 +250,24 @@ function asInputError(source: InputSource, err: unknown): Error {
   return err as Error;
 }
 
-function origin(source: InputSource, format: CaptureFormat, where: { line?: number; entry?: number; frame?: number }): CaptureOrigin {
-  return source.path === null ? { kind: 'stdin', format, ...where } : { kind: 'file', file: source.display, format, ...where };
+function placeOf(source: InputSource): ReadPlace {
+  return { display: source.display, stdin: source.path === null };
 }
 
-function idOf(source: InputSource, where: { line?: number; entry?: number; frame?: number }): string {
-  let id = source.display;
-  if (where.line !== undefined) id += `:${where.line}`;
-  if (where.entry !== undefined) id += `#${where.entry}`;
-  if (where.frame !== undefined) id += `.${where.frame}`;
-  return id;
+function origin(source: InputSource, format: CaptureFormat, where: Where): CaptureOrigin {
+  return originAt(placeOf(source), format, where);
+}
+
+function idOf(source: InputSource, where: Where): string {
+  return idAt(placeOf(source), where);
 }
 
 function fileTime(): string {
   return new Date().toISOString();
 }
 
-async function* readCaptureLines(source: InputSource, lines: AsyncIterable<{ number: number; bytes: Buffer }>): AsyncGenerator<CapturedRequest> {
-  const readAt = fileTime();
-  try {
-    for await (const line of lines) {
-      const text = line.bytes.toString('utf8');
-      if (text.trim() === '') continue;
-      const where = { line: line.number };
-      let request: CapturedRequest | null;
-      try {
-        request = requestFromCaptureLine(line.bytes, { id: idOf(source, where), time: readAt, origin: origin(source, 'ndjson', where) });
-      } catch (err) {
-        if (err instanceof CaptureRecordError) throw new InputError(`${source.display}:${line.number}: malformed capture record: ${err.message}`);
-        throw err;
-      }
-      if (request) {
-        yield request;
-      } else {
-        // A line that is not a capture record is still audited: as a bare payload, so a
-        // corrupt or foreign line becomes a finding with its position rather than a skip.
-        yield bareRequest(source, line.bytes, { line: line.number }, 'ndjson', readAt);
-      }
-    }
-  } catch (err) {
-    throw asInputError(source, err);
-  }
-}
-
-function bareRequest(source: InputSource, body: Uint8Array, where: { line?: number; entry?: number }, format: CaptureFormat, time: string): CapturedRequest {
-  return { id: idOf(source, where), time, method: 'POST', url: null, headers: [], body, transport: 'http', origin: origin(source, format, where) };
+function bareRequest(source: InputSource, body: Uint8Array, where: Where, format: CaptureFormat, time: string): CapturedRequest {
+  return bareAt(placeOf(source), body, where, format, time);
 }
 
 function* readWhole(source: InputSource, bytes: Buffer, firstLineWasJson: boolean): Generator<CapturedRequest> {
@@ -335,5 +340,10 @@ function* readWhole(source: InputSource, bytes: Buffer, firstLineWasJson: boolea
 /** All requests of all sources, in order. */
 export async function* readInputs(sources: readonly InputSource[], stdin?: NodeJS.ReadableStream): AsyncGenerator<CapturedRequest> {
   for (const source of sources) yield* readSource(source, stdin);
+}
+
+/** All sources as units (see readSourceUnits), in order. */
+export async function* readInputUnits(sources: readonly InputSource[], stdin?: NodeJS.ReadableStream): AsyncGenerator<CapturedRequest | CaptureLines> {
+  for (const source of sources) yield* readSourceUnits(source, stdin);
 }
 

@@ -3,6 +3,7 @@
  * policy and detectors set up once, every request audited by the same engine, reported as it
  * arrives, summarised, and turned into an exit code. Commands differ only in their source.
  */
+import type { CaptureLines } from '../capture/capture-lines.js';
 import type { CapturedRequest } from '../capture/captured-request.js';
 import { auditRequest, type AuditOptions, type RequestResult } from '../engine/audit-request.js';
 import type { CompiledPolicy } from '../engine/compiled-policy.js';
@@ -114,10 +115,10 @@ export class AuditRun {
 
   /**
    * Audit and add every request of a source, in order, on `jobs` threads when the input is long
-   * enough to be worth it. Payloads do not cross threads, so a run that keeps them (the shape
+   * enough to be worth it (capture lines are parsed by the workers too). Payloads do not cross threads, so a run that keeps them (the shape
    * baseline, the inspector) audits in this thread.
    */
-  async addAll(source: AsyncIterable<CapturedRequest>, jobs: number): Promise<void> {
+  async addAll(source: AsyncIterable<CapturedRequest | CaptureLines>, jobs: number): Promise<void> {
     await this.auditEach(source, jobs, (r) => this.addResult(r));
   }
 
@@ -125,7 +126,7 @@ export class AuditRun {
    * Audit every request of a source in order, as `addAll` does, and give each result to `each`
    * (awaited) without adding it to this run: the inspector keeps its own counts.
    */
-  async auditEach(source: AsyncIterable<CapturedRequest>, jobs: number, each: (result: RequestResult) => unknown): Promise<void> {
+  async auditEach(source: AsyncIterable<CapturedRequest | CaptureLines>, jobs: number, each: (result: RequestResult) => unknown): Promise<void> {
     const { auditInOrder } = await import('./parallel/audit-pool.js');
     const recipe = this.auditOptions.keepPayload ? null : this.recipe;
     await auditInOrder(source, recipe, (r) => this.audit(r), each, { jobs });

@@ -91,7 +91,10 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
   let compiledKind: CompiledKind | null = null;
   const query = url ? queryRecord(url) : {};
   const target = url ? { host: url.hostname, path: url.pathname, method: request.method, transport: request.transport, query } : null;
-  const other = body.text !== undefined ? nonJsonKind(policy, body.text, target) : null;
+  // Parsed once, whether the non-JSON kinds or the JSON path asks first.
+  let parsedBody: ReturnType<typeof parseJson> | null | undefined;
+  const parseBody = (text: string) => (parsedBody ??= text.trim() === '' ? null : parseJson(text));
+  const other = body.text !== undefined ? nonJsonKind(policy, body.text, target, parseBody) : null;
   if (other) {
     // A kind whose body is a form, form lines or nothing: its fields are checked as JSON's are.
     compiledKind = other.compiled;
@@ -110,7 +113,7 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
       if (body.text !== '') parts.push({ location: { part: 'body' }, text: body.text!, parsedElsewhere: true });
     }
   } else if (body.text !== undefined) {
-    const parsed = body.text.trim() === '' ? null : parseJson(body.text);
+    const parsed = parseBody(body.text);
     if (parsed === null) {
       sink.add(RULES.bodyEmpty.id, 'the request has no payload', { part: 'body' });
     } else if (!parsed.ok) {
@@ -197,14 +200,19 @@ function readBody(request: CapturedRequest, policy: CompiledPolicy, sink: Findin
  * parsed as a form, a batch line by line, an empty body as nothing. A JSON kind that comes first
  * and matches wins as before (null here).
  */
-function nonJsonKind(policy: CompiledPolicy, text: string, target: RequestTarget | null): { compiled: CompiledKind; payload: unknown; format: BodyFormat } | null {
+function nonJsonKind(
+  policy: CompiledPolicy,
+  text: string,
+  target: RequestTarget | null,
+  parseBody: (text: string) => ReturnType<typeof parseJson> | null,
+): { compiled: CompiledKind; payload: unknown; format: BodyFormat } | null {
   if (!policy.kinds.some((k) => (k.kind.body ?? 'json') !== 'json')) return null;
   let json: { value: unknown } | null | undefined;
   for (const k of policy.kinds) {
     const format = k.kind.body ?? 'json';
     if (format === 'json') {
       json ??= (() => {
-        const parsed = text.trim() === '' ? null : parseJson(text);
+        const parsed = parseBody(text);
         return parsed?.ok ? { value: parsed.value } : null;
       })();
       if (json && k.matches(json.value, target)) return null;

@@ -177,6 +177,13 @@ export const RULES = {
     title: 'TLS not intercepted',
     description: 'The client refused the per-run interception certificate (certificate pinning or its own trust store), so what it sends to this host cannot be seen.',
   },
+  liveHandshakeAbandoned: {
+    id: 'live/handshake-abandoned',
+    severity: 'warning',
+    title: 'TLS handshake abandoned',
+    description:
+      'The client hung up in the middle of a TLS handshake without a TLS alert while its process lived on (or it could not be told whether it was exiting): it gave up on its own, typically on a short deadline of its own under load. It did not refuse the interception certificate, and nothing was sent over that connection, but a request it meant to send there was not seen.',
+  },
   liveProxyCredentials: {
     id: 'live/proxy-credentials',
     severity: 'warning',

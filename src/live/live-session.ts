@@ -27,6 +27,8 @@ import { resolveCommand, RunningTarget, type StopReason, type TargetExit } from 
 import { traceCommand, TraceFollower, traceSupport, type TraceSupport } from './trace.js';
 import { SealedSetupError, SealedTarget, sealedSupport, type Containment, type SealedEvent, type SealedMode } from './sealed/sealed-target.js';
 import { RULES } from '../engine/rules.js';
+import type { Policy } from '../policy/policy-schema.js';
+import { tlsEndEvent } from './tls-hangup.js';
 
 export type TraceMode = 'auto' | 'on' | 'off';
 
@@ -68,6 +70,13 @@ export interface LiveSessionOptions {
    * auto) runs behind the proxy alone.
    */
   sealed?: SealedMode;
+  /** Hosts to make TLS contexts for before the target starts (warmHostsOf(policy)). */
+  warmHosts?: readonly string[];
+}
+
+/** The hosts a policy allows sending to: the ones a target is most likely to open TLS to first. */
+export function warmHostsOf(policy: Pick<Policy, 'destinations'>): string[] {
+  return [...new Set(policy.destinations.map((d) => d.host.toLowerCase()))];
 }
 
 export interface TraceState {
@@ -171,6 +180,7 @@ export class LiveSession implements CaptureFeed {
         allowRemoteClients: opts.allowRemoteClients,
         respond: opts.respond,
         ...(sealed ? { transparentSocket: path.join(ca.dir, 'relay.sock') } : {}),
+        ...(opts.warmHosts ? { warmHosts: opts.warmHosts } : {}),
         origin,
         emit: (e) => (session ? session.emit(e) : early.push(e)),
       });
@@ -387,10 +397,9 @@ export class LiveSession implements CaptureFeed {
 
   private emit(event: FeedEvent): void {
     if (this.ended) return;
-    if (event.type === 'connection' && event.hangUp === true && this.closing) {
-      const where = event.port !== undefined ? `${event.host}:${event.port}` : event.host;
-      event = { type: 'status', message: `a TLS handshake to ${where} was cut off as the target was being closed (not a refusal of the CA)` };
-    }
+    // The proxy judged a TLS connection that ended without a request when it ended; the tool
+    // closing the target is known here (tls-hangup.ts: the one classification).
+    if (event.type === 'connection' && event.tlsEnd && this.closing) event = tlsEndEvent(event.tlsEnd, true, event.time);
     const e = this.opts.scenario !== undefined && event.type !== 'request' ? { ...event, scenario: this.opts.scenario } : event;
     for (const l of this.listeners) l(e);
   }

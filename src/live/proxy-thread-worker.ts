@@ -37,6 +37,7 @@ try {
     allowRemoteClients: data.allowRemoteClients,
     respond: data.respond,
     transparentSocket: data.transparentSocket,
+    ...(data.warmHosts ? { warmHosts: data.warmHosts } : {}),
     // The pid travels next to the event; the owning thread makes the origin.
     origin: (pid) => ({ kind: 'process', ...(pid ? { pid } : {}) }),
     emit: (event) => queue(event, event.type === 'request' && event.request.origin.kind === 'process' ? event.request.origin.pid : undefined),

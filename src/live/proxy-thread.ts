@@ -19,6 +19,7 @@ export interface ProxyThreadOptions {
   allowRemoteClients?: boolean | undefined;
   respond?: FakeResponse | undefined;
   transparentSocket?: string | undefined;
+  warmHosts?: readonly string[] | undefined;
   origin?: (pid: number | undefined) => CaptureOrigin;
   emit(event: FeedEvent): void;
 }
@@ -31,6 +32,7 @@ export interface ProxyWorkerData {
   allowRemoteClients?: boolean | undefined;
   respond?: FakeResponse | undefined;
   transparentSocket?: string | undefined;
+  warmHosts?: readonly string[] | undefined;
 }
 
 export type ProxyWorkerMessage =
@@ -45,7 +47,7 @@ export type ProxyWorkerMessage =
 export type ProxyWorkerCommand = { type: 'drain'; maxMs: number } | { type: 'close' };
 
 export async function startProxyThread(opts: ProxyThreadOptions): Promise<InterceptingProxy> {
-  const workerData: ProxyWorkerData = { caDir: opts.ca.dir, host: opts.host, port: opts.port, allowRemoteClients: opts.allowRemoteClients, respond: opts.respond, transparentSocket: opts.transparentSocket };
+  const workerData: ProxyWorkerData = { caDir: opts.ca.dir, host: opts.host, port: opts.port, allowRemoteClients: opts.allowRemoteClients, respond: opts.respond, transparentSocket: opts.transparentSocket, warmHosts: opts.warmHosts };
   const worker = new Worker(new URL('./proxy-thread-worker.js', import.meta.url), { workerData });
   const stats = { requests: 0, tunnels: 0, refusedClients: 0 };
   const waiting = new Map<string, Array<() => void>>();

@@ -17,9 +17,10 @@ import { isLoopbackHost } from '../engine/loopback.js';
 import { RULES } from '../engine/rules.js';
 import type { CertificateAuthority } from './ca.js';
 import { DEFAULT_FAKE_RESPONSE, type FakeResponse } from './fake-response.js';
-import { processExiting } from './process-exiting.js';
+import { clientState } from './process-exiting.js';
 import { readRelayHeader } from './sealed/relay-header.js';
-import { interceptTls } from './tls-intercept.js';
+import { tlsEndEvent, type TlsEndFacts } from './tls-hangup.js';
+import { interceptTls, prewarmTls } from './tls-intercept.js';
 import { WebSocketCapture } from './websocket-capture.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -41,6 +42,8 @@ export interface ProxyOptions {
    * (sealed/relay-header.ts): each starts with a line naming where the client connected.
    */
   transparentSocket?: string;
+  /** Hosts whose leaf certificates and TLS contexts are made as soon as the proxy listens (a policy's destinations). */
+  warmHosts?: readonly string[];
   emit(event: FeedEvent): void;
 }
 
@@ -69,6 +72,8 @@ interface Tunnel {
   used: number;
   /** A connection redirected out of a sealed namespace: its requests name their host (Host header). */
   transparent?: boolean;
+  /** Sealed: the host pid of PID 1 of the client's PID namespace (`pid` is a pid in there). */
+  namespaceRoot?: number;
 }
 
 /** Which clients the proxy serves: loopback only, unless remote clients were allowed. */
@@ -142,8 +147,13 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   let connectionSeq = 0;
   let requestSeq = 0;
 
-  const finding = (rule: { id: string; severity: 'error' | 'warning' }, message: string, host: string, port: number | undefined, hangUp = false): void => {
-    emit({ type: 'connection', rule: rule.id, severity: rule.severity, message, host, ...(port !== undefined ? { port } : {}), time: new Date().toISOString(), ...(hangUp ? { hangUp } : {}) });
+  const finding = (rule: { id: string; severity: 'error' | 'warning' }, message: string, host: string, port: number | undefined): void => {
+    emit({ type: 'connection', rule: rule.id, severity: rule.severity, message, host, ...(port !== undefined ? { port } : {}), time: new Date().toISOString() });
+  };
+  // A TLS connection that ended without a request, judged now: the client's state is read at
+  // this moment (the tool closing the target is added by the session, see tls-hangup.ts).
+  const tlsEnded = (tunnel: Tunnel, facts: Omit<TlsEndFacts, 'client'>): void => {
+    emit(tlsEndEvent({ ...facts, client: clientState(tunnel.pid, tunnel.namespaceRoot) }, false));
   };
 
   const urlOf = (req: IncomingMessage, tunnel: Tunnel | undefined, websocket: boolean): string => {
@@ -260,9 +270,18 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   };
 
   /** Open a tunnel on a raw socket: answer the CONNECT, then read TLS or plain HTTP inside. */
-  const openTunnel = (socket: Socket, target: { host: string; port: number }, headers: Record<string, string>, rest: Buffer, transparent = false): void => {
+  const openTunnel = (socket: Socket, target: { host: string; port: number }, headers: Record<string, string>, rest: Buffer, relayed?: { transparent: boolean; namespaceRoot: number | undefined }): void => {
     stats.tunnels++;
-    const tunnel: Tunnel = { id: `t${++connectionSeq}`, host: target.host, port: target.port, secure: false, pid: pidOf(headers['x-telemetry-audit-pid']), used: 0, ...(transparent ? { transparent } : {}) };
+    const tunnel: Tunnel = {
+      id: `t${++connectionSeq}`,
+      host: target.host,
+      port: target.port,
+      secure: false,
+      pid: pidOf(headers['x-telemetry-audit-pid']),
+      used: 0,
+      ...(relayed?.transparent ? { transparent: true } : {}),
+      ...(relayed?.namespaceRoot !== undefined ? { namespaceRoot: relayed.namespaceRoot } : {}),
+    };
     socket.on('error', () => socket.destroy());
     // The preload's "silent" tunnels were opened without waiting for an answer.
     if (headers['x-telemetry-audit-tunnel'] !== 'silent') socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -272,16 +291,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       if (first[0] === 0x16) {
         // A TLS handshake record: terminate it with a leaf for the CONNECT host (or its SNI).
         tunnel.secure = true;
-        interceptTls(socket, target, opts.ca, (refusal) =>
-          finding(
-            RULES.liveTlsNotIntercepted,
-            `TLS not intercepted: the client refused the interception certificate for ${authorityOf(refusal.host, refusal.port, '')} (${refusal.reason}); what it sends there cannot be seen`,
-            refusal.host,
-            refusal.port,
-            refusal.hangUp === true,
-          ),
-          () => processExiting(tunnel.pid),
-        ).then(
+        interceptTls(socket, target, opts.ca, (end) => tlsEnded(tunnel, { ...end, phase: 'handshake' })).then(
           (tls) => {
             if (!tls) return;
             tunnels.set(tls, tunnel);
@@ -291,13 +301,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
               // A client that verifies after the handshake completes TLS, finds the certificate
               // untrusted and hangs up without a word: a silent refusal.
               if (tunnel.used > 0) return;
-              finding(
-                RULES.liveTlsNotIntercepted,
-                `TLS not intercepted: the client closed its connection to ${authorityOf(tunnel.host, tunnel.port, '')} right after the handshake without sending a request; it most likely rejected the interception certificate, so what it sends there cannot be seen`,
-                tunnel.host,
-                tunnel.port,
-                true,
-              );
+              tlsEnded(tunnel, { host: tunnel.host, port: tunnel.port, phase: 'unused', refused: false, certificateSent: true, reset: false, reason: 'closed right after the handshake without a request' });
             });
             http1.emit('connection', tls);
             tls.resume();
@@ -351,7 +355,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     serveProxyClient(socket);
   });
 
-  const serveProxyClient = (socket: Socket): void => {
+  const serveProxyClient = (socket: Socket, namespaceRoot?: number): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -384,7 +388,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
         socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n');
         return;
       }
-      openTunnel(socket, head.target, head.headers, buffered.subarray(end + 4));
+      openTunnel(socket, head.target, head.headers, buffered.subarray(end + 4), namespaceRoot !== undefined ? { transparent: false, namespaceRoot } : undefined);
     };
     socket.on('data', onData);
   };
@@ -403,11 +407,11 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
             socket.pause();
             if (rest.length > 0) socket.unshift(rest);
             if (isLoopbackHost(destination.address) && destination.port === port) {
-              serveProxyClient(socket);
+              serveProxyClient(socket, destination.namespaceRoot);
               socket.resume();
               return;
             }
-            openTunnel(socket, { host: destination.name ?? destination.address, port: destination.port }, { 'x-telemetry-audit-tunnel': 'silent' }, Buffer.alloc(0), true);
+            openTunnel(socket, { host: destination.name ?? destination.address, port: destination.port }, { 'x-telemetry-audit-tunnel': 'silent' }, Buffer.alloc(0), { transparent: true, namespaceRoot: destination.namespaceRoot });
           },
           (err: Error) => {
             finding(RULES.liveUnreadable, `a connection relayed from the sealed namespace could not be read (${err.message})`, bindHost, undefined);
@@ -440,6 +444,9 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
       transparent.listen(path, () => resolve());
     });
   }
+  // Ahead of the target's first handshake to them: a client on a short deadline of its own
+  // (turbo's telemetry worker) should not wait for a signature (bench: tls-handshake).
+  if (opts.warmHosts && opts.warmHosts.length > 0) void prewarmTls(opts.ca, opts.warmHosts);
   const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   let closed: Promise<void> | null = null;
 

@@ -1,18 +1,24 @@
 /**
  * Terminate a client's TLS inside a CONNECT tunnel with a leaf from the per-run CA, so the
- * HTTP inside can be read. A client that does not trust the CA (pinning, its own trust store)
- * aborts the handshake: that is reported, because what it sends there stays unseen.
+ * HTTP inside can be read. A handshake that does not complete is reported with how it ended
+ * (an alert, a bare hang-up): tls-hangup.ts decides whether that was a refusal of the CA.
  */
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import type { CertificateAuthority } from './ca.js';
 
-export interface TlsRefusal {
+/** How a handshake ended without completing (tls-hangup.ts judges what it means). */
+export interface TlsHandshakeEnd {
+  /** The SNI the client asked for, else the tunnel's host. */
   host: string;
   port: number;
   reason: string;
-  /** The client hung up without a TLS alert: a refusal only if nobody was closing it. */
-  hangUp?: boolean;
+  /** A TLS alert from the client or a handshake error; false for a bare hang-up (close, reset). */
+  refused: boolean;
+  /** Whether the proxy had handed its certificate (its first flight) to the connection by then. */
+  certificateSent: boolean;
+  /** The client reset the connection (it closed with bytes it had not read: our flight, unread). */
+  reset: boolean;
 }
 
 const contexts = new WeakMap<CertificateAuthority, Map<string, Promise<tls.SecureContext>>>();
@@ -28,6 +34,15 @@ function secureContextFor(ca: CertificateAuthority, host: string): Promise<tls.S
     ctx.catch(() => byHost.delete(key));
   }
   return ctx;
+}
+
+/**
+ * Make the leaf certificates and TLS contexts of `hosts` ahead of their first handshake (the
+ * hosts a policy names): a client on a short deadline of its own then waits for a signature
+ * less. Failures are left for the handshake to report.
+ */
+export async function prewarmTls(ca: CertificateAuthority, hosts: readonly string[]): Promise<void> {
+  await Promise.all(hosts.map((h) => secureContextFor(ca, h).catch(() => undefined)));
 }
 
 /** A short reason from an OpenSSL handshake error, e.g. "alert unknown ca". */
@@ -48,9 +63,8 @@ export async function interceptTls(
   raw: Socket,
   target: { host: string; port: number },
   ca: CertificateAuthority,
-  onRefused: (r: TlsRefusal) => void,
-  /** True when the client process is known to be exiting or gone (see process-exiting.ts). */
-  clientGone: () => boolean = () => false,
+  /** Called at the moment the handshake failed (the client's state is read then). */
+  onFailed: (end: TlsHandshakeEnd) => void,
 ): Promise<tls.TLSSocket | null> {
   const context = await secureContextFor(ca, target.host);
   return new Promise((resolve) => {
@@ -70,12 +84,12 @@ export async function interceptTls(
       },
     });
     let settled = false;
-    const refuse = (reason: string, silent = false): void => {
+    // What went out before the handshake (a CONNECT's "200 Connection Established") is not ours to count.
+    const writtenBefore = raw.bytesWritten;
+    const fail = (reason: string, hangUp = false, reset = false): void => {
       if (settled) return;
       settled = true;
-      // A hang-up without a TLS alert from a process that is exiting is not a refusal: a CLI
-      // that finishes while a background request is still connecting sent nothing there.
-      if (!(silent && clientGone())) onRefused({ host: sni ?? target.host, port: target.port, reason, ...(silent ? { hangUp: true } : {}) });
+      onFailed({ host: sni ?? target.host, port: target.port, reason, refused: !hangUp, certificateSent: raw.bytesWritten > writtenBefore, reset });
       socket.destroy();
       resolve(null);
     };
@@ -92,7 +106,10 @@ export async function interceptTls(
       if (early.length > 0) socket.unshift(Buffer.concat(early));
       resolve(socket);
     });
-    socket.once('error', (err: Error & { code?: string }) => refuse(reasonOf(err), !/alert/i.test(err.message) && (err.code === 'ECONNRESET' || err.code === 'EPIPE')));
-    socket.once('close', () => refuse('client closed the connection during the handshake', true));
+    socket.once('error', (err: Error & { code?: string }) => {
+      const hangUp = !/alert/i.test(err.message) && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+      fail(reasonOf(err), hangUp, hangUp && err.code === 'ECONNRESET');
+    });
+    socket.once('close', () => fail('client closed the connection during the handshake', true));
   });
 }

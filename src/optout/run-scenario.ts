@@ -13,7 +13,7 @@ import type { CompiledPolicy } from '../engine/compiled-policy.js';
 import type { NodePreload } from '../live/child-env.js';
 import { connectionResult } from '../live/connection-result.js';
 import type { FakeResponse } from '../live/fake-response.js';
-import { LiveSession, type TraceMode } from '../live/live-session.js';
+import { LiveSession, warmHostsOf, type TraceMode } from '../live/live-session.js';
 import type { SealedMode } from '../live/sealed/sealed-target.js';
 import type { DnsQuery, FeedEvent } from '../capture/capture-feed.js';
 import { stderrTail, type Observation, type ProbeResult, type StepReport } from './matrix.js';
@@ -113,6 +113,7 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
       quietWindowMs: step.quietMs,
       captureOutput: true,
       omitEnv: step.omitEnv,
+      warmHosts: warmHostsOf(opts.policy.policy),
     });
     const origin: CaptureOrigin = { kind: 'process', command: step.argv.join(' '), scenario: name, step: step.name };
     const { tally, onEvent } = feed(step, origin);

@@ -35,15 +35,47 @@ function attrs(pairs: Record<string, string | number>): string {
     .join('');
 }
 
-/** CI systems key results by classname + name: a repeat would overwrite or merge, so number it. */
+/**
+ * CI systems key results by classname + name: a repeat would overwrite or merge, so number it.
+ * Every name given is kept to see repeats; a run has a case per request, so the common
+ * "line N: label" names are kept as line numbers per classname and label (small integers, a
+ * tenth of the memory of the strings), every other name as it is.
+ */
 export class UniqueCaseNames {
   private readonly seen = new Set<string>();
+  private readonly lines = new Map<string, Set<number>>();
+
   name(c: JUnitCase): JUnitCase {
     let name = c.name;
-    for (let n = 2; this.seen.has(`${c.classname}\0${name}`); n++) name = `${c.name} (${n})`;
-    this.seen.add(`${c.classname}\0${name}`);
+    for (let n = 2; this.has(c.classname, name); n++) name = `${c.name} (${n})`;
+    this.add(c.classname, name);
     return name === c.name ? c : { ...c, name };
   }
+
+  private has(classname: string, name: string): boolean {
+    const line = lineName(name);
+    return line ? this.lines.get(`${classname}\0${line.label}`)?.has(line.number) === true : this.seen.has(`${classname}\0${name}`);
+  }
+
+  private add(classname: string, name: string): void {
+    const line = lineName(name);
+    if (!line) {
+      this.seen.add(`${classname}\0${name}`);
+      return;
+    }
+    const key = `${classname}\0${line.label}`;
+    let numbers = this.lines.get(key);
+    if (!numbers) this.lines.set(key, (numbers = new Set()));
+    numbers.add(line.number);
+  }
+}
+
+const LINE_NAME = /^line ([1-9][0-9]{0,8}): /;
+
+/** `line N: label` with N written as String(N) writes it, so the name is exactly rebuilt from the two. */
+function lineName(name: string): { number: number; label: string } | null {
+  const m = LINE_NAME.exec(name);
+  return m ? { number: Number(m[1]), label: name.slice(m[0].length) } : null;
 }
 
 export interface JUnitCounts {

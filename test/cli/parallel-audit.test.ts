@@ -62,7 +62,7 @@ describe('parallel audit', () => {
   });
 
   it('reports and exit codes are byte for byte those of a single thread, in every format', async () => {
-    const outputs = (jobs: string) => ['json', 'sarif', 'junit.xml', 'md'].flatMap((ext) => ['-o', path.join(dir, `j${jobs}.${ext}`)]);
+    const outputs = (jobs: string) => ['json', 'sarif', 'junit.xml', 'md', 'html'].flatMap((ext) => ['-o', path.join(dir, `j${jobs}.${ext}`)]);
     const runs = [];
     for (const jobs of ['1', '2']) {
       runs.push(await runCli(['audit', path.join(dir, 'big.ndjson'), '--jobs', jobs, '--canary', CANARY, ...outputs(jobs)], { timeoutMs: 300_000 }));
@@ -73,13 +73,52 @@ describe('parallel audit', () => {
     assert.equal(two.stdout, one.stdout);
     // JUnit's time attributes are how long each run took: the one thing two runs cannot share.
     const untimed = (ext: string, b: Buffer) => (ext === 'junit.xml' ? Buffer.from(b.toString('utf8').replace(/ time="[0-9.]+"/g, ' time=""')) : b);
-    for (const ext of ['json', 'sarif', 'junit.xml', 'md']) {
+    for (const ext of ['json', 'sarif', 'junit.xml', 'md', 'html']) {
       const a = untimed(ext, readFileSync(path.join(dir, `j1.${ext}`)));
       assert.ok(a.length > 10_000, ext);
       assert.ok(untimed(ext, readFileSync(path.join(dir, `j2.${ext}`))).equals(a), `${ext} differs between --jobs 1 and --jobs 2`);
     }
     const report = JSON.parse(readFileSync(path.join(dir, 'j2.json'), 'utf8')) as { summary: { requests: number } };
     assert.equal(report.summary.requests, 2500);
+  });
+
+  it('lines parsed by the workers: a malformed record, a foreign line and CRLF end as on one thread, from a file and from stdin', async () => {
+    // Big enough that most lines go to the workers raw; the bad record sits far past the start.
+    const lines = requests.map(serializeCaptureLine);
+    lines[1500] = lines[1500]!.replace(/\n$/, '\r\n');
+    lines[1700] = '{"not":"a capture record","user":"me@corp.example"}\n';
+    lines[1800] = '\n';
+    lines[2300] = JSON.stringify({ method: 'POST', url: 'https://x.test/', transport: 'http', headers: [['a']] }) + '\n';
+    const file = path.join(dir, 'bad.ndjson');
+    writeFileSync(file, lines.join(''));
+    const runs: Array<Awaited<ReturnType<typeof runCli>>> = [];
+    for (const jobs of ['1', '2', '3']) runs.push(await runCli(['audit', file, '--jobs', jobs, '--canary', CANARY, '--format', 'json'], { timeoutMs: 300_000 }));
+    // From stdin, up to the bad record (the CLI stops reading there, and a pipe written on would break).
+    for (const jobs of ['1', '2']) runs.push(await runCli(['audit', '-', '--jobs', jobs, '--canary', CANARY, '--format', 'json'], { input: lines.slice(0, 2300).join(''), timeoutMs: 300_000 }));
+    const [one, ...others] = runs as [Awaited<ReturnType<typeof runCli>>, ...Array<Awaited<ReturnType<typeof runCli>>>];
+    assert.equal(one.code, 2, one.stderr);
+    assert.match(one.stderr, /bad\.ndjson:2301: malformed capture record: headers\[0\]/);
+    const report = JSON.parse(one.stdout) as { requests: Array<{ id: string; origin: { format: string } }>; summary: { requests: number }; conclusion: string };
+    // Lines 1..2300 less the blank one: every request before the bad record is reported, none after.
+    assert.equal(report.summary.requests, 2299);
+    assert.equal(report.requests.at(-1)!.id.endsWith(':2300'), true);
+    assert.ok(report.requests.some((r) => r.id.endsWith(':1701')));
+    // The foreign line has no time of its own: it gets the time the file was read.
+    const untimed = (report: string) => report.replace(/("id":"[^"]*:1701","time":")[^"]+/, '$1');
+    for (const [i, r] of others.slice(0, 2).entries()) {
+      assert.equal(r.code, one.code, `--jobs ${i + 2}`);
+      assert.ok(untimed(r.stdout) === untimed(one.stdout), `--jobs ${i + 2}: the report differs from one thread's`);
+      assert.equal(r.stderr, one.stderr);
+    }
+    const [, , , stdinOne, stdinTwo] = runs;
+    assert.equal(stdinOne!.code, 1, stdinOne!.stderr);
+    assert.equal(stdinTwo!.code, 1);
+    const stdinReport = JSON.parse(stdinOne!.stdout) as { requests: Array<{ id: string; origin: { kind: string } }> };
+    assert.equal(stdinReport.requests.at(-1)!.id, '-:2300');
+    assert.equal(stdinReport.requests.at(-1)!.origin.kind, 'stdin');
+    assert.ok(untimed(stdinTwo!.stdout) === untimed(stdinOne!.stdout), 'stdin: the report differs from one thread\'s');
+    assert.equal(stdinTwo!.stderr, stdinOne!.stderr);
+    assert.equal((JSON.parse(stdinTwo!.stdout) as { summary: { requests: number } }).summary.requests, 2299);
   });
 
   it('--jobs takes a whole number of at least 1', async () => {

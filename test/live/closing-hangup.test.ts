@@ -55,6 +55,6 @@ describe('a hang-up mid-handshake while the tool closes the target', () => {
     assert.equal(before?.type === 'connection' ? before.rule : undefined, 'live/tls-not-intercepted');
     assert.deepEqual(events.filter((e) => e.type === 'connection' && e.host === 'after-close.test'), []);
     const status = events.find((e) => e.type === 'status' && e.message.includes('after-close.test'));
-    assert.match(status?.type === 'status' ? status.message : '', /cut off as the target was being closed \(not a refusal of the CA\)/);
+    assert.match(status?.type === 'status' ? status.message : '', /cut off as the target was being closed, with nothing sent over it \(not a refusal of the CA\)/);
   });
 });

@@ -129,8 +129,11 @@ describe(`inspect in a real terminal (${version ?? 'no tmux'})`, { skip }, () =>
     const t = start(['inspect', CORPUS]);
     await t.waitFor(header());
     t.resize(80, 24);
-    let screen = await t.waitFor((s) => s.split('\n').some((l) => /^ {2}time .*verdict$/.test(l) && l.length <= 80 && l.length > 70));
-    const lines = screen.replace(/\n+$/, '').split('\n');
+    // Ink redraws the whole frame after a resize; tmux may be captured between two frames, so
+    // the screen judged is the first one whose header fits and whose footer is drawn.
+    const rows = (s: string) => s.replace(/\n+$/, '').split('\n');
+    let screen = await t.waitFor((s) => rows(s).some((l) => /^ {2}time .*verdict$/.test(l) && l.length <= 80 && l.length > 70) && /q quit|q q…/.test(rows(s).at(-1) ?? ''));
+    const lines = rows(screen);
     assert.ok(lines.length <= 24);
     assert.ok(lines.every((l) => [...l].length <= 80));
     assert.match(lines.at(-1)!, /q quit|q q…/, 'the footer is on the last row');

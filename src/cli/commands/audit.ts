@@ -1,5 +1,5 @@
 /** `telemetry-audit audit`: replay captures through the engine and exit with a CI verdict. */
-import { readInputs, resolveInputSet } from '../../capture/read-inputs.js';
+import { readInputUnits, resolveInputSet } from '../../capture/read-inputs.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CommandSpec } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -35,7 +35,7 @@ export const auditCommand: CommandSpec = {
     run.showProgress();
     try {
       await run.begin();
-      await run.addAll(readInputs(sources, io.stdin), jobs);
+      await run.addAll(readInputUnits(sources, io.stdin), jobs);
       return await run.finish();
     } finally {
       // Erased before any error is printed.

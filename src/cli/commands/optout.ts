@@ -25,7 +25,7 @@ import { writeOut } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { withInterruptHandler } from '../interrupt.js';
-import { CAPTURE_OPTIONS, captureSettings, containmentNote, SEALED_OPTIONS, sealedMode, traceFor, traceMode } from '../options/live-options.js';
+import { CAPTURE_OPTIONS, captureSettings, containmentNote, SEALED_OPTIONS, sealedMode, traceFor, traceMode, unsealedNote } from '../options/live-options.js';
 import { boolOpt, intOpt, secondsOpt, stringOpt, stringsOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 
@@ -83,15 +83,6 @@ class ScenariosFeed implements CaptureFeed {
   }
 }
 
-/**
- * Opt-out runs are sealed only on request for now. The Hasura probes now reach the server inside
- * its namespace, but sealed by default, Node targets that exit with a pooled TLS connection unused
- * (skyforge) get a spurious live/tls-not-intercepted: the proxy's "the client is exiting" check
- * reads the host's /proc with the pid the preload reports, which sealed is a pid of the target's
- * own PID namespace. `run` and `inspect` are sealed by default.
- */
-const OPTOUT_SEALED_DEFAULT = 'off' as const;
-
 export const optoutCommand: CommandSpec = {
   name: 'optout',
   summary: 'Prove or disprove every documented opt-out of a program: each scenario of a pack beside a control that must send.',
@@ -99,8 +90,9 @@ export const optoutCommand: CommandSpec = {
   takesCommand: true,
   description: [
     'Runs the command once per scenario of the pack, each in its own temporary HOME (with XDG',
-    'directories) and working directory, behind its own intercepting proxy (and strace, where it',
-    'works; --sealed: each in its own network namespace); nothing is forwarded.',
+    'directories) and working directory, behind its own intercepting proxy; on Linux, where it can',
+    'be set up, each scenario is sealed in its own network namespace (--no-sealed: proxy only, plus',
+    'strace where it works); nothing is forwarded.',
     '{{optout}} in the command marks where scenario arguments go; {{canary}} becomes a fresh random',
     'term that no request may carry, in any encoding.',
     'A CLI scenario ends when the command exits and the quiet window has passed; a server is',
@@ -146,8 +138,11 @@ export const optoutCommand: CommandSpec = {
     // and must reach the page the trigger serves: those scenarios' triggers run unsealed too.
     const browserSteps = browser !== undefined && withBrowser > 0;
     if (browserSteps && sealedMode(args) === 'on') throw new ConfigError(`--sealed cannot contain the browser steps of ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} (a browser's DevTools pipe cannot pass the namespace helper); leave out --browser or --sealed`);
-    const { trace, sealed, containment } = traceFor(mode, io, sealedMode(args, OPTOUT_SEALED_DEFAULT));
+    const sealing = sealedMode(args);
+    const { trace, sealed, containment } = traceFor(mode, io, sealing);
     notes.push(containmentNote(containment).replace('contained: sealed (', 'contained: sealed, each scenario in its own namespace ('));
+    const unsealed = unsealedNote(sealing, containment, io);
+    if (unsealed) notes.push(unsealed);
     if (browserSteps && containment === 'sealed') notes.push(`not sealed: the ${withBrowser} scenario${withBrowser === 1 ? '' : 's'} with a browser step run their target and the browser behind the proxy (and the tracer where strace works), so the browser can reach the page`);
     if (containment !== 'sealed') notes.push(trace.active ? 'bypass detection: strace follows every connect() and DNS query of each scenario' : `bypasses could not be seen: ${trace.reason}`);
 

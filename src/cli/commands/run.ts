@@ -1,6 +1,6 @@
 /** `telemetry-audit run -- <command>`: run a program with interception and audit what it sends. */
 import type { StdioOptions } from 'node:child_process';
-import { describeExit, LiveSession, LiveSetupError, type TraceMode, type TraceState } from '../../live/live-session.js';
+import { describeExit, LiveSession, LiveSetupError, warmHostsOf, type TraceMode, type TraceState } from '../../live/live-session.js';
 import type { SealedMode } from '../../live/sealed/sealed-target.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import { JOBS_OPTION, jobsOpt } from '../options/jobs-option.js';
@@ -8,7 +8,7 @@ import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
 import { refuseWritesOverReads } from '../output-collisions.js';
-import { CAPTURE_OPTIONS, captureSettings, containmentNote, printsPayloads, SEALED_OPTIONS, sealedMode, traceFor, traceMode } from '../options/live-options.js';
+import { CAPTURE_OPTIONS, captureSettings, containmentNote, printsPayloads, SEALED_OPTIONS, sealedMode, traceFor, traceMode, unsealedNote } from '../options/live-options.js';
 import { boolOpt, secondsOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
 import { isChromiumFamily } from '../../live/browser/chromium.js';
@@ -34,7 +34,7 @@ function timeoutMsOf(args: ParsedArgs): number | undefined {
 }
 
 /** The proxy, CA and tracer for `command`, set up from the live options; nothing runs yet. */
-export async function openLiveSession(args: ParsedArgs, io: CliIO, command: string[], stdio: StdioOptions, extra: { captureOutput?: boolean; trace?: TraceMode; sealed?: SealedMode } = {}): Promise<LiveSession> {
+export async function openLiveSession(args: ParsedArgs, io: CliIO, command: string[], stdio: StdioOptions, extra: { captureOutput?: boolean; trace?: TraceMode; sealed?: SealedMode; warmHosts?: readonly string[] } = {}): Promise<LiveSession> {
   const capture = captureSettings(args);
   try {
     return await LiveSession.create({
@@ -98,10 +98,12 @@ export const runCommand: CommandSpec = {
     if (browserTarget && sealing === 'on') throw new ConfigError('--sealed cannot contain a browser target (its DevTools pipe cannot pass the namespace helper); use --no-sealed');
     const { trace, containment } = traceFor(mode, io, browserTarget ? 'off' : sealing);
     const notes = [containmentNote(containment), traceNote(trace)];
+    const unsealed = unsealedNote(browserTarget ? 'off' : sealing, containment, io);
+    if (unsealed) notes.push(unsealed);
     if (browserTarget && sealing === 'auto') notes.push('not sealed: a browser target runs behind the proxy only (its DevTools pipe cannot pass the namespace helper)');
     const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { keepPayload: printsPayloads(args), notes });
     // The report owns stdout; the command's output goes to stderr.
-    const session = await openLiveSession(args, io, command, ['inherit', 2, 2]);
+    const session = await openLiveSession(args, io, command, ['inherit', 2, 2], { warmHosts: warmHostsOf(run.policy) });
     const live = await LiveAudit.startOn(session, run, io, { save: capture.save, har: capture.har, respond: capture.respond, jobs: jobsOpt(args), label: 'telemetry-audit run', origin: { kind: 'process', command: command.join(' ') } });
 
     const end = await withInterruptHandler(

@@ -5,7 +5,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { boolOpt, choiceOpt, intOpt, stringOpt } from '../parse-args.js';
 import { NODE_PRELOADS, type NodePreload } from '../../live/child-env.js';
 import { containmentOf, LiveSetupError, resolveSealed, resolveTrace, type TraceMode, type TraceState } from '../../live/live-session.js';
-import type { Containment, SealedMode } from '../../live/sealed/sealed-target.js';
+import { sealedSupport, type Containment, type SealedMode } from '../../live/sealed/sealed-target.js';
 
 export const CAPTURE_OPTIONS: OptionSpec[] = [
   { name: 'save', type: 'string', value: 'FILE', description: 'write every capture to FILE as NDJSON, flushed per request (read back with `audit FILE`)' },
@@ -79,6 +79,13 @@ export function traceFor(mode: TraceMode, io: CliIO, sealing: SealedMode = 'off'
     if (err instanceof LiveSetupError) throw new ConfigError(err.message);
     throw err;
   }
+}
+
+/** Why a run that would have been sealed (no --sealed, no --no-sealed) is not: null when it is, or was asked not to be. */
+export function unsealedNote(sealing: SealedMode, containment: Containment, io: CliIO): string | null {
+  if (sealing !== 'auto' || containment === 'sealed') return null;
+  const support = sealedSupport(io.env);
+  return support.available ? null : `not sealed: ${support.reason ?? 'the namespace could not be set up'}`;
 }
 
 /** The report note that says how a run was contained. */

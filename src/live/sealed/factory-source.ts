@@ -48,6 +48,13 @@ except (OSError, AttributeError):
     NFTLIB = None
 MAXFD = 65536
 spaces = {}
+# Namespaces made ahead of use (negative ids): sealed, waiting for a run's settings, so a run
+# does not wait for fork, unshare and the ruleset. Kept POOL ahead, refilled when no run is using
+# a namespace (so making the next one does not take CPU from the runs that are on).
+pool = []
+POOL = 1
+pool_seq = [0]
+pool_base = {}
 
 def out(data):
     try:
@@ -129,7 +136,7 @@ def child(n, cfg, mine):
 
 factory_pid = os.getpid()
 
-def start(n, cfg):
+def fork_space(n, cfg):
     theirs, mine = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     c = os.fork()
     if c == 0:
@@ -139,6 +146,30 @@ def start(n, cfg):
     theirs.setblocking(False)
     spaces[n] = {'c': c, 'sock': theirs, 'buf': b'', 'cleanup': cfg.get('cleanup', [])}
 
+def refill():
+    while pool_base and len(pool) < POOL:
+        pool_seq[0] -= 1
+        fork_space(pool_seq[0], dict(pool_base, pooled=True))
+        pool.append(pool_seq[0])
+
+def start(n, cfg):
+    # The tools' paths (ip, nft) of the first run are what every pooled namespace is made with.
+    pool_base.update({'ip': cfg.get('ip'), 'nft': cfg.get('nft')})
+    if pool:
+        k = pool.pop(0)
+        sp = spaces.pop(k)
+        sp['cleanup'] = cfg.get('cleanup', [])
+        spaces[n] = sp
+        try:
+            sp['sock'].setblocking(True)
+            sp['sock'].sendall((json.dumps(cfg) + '\n').encode())
+        except OSError:
+            pass
+        finally:
+            sp['sock'].setblocking(False)
+    else:
+        fork_space(n, cfg)
+
 def closed(n):
     sp = spaces.pop(n)
     sp['sock'].close()
@@ -146,7 +177,16 @@ def closed(n):
         os.waitpid(sp['c'], 0)
     except ChildProcessError:
         pass
+    if n < 0:
+        # A pooled namespace died unused (it could not be sealed): stop pooling, make each on demand.
+        global POOL
+        if n in pool:
+            pool.remove(n)
+        POOL = 0
+        return
     out(('%d {"type":"closed"}\n' % n).encode())
+    if all(k < 0 for k in spaces):
+        refill()
 
 buf = b''
 while True:
@@ -198,7 +238,9 @@ while True:
         sp['buf'] += chunk
         lines = sp['buf'].split(b'\n')
         sp['buf'] = lines.pop()
-        out(b''.join(b'%d %s\n' % (n, l) for l in lines if l))
+        if n < 0:
+            continue
+        out(b''.join(b'%d %s\n' % (n, l) for l in lines if l and l != b'{"type": "pooled"}'))
 `;
 
 /** The factory's Python source, with the helper's source embedded (a JSON string is a Python string literal). */

@@ -155,13 +155,17 @@ if have6:
         dnss.append(listen(socket.AF_INET6, socket.SOCK_DGRAM, '::1', D))
     except OSError:
         have6 = False
-P = int(cfg['proxyPort'])
+# Our pid as the host sees it (/proc is the host's mount): the relay header names it, so the tool
+# can map the pids clients report from inside this PID namespace to host pids.
+try:
+    HOST_PID = int(os.readlink('/proc/self'))
+except (OSError, ValueError):
+    HOST_PID = 0
 rules = '''
 table ip ta_nat {
   chain out {
     type nat hook output priority -100; policy accept;
     udp dport 53 redirect to :%(D)d
-    ip daddr 127.0.0.0/8 tcp dport %(P)d redirect to :%(R)d
     ip daddr 127.0.0.0/8 accept
     meta l4proto tcp redirect to :%(R)d
   }
@@ -180,7 +184,7 @@ table inet ta_filter {
     drop
   }
 }
-''' % {'D': D, 'R': R, 'P': P}
+''' % {'D': D, 'R': R}
 if have6:
     rules += '''
 table ip6 ta_nat6 {
@@ -192,17 +196,18 @@ table ip6 ta_nat6 {
   }
 }
 ''' % {'D': D, 'R': R}
-nft(rules)
-door = None
-if cfg.get('door'):
-    door = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    door.bind(cfg['door'])
-    door.listen(64)
 
-interfaces = [name for _, name in socket.if_nameindex()]
-send({'type': 'ready', 'interfaces': interfaces, 'ipv6': have6})
-if cfg.get('probe'):
-    os._exit(0)
+def proxy_rules():
+    # The proxy's port on loopback goes to the relay too (the tool's proxy lives outside). Its own
+    # NAT chain, ahead of ta_nat: the first NAT chain that maps a connection is the last one asked.
+    return '''
+table ip ta_proxy {
+  chain out {
+    type nat hook output priority -110; policy accept;
+    ip daddr 127.0.0.0/8 tcp dport %(P)d redirect to :%(R)d
+  }
+}
+''' % {'P': int(cfg['proxyPort']), 'R': R}
 
 def read_lines():
     buf = b''
@@ -221,6 +226,29 @@ def read_lines():
             yield line.decode().strip()
 
 lines = read_lines()
+if cfg.get('pooled'):
+    # Made ahead of use by the factory (a pool kept one ahead): sealed now, the run's own
+    # settings (proxy port, target, sockets, the CA directory to remove) come when it is taken.
+    nft(rules)
+    send({'type': 'pooled'})
+    try:
+        cfg.update(json.loads(next(lines, None) or 'null'))
+    except (TypeError, ValueError):
+        abandon()
+    nft(proxy_rules())
+else:
+    nft(rules + proxy_rules())
+door = None
+if cfg.get('door'):
+    door = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    door.bind(cfg['door'])
+    door.listen(64)
+
+interfaces = [name for _, name in socket.if_nameindex()]
+send({'type': 'ready', 'interfaces': interfaces, 'ipv6': have6})
+if cfg.get('probe'):
+    os._exit(0)
+
 if next(lines, None) != 'go':
     abandon()
 
@@ -384,7 +412,7 @@ def pump(conn, family):
         name = addresses.get(host, '-')
         up = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         up.connect(cfg['socket'])
-        up.sendall(('TA-SEALED %s %d %s\n' % (host, port, name)).encode())
+        up.sendall(('TA-SEALED %s %d %s %d\n' % (host, port, name, HOST_PID)).encode())
         splice(conn, up)
     except OSError as e:
         send({'type': 'unrelayed', 'reason': e.strerror or str(e)})

@@ -1,7 +1,8 @@
 /**
  * The line the sealed namespace's relay (ns-helper-source.ts) writes before a client's bytes:
- * `TA-SEALED <address> <port> <name|->\n`, where the client was really connecting to and the name
- * the namespace's DNS responder handed out for that address, if it did.
+ * `TA-SEALED <address> <port> <name|-> <root>\n`, where the client was really connecting to, the name
+ * the namespace's DNS responder handed out for that address (if it did), and the host pid of the
+ * namespace's PID 1, so a pid the client reports from inside can be mapped (process-exiting.ts).
  */
 import { isIP } from 'node:net';
 import type { Socket } from 'node:net';
@@ -11,6 +12,8 @@ export interface RelayedDestination {
   port: number;
   /** The host name the client resolved to this address (through the namespace's DNS). */
   name?: string;
+  /** The host pid of PID 1 of the client's PID namespace. */
+  namespaceRoot?: number;
 }
 
 const MAX_HEADER = 512;
@@ -18,12 +21,13 @@ const NAME = /^[a-z0-9_](?:[a-z0-9_.-]{0,252})$/i;
 
 /** Parse one header line (without its newline); null when it is not one. */
 export function parseRelayHeader(line: string): RelayedDestination | null {
-  const m = /^TA-SEALED (\S+) (\d{1,5}) (\S+)$/.exec(line);
+  const m = /^TA-SEALED (\S+) (\d{1,5}) (\S+)(?: (\d{1,10}))?$/.exec(line);
   if (!m || isIP(m[1]!) === 0) return null;
   const port = Number(m[2]);
   if (port < 1 || port > 65535) return null;
   const name = m[3] !== '-' && NAME.test(m[3]!) ? m[3]!.toLowerCase() : undefined;
-  return { address: m[1]!, port, ...(name ? { name } : {}) };
+  const root = m[4] !== undefined ? Number(m[4]) : 0;
+  return { address: m[1]!, port, ...(name ? { name } : {}), ...(root > 0 ? { namespaceRoot: root } : {}) };
 }
 
 /** Read the header off a relayed socket; resolves with what came after it (the client's first bytes). */
