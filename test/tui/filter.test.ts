@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { haystackOf, parseFilter, tokenize } from '../../src/tui/state/filter.js';
 import type { RequestResult } from '../../src/engine/audit-request.js';
 import { cliFlat, httpRequest } from '../helpers/requests.js';
-import { audit } from '../helpers/tui-session.js';
+import { audit, fixtureResults } from '../helpers/tui-session.js';
+import { FilterIndex, filterPositions } from '../../src/tui/state/filter-index.js';
 
 const clean = audit(httpRequest(cliFlat(), { id: 'clean' }));
 const flags = audit(httpRequest(cliFlat({ command: 'hasura migrate apply --admin-secret' }), { id: 'flags' }));
@@ -64,5 +65,49 @@ describe('filter', () => {
     assert.deepEqual(ids('-verdict:fail -kind:unknown'), ['clean', 'local']);
     assert.deepEqual(ids('http://127'), ['local'], 'a URL scheme is not taken for a filter key');
     assert.deepEqual(ids('kind:cli verdict:fail rule:destination'), ['elsewhere'], 'terms are ANDed');
+  });
+});
+
+describe('filter answered from the per-field lists', () => {
+  const queries = [
+    'kind:cli', 'kind:c', 'kind:server', 'kind:unknown', 'kind:nothing', '-kind:cli', '-kind:unknown',
+    'verdict:fail', 'verdict:warn,pass', '-verdict:fail', 'rule:e', 'rule:destination', '-rule:command',
+    'kind:cli verdict:fail', 'kind:cli -verdict:fail', 'verdict:fail rule:destination', 'collector', 'kind:cli collector',
+    '-kind:cli -verdict:pass', 'kind:cli body:admin', 'verdict:fail elsewhere -rule:destination', 'post', '-post', 'kind:s kind:se',
+  ];
+
+  it('gives the same requests, in order, as testing each request with the filter', async () => {
+    const results = [...(await fixtureResults('fixtures/hasura')), ...all, ...all];
+    const haystacks = results.map(haystackOf);
+    const index = FilterIndex.extended(new FilterIndex(), results, 0);
+    let nonEmpty = 0;
+    for (const q of queries) {
+      const f = parseFilter(q);
+      assert.ok(f.ok, q);
+      const expected = results.flatMap((r, i) => (f.test(r, haystacks[i]!) ? [i] : []));
+      if (expected.length > 0 && expected.length < results.length) nonEmpty++;
+      assert.deepEqual(filterPositions(f.terms, results, haystacks, index, results.length), expected, q);
+      // A state with fewer results reads only its own positions from the shared lists.
+      const n = Math.floor(results.length / 2);
+      assert.deepEqual(filterPositions(f.terms, results, haystacks, index, n), expected.filter((i) => i < n), `${q} (first ${n})`);
+    }
+    assert.ok(nonEmpty > queries.length / 2, 'most queries select some requests and leave others');
+  });
+
+  it('an index extended in batches equals one built at once, and a branch gets its own', () => {
+    const results = [...all, ...all, ...all];
+    const whole = FilterIndex.extended(new FilterIndex(), results, 0);
+    let grown = new FilterIndex();
+    for (let base = 0; base < results.length; base += 4) grown = FilterIndex.extended(grown, results.slice(0, base + 4), base);
+    // Extending from an older point (a branch) must not reuse the lists that hold later results.
+    const branched = [...results.slice(0, 5), flags];
+    const branch = FilterIndex.extended(grown, branched, 5);
+    assert.notEqual(branch, grown);
+    const f = parseFilter('-verdict:fail');
+    assert.ok(f.ok);
+    const hs = results.map(haystackOf);
+    assert.deepEqual(filterPositions(f.terms, results, hs, grown, results.length), filterPositions(f.terms, results, hs, whole, results.length));
+    // Position 5 is a failing request on the branch (a clean one in the grown index).
+    assert.deepEqual(filterPositions(f.terms, branched, branched.map(haystackOf), branch, 6), [0, 4]);
   });
 });

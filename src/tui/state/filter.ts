@@ -6,15 +6,37 @@
  *   body:TEXT       the raw body bytes contain TEXT (case-sensitive, as sent)
  *   TEXT            request id, method, destination, kind, verdict, rule ids or origin contain TEXT
  *   -TERM           any term negated
- * Quotes keep spaces in a term: body:"db kind". Matching is linear in the requests, and runs
- * only when a filter is applied, never per keypress while moving.
+ * Quotes keep spaces in a term: body:"db kind". Applying a filter never runs per keypress
+ * while moving; kind:, verdict: and rule: terms are answered from per-field lists kept while
+ * loading (filter-index.ts), the other terms by a pass over the requests those lists leave.
  */
 import { describeOrigin } from '../../capture/captured-request.js';
 import type { RequestResult, Verdict } from '../../engine/audit-request.js';
 
-type Predicate = (result: RequestResult, haystack: string) => boolean;
+export type Predicate = (result: RequestResult, haystack: string) => boolean;
 
-export type ParsedFilter = { ok: true; test: Predicate; empty: boolean } | { ok: false; error: string };
+/**
+ * What a term asks of the per-field lists: exactly the requests its predicate accepts (the
+ * lists are built from the same fields the predicates read).
+ */
+export type IndexedTerm =
+  | { field: 'kind'; prefix: string }
+  | { field: 'unknown-kind' }
+  | { field: 'verdict'; verdicts: ReadonlySet<Verdict> }
+  | { field: 'rule'; part: string };
+
+export interface FilterTerm {
+  /** True when the request passes this term (negation included). */
+  test: Predicate;
+  /** For a positive kind:, verdict: or rule: term: the list that answers it. */
+  indexed?: IndexedTerm;
+  /** For a negated one: the list of the requests it leaves out. */
+  excluded?: IndexedTerm;
+  /** For a positive free-text term: the lower-case text the haystack must contain. */
+  text?: string;
+}
+
+export type ParsedFilter = { ok: true; test: Predicate; empty: boolean; terms: FilterTerm[] } | { ok: false; error: string };
 
 const VERDICTS: Record<string, Verdict> = { fail: 'fail', warn: 'warn', pass: 'pass', skip: 'skipped', skipped: 'skipped' };
 
@@ -28,13 +50,15 @@ export function tokenize(query: string): string[] {
   return out;
 }
 
-function term(prefix: string, value: string): Predicate | string {
+type Term = { test: Predicate; indexed?: IndexedTerm; text?: string };
+
+function term(prefix: string, value: string): Term | string {
   const lower = value.toLowerCase();
   switch (prefix) {
     case 'kind:':
-      if (lower === 'unknown') return (r) => r.kind === null && r.verdict !== 'skipped';
+      if (lower === 'unknown') return { test: (r) => r.kind === null && r.verdict !== 'skipped', indexed: { field: 'unknown-kind' } };
       // Kind and rule ids are lower case by the policy schema: no per-request lowering.
-      return (r) => r.kind !== null && r.kind.startsWith(lower);
+      return { test: (r) => r.kind !== null && r.kind.startsWith(lower), indexed: { field: 'kind', prefix: lower } };
     case 'verdict:': {
       const wanted = new Set<Verdict>();
       for (const v of lower.split(',')) {
@@ -42,32 +66,35 @@ function term(prefix: string, value: string): Predicate | string {
         if (!verdict) return `verdict:${v}: use fail, warn, pass or skip`;
         wanted.add(verdict);
       }
-      return (r) => wanted.has(r.verdict);
+      return { test: (r) => wanted.has(r.verdict), indexed: { field: 'verdict', verdicts: wanted } };
     }
     case 'rule:':
-      return (r) => r.findings.some((f) => f.rule.includes(lower));
+      return { test: (r) => r.findings.some((f) => f.rule.includes(lower)), indexed: { field: 'rule', part: lower } };
     case 'body:': {
       if (value === '') return 'body: needs some text to look for';
       const needle = Buffer.from(value, 'utf8');
-      return (r) => Buffer.from(r.request.body.buffer, r.request.body.byteOffset, r.request.body.byteLength).indexOf(needle) !== -1;
+      return { test: (r) => Buffer.from(r.request.body.buffer, r.request.body.byteOffset, r.request.body.byteLength).indexOf(needle) !== -1 };
     }
-    default:
-      return (_r, haystack) => haystack.includes((prefix + value).toLowerCase());
+    default: {
+      const text = (prefix + value).toLowerCase();
+      return { test: (_r, haystack) => haystack.includes(text), text };
+    }
   }
 }
 
 export function parseFilter(query: string): ParsedFilter {
-  const preds: Predicate[] = [];
+  const terms: FilterTerm[] = [];
   for (const token of tokenize(query)) {
     const [head = '', value = ''] = token.split('\u0000');
     const negate = head.startsWith('-');
     const prefix = negate ? head.slice(1) : head;
     if (prefix === '' && value === '') continue;
-    const p = term(prefix.toLowerCase(), value);
-    if (typeof p === 'string') return { ok: false, error: p };
-    preds.push(negate ? (r, h) => !p(r, h) : p);
+    const t = term(prefix.toLowerCase(), value);
+    if (typeof t === 'string') return { ok: false, error: t };
+    terms.push(negate ? { test: (r, h) => !t.test(r, h), ...(t.indexed ? { excluded: t.indexed } : {}) } : t);
   }
-  return { ok: true, empty: preds.length === 0, test: (r, h) => preds.every((p) => p(r, h)) };
+  const tests = terms.map((t) => t.test);
+  return { ok: true, empty: terms.length === 0, terms, test: (r, h) => tests.every((p) => p(r, h)) };
 }
 
 /** What free text is matched against, computed once per request when it arrives. */

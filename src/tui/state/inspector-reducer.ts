@@ -5,20 +5,30 @@
 import type { RequestResult } from '../../engine/audit-request.js';
 import type { Action } from './actions.js';
 import { addCounts } from './counts.js';
-import { haystackOf, parseFilter } from './filter.js';
+import { haystackOf, parseFilter, type FilterTerm } from './filter.js';
+import { FilterIndex, filterPositions } from './filter-index.js';
 import { availableTabs, TABS, type InspectorState, type TabId } from './inspector-state.js';
 import { layoutFor } from './layout.js';
 import { countScenarioResults, isOptoutAction, optoutReducer } from './optout-matrix.js';
 
 type Test = (result: RequestResult, haystack: string) => boolean;
 
-/** The predicate for the current filter and violations-only switch (null: everything). */
-function viewTest(state: Pick<InspectorState, 'filter' | 'violationsOnly'>, query = state.filter.applied): Test | null | string {
+const FAILING: FilterTerm = { test: (r) => r.verdict === 'fail', indexed: { field: 'verdict', verdicts: new Set(['fail']) } };
+
+/** The terms of the current filter and violations-only switch ([]: everything), or the filter's error. */
+function viewTerms(state: Pick<InspectorState, 'filter' | 'violationsOnly'>, query = state.filter.applied): FilterTerm[] | string {
   const parsed = parseFilter(query);
   if (!parsed.ok) return parsed.error;
-  const base = parsed.empty ? null : parsed.test;
-  if (!state.violationsOnly) return base;
-  return base ? (r, h) => r.verdict === 'fail' && base(r, h) : (r) => r.verdict === 'fail';
+  return state.violationsOnly ? [FAILING, ...parsed.terms] : parsed.terms;
+}
+
+/** The predicate for the current filter and violations-only switch (null: everything). */
+function viewTest(state: Pick<InspectorState, 'filter' | 'violationsOnly'>, query = state.filter.applied): Test | null | string {
+  const terms = viewTerms(state, query);
+  if (typeof terms === 'string') return terms;
+  if (terms.length === 0) return null;
+  const tests = terms.map((t) => t.test);
+  return (r, h) => tests.every((t) => t(r, h));
 }
 
 /** 0, 1, 2, …: never changed once handed out (a longer one replaces it), so states share it. */
@@ -38,15 +48,12 @@ function everything(n: number): readonly number[] {
   return grown;
 }
 
-function buildView(state: InspectorState, test: Test | null): readonly number[] {
+function buildView(state: InspectorState, terms: readonly FilterTerm[]): readonly number[] {
   // Violations only, nothing else filtered: the failing requests are already listed.
   if (state.violationsOnly && state.filter.applied.trim() === '') return state.failing;
   // Nothing filtered: every request, in order.
-  if (!test) return everything(state.results.length);
-  const view: number[] = [];
-  const { results, haystacks } = state;
-  for (let i = 0; i < results.length; i++) if (!test || test(results[i]!, haystacks[i]!)) view.push(i);
-  return view;
+  if (terms.length === 0) return everything(state.results.length);
+  return filterPositions(terms, state.results, state.haystacks, state.filterIndex, state.results.length);
 }
 
 /** First view position whose result index is >= target (the view is sorted). */
@@ -103,24 +110,28 @@ function addResults(state: InspectorState, added: readonly RequestResult[]): Ins
   const base = state.results.length;
   const results = state.results.concat(added);
   const haystacks = state.haystacks.concat(added.map(haystackOf));
-  const previousOfKind = state.previousOfKind.slice();
-  const failing = state.failing.slice();
+  // New entries first, then one concat each: a slice and pushes would copy everything twice.
+  const newPrevious: number[] = [];
+  const newFailing: number[] = [];
   const lastOfKind: Record<string, number> = { ...state.lastOfKind };
   added.forEach((r, i) => {
     const key = r.kind ?? '';
-    previousOfKind.push(r.kind === null ? -1 : (lastOfKind[key] ?? -1));
+    newPrevious.push(r.kind === null ? -1 : (lastOfKind[key] ?? -1));
     if (r.kind !== null) lastOfKind[key] = base + i;
-    if (r.verdict === 'fail') failing.push(base + i);
+    if (r.verdict === 'fail') newFailing.push(base + i);
   });
-  let next: InspectorState = { ...state, results, haystacks, previousOfKind, lastOfKind, failing, counts: addCounts(state.counts, added) };
+  const previousOfKind = state.previousOfKind.concat(newPrevious);
+  const failing = newFailing.length > 0 ? state.failing.concat(newFailing) : state.failing;
+  const filterIndex = FilterIndex.extended(state.filterIndex, results, base);
+  let next: InspectorState = { ...state, results, haystacks, previousOfKind, lastOfKind, failing, filterIndex, counts: addCounts(state.counts, added) };
   if (state.optout) next.optout = countScenarioResults(state.optout, added);
   // Only the new results are tested: appending never re-filters what is already there.
   const test = viewTest(state);
-  const view = state.view.slice();
+  const newView: number[] = [];
   for (let i = 0; i < added.length; i++) {
-    if (typeof test !== 'function' || test(added[i]!, haystacks[base + i]!)) view.push(base + i);
+    if (typeof test !== 'function' || test(added[i]!, haystacks[base + i]!)) newView.push(base + i);
   }
-  next = { ...next, view };
+  next = { ...next, view: state.view.concat(newView) };
   return state.view.length === 0 ? scrollIntoView({ ...next, cursor: 0 }) : next;
 }
 
@@ -161,20 +172,20 @@ export function inspectorReducer(state: InspectorState, action: Action): Inspect
       return { ...s, filter: { applied: s.filter.applied, draft: s.filter.applied, editing: false } };
     case 'filter-apply': {
       const query = s.filter.draft.trim();
-      const test = viewTest(s, query);
-      if (typeof test === 'string') return { ...s, filter: { ...s.filter, error: test } };
+      const terms = viewTerms(s, query);
+      if (typeof terms === 'string') return { ...s, filter: { ...s.filter, error: terms } };
       const next = { ...s, filter: { applied: query, draft: query, editing: false } };
-      return withView(next, buildView(next, test));
+      return withView(next, buildView(next, terms));
     }
     case 'filter-clear': {
       const next = { ...s, filter: { applied: '', draft: '', editing: false } };
-      const test = viewTest(next);
-      return withView(next, buildView(next, typeof test === 'string' ? null : test));
+      const terms = viewTerms(next);
+      return withView(next, buildView(next, typeof terms === 'string' ? [] : terms));
     }
     case 'violations-toggle': {
       const next = { ...s, violationsOnly: !s.violationsOnly };
-      const test = viewTest(next);
-      return withView(next, buildView(next, typeof test === 'string' ? null : test));
+      const terms = viewTerms(next);
+      return withView(next, buildView(next, typeof terms === 'string' ? [] : terms));
     }
     case 'reveal-toggle':
       return { ...s, reveal: !s.reveal };

@@ -5,6 +5,7 @@
  */
 import type { RequestResult } from '../../engine/audit-request.js';
 import { EMPTY_COUNTS, type Counts } from './counts.js';
+import { FilterIndex } from './filter-index.js';
 import type { Size } from './layout.js';
 import type { OptoutState } from './optout-matrix.js';
 
@@ -48,6 +49,8 @@ export interface InspectorState {
   lastOfKind: Readonly<Record<string, number>>;
   /** Per result: lower-case text the free-text filter searches. */
   haystacks: readonly string[];
+  /** Per-field lists for the filter; shared by states, each reads only its own results' positions. */
+  filterIndex: FilterIndex;
   counts: Counts;
   /** Indices of the failing results, ascending: the violations-only view without a filter. */
   failing: readonly number[];
@@ -76,6 +79,7 @@ export function initialState(opts: { size: Size; source: Pick<SourceState, 'labe
     previousOfKind: [],
     lastOfKind: {},
     haystacks: [],
+    filterIndex: new FilterIndex(),
     counts: EMPTY_COUNTS,
     failing: [],
     view: [],
