@@ -7,13 +7,24 @@
  * need the files; it is removed by dispose() and, as a last resort, when the process exits.
  * Nothing is ever reused across runs, so a leaked key is worth one run at most.
  */
-import 'reflect-metadata';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
+
+let x509Module: Promise<typeof X509> | undefined;
+
+/**
+ * @peculiar/x509 (and the reflect-metadata it needs first), loaded when a certificate is first
+ * made: it is the largest module the CLI loads, and commands that load the live layer without
+ * intercepting anything (inspect of capture files) never need it.
+ */
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
+  return x509Module;
+}
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 24 * 60 * 60 * 1000;
@@ -50,7 +61,8 @@ function subjectValue(host: string): string {
 }
 
 /** Leaf certificates signed by the CA, one per host, made on first use and cached. */
-async function leafFactory(caCert: x509.X509Certificate, caKey: webcrypto.CryptoKey, caPem: string): Promise<(host: string) => Promise<LeafCertificate>> {
+async function leafFactory(caCert: X509.X509Certificate, caKey: webcrypto.CryptoKey, caPem: string): Promise<(host: string) => Promise<LeafCertificate>> {
+  const x509 = await loadX509();
   const subtle = globalThis.crypto.subtle;
   const now = Date.now();
   // One leaf key for every host: generating a key per host would cost more than the signature.
@@ -99,6 +111,7 @@ async function leafFactory(caCert: x509.X509Certificate, caKey: webcrypto.Crypto
  * leaves with its key. This handle does not own the files; dispose() leaves them.
  */
 export async function loadCertificateAuthority(dir: string): Promise<CertificateAuthority> {
+  const x509 = await loadX509();
   x509.cryptoProvider.set(globalThis.crypto);
   const certPath = path.join(dir, 'ca.pem');
   const keyPath = path.join(dir, 'ca-key.pem');
@@ -117,6 +130,7 @@ export async function loadCertificateAuthority(dir: string): Promise<Certificate
 export async function createCertificateAuthority(opts: { parent?: string; commonName?: string } = {}): Promise<CertificateAuthority> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) throw new CaError('WebCrypto (globalThis.crypto.subtle) is not available in this Node.js');
+  const x509 = await loadX509();
   x509.cryptoProvider.set(globalThis.crypto);
 
   let dir: string;

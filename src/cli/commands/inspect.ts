@@ -2,26 +2,22 @@
  * `telemetry-audit inspect`: the interactive inspector over replayed captures, or over a
  * capture file as it grows (--follow). When the terminal UI cannot be shown (stdout is not a
  * terminal, CI is set) it prints the same text report as `audit`, with the same exit code.
- * The UI itself is imported only once it is certain to be shown.
+ * The UI itself is imported only once it is certain to be shown, and the live layer (proxy,
+ * CA, tracer) only for `inspect -- <command>` (inspect-live.ts): replaying files never uses it,
+ * and loading it cost the inspector's load as much as React and Ink (issue 15).
  */
-import { closeSync, mkdtempSync, openSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { InputError, readInputs, resolveInputSet } from '../../capture/read-inputs.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
-import type { CliIO, CommandSpec, ParsedArgs } from '../command.js';
-import { CaptureFiles } from '../capture-files.js';
-import { liveOutcome } from '../live-audit.js';
-import { captureSettings, containmentNote, sealedMode, traceFor, traceMode } from '../options/live-options.js';
-import type { LiveSession } from '../../live/live-session.js';
+import type { CommandSpec, ParsedArgs } from '../command.js';
 import { writeOut } from '../command.js';
 import { UsageError } from '../errors.js';
 import { boolOpt, stringOpt } from '../parse-args.js';
 import { loadInspector, tuiDecision } from '../tui-mode.js';
 import { JOBS_OPTION, jobsOpt } from '../options/jobs-option.js';
+import { RUN_OPTIONS } from '../options/run-options.js';
 import { auditCommand } from './audit.js';
-import { openLiveSession, RUN_OPTIONS, runCommand, traceNote } from './run.js';
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',
@@ -52,7 +48,7 @@ export const inspectCommand: CommandSpec = {
     'npm start   # inspect the bundled Hasura corpus',
   ],
   async run(args, io) {
-    if (args.rest.length > 0) return inspectLive(args, io);
+    if (args.rest.length > 0) return (await import('./inspect-live.js')).inspectLive(args, io);
     const follow = stringOpt(args, 'follow');
     if (follow !== undefined && args.positionals.length > 0) throw new UsageError('give either --follow FILE or inputs to replay, not both');
     if (follow === undefined && args.positionals.length === 0) {
@@ -103,75 +99,6 @@ export const inspectCommand: CommandSpec = {
  * The inspector applies a baseline (--baseline) as `audit` does, but writing one is `audit`'s
  * job: an inspector that approved everything it showed and then wrote nothing would mislead.
  */
-function refuseBaselineUpdate(args: ParsedArgs): void {
+export function refuseBaselineUpdate(args: ParsedArgs): void {
   if (boolOpt(args, 'update-baseline')) throw new UsageError('--update-baseline is for `audit` (or inspect without a terminal): the interactive inspector reads a baseline with --baseline but does not write one');
-}
-
-/**
- * `inspect -- <command>`: the command runs behind the proxy as under `run`, and the inspector
- * shows its requests as they arrive. Without a terminal it is `run` (same report, same exit code).
- */
-async function inspectLive(args: ParsedArgs, io: CliIO): Promise<number> {
-  if (args.positionals.length > 0 || stringOpt(args, 'follow') !== undefined) {
-    throw new UsageError('give either inputs to replay, --follow FILE, or a command after "--", not several');
-  }
-  const decision = tuiDecision(io, { stdinIsData: false });
-  if (!decision.use) {
-    await writeOut(io.stderr, `telemetry-audit inspect: ${decision.reason}: running the command as \`run\` does, with its text report\n`);
-    return runCommand.run(args, io);
-  }
-  const command = args.rest;
-  try {
-    refuseBaselineUpdate(args);
-    const { trace, containment } = traceFor(traceMode(args), io, sealedMode(args));
-    const run = await AuditRun.fromArgs(args, io, [command.join(' ')], { notes: [containmentNote(containment), traceNote(trace)] });
-    const capture = captureSettings(args);
-    const files = CaptureFiles.open(capture, io.cwd);
-    // The inspector owns the terminal: the command's own output goes to a log file.
-    const logDir = mkdtempSync(path.join(os.tmpdir(), 'telemetry-audit-inspect-'));
-    const logPath = path.join(logDir, 'command.log');
-    const log = openSync(logPath, 'w');
-    let session: LiveSession;
-    try {
-      session = await openLiveSession(args, io, command, ['ignore', log, log]);
-    } catch (err) {
-      closeSync(log);
-      files.close();
-      throw err;
-    }
-    let captured = 0;
-    const unsubscribe = session.subscribe((e) => {
-      if (e.type !== 'request') return;
-      captured++;
-      files.add(e.request);
-    });
-    const { runInspector } = await loadInspector();
-    try {
-      return await runInspector({
-        io,
-        keys: decision.keys,
-        run,
-        label: `log: ${logPath} · ${command.join(' ')}`,
-        inputs: [command.join(' ')],
-        source: {
-          kind: 'feed',
-          feed: session,
-          origin: { kind: 'process', command: command.join(' ') },
-          start: () => session.start(),
-          // The inspector has stopped the session by the time it asks (q, or the target ended).
-          conclude: async (summary) => {
-            const end = await session.done;
-            return liveOutcome({ audited: summary.audited, requests: captured, trace: session.trace, target: end.target, directLoopback: end.directLoopback, containment: end.containment });
-          },
-        },
-      });
-    } finally {
-      unsubscribe();
-      await session.stop();
-      files.close();
-      closeSync(log);
-    }
-  } finally {
-    if (decision.ownsKeys) decision.keys.destroy();
-  }
 }

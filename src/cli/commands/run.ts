@@ -4,24 +4,18 @@ import { describeExit, LiveSession, LiveSetupError, warmHostsOf, type TraceMode,
 import type { SealedMode } from '../../live/sealed/sealed-target.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import { JOBS_OPTION, jobsOpt } from '../options/jobs-option.js';
-import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from '../command.js';
+import type { CliIO, CommandSpec, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { LiveAudit, liveOutcome } from '../live-audit.js';
 import { refuseWritesOverReads } from '../output-collisions.js';
-import { CAPTURE_OPTIONS, captureSettings, containmentNote, printsPayloads, SEALED_OPTIONS, sealedMode, traceFor, traceMode, unsealedNote } from '../options/live-options.js';
+import { captureSettings, containmentNote, printsPayloads, sealedMode, traceFor, traceMode, unsealedNote } from '../options/live-options.js';
+import { RUN_OPTIONS } from '../options/run-options.js';
 import { boolOpt, secondsOpt } from '../parse-args.js';
 import { withInterruptHandler } from '../interrupt.js';
 import { isChromiumFamily } from '../../live/browser/chromium.js';
 
 /** Options of every command that runs a target live (`run`, `inspect -- <command>`). */
-export const RUN_OPTIONS: OptionSpec[] = [
-  ...CAPTURE_OPTIONS,
-  ...SEALED_OPTIONS,
-  { name: 'timeout', type: 'string', value: 'SECONDS', description: 'stop the command and its children after SECONDS (captures are kept and audited)' },
-  { name: 'trace', type: 'boolean', description: 'require syscall tracing (strace) to see connections that bypass the proxy; exit 2 if it cannot run' },
-  { name: 'no-trace', type: 'boolean', description: 'do not trace (a run that captures nothing is then inconclusive, exit 3)' },
-  { name: 'trace-loopback', type: 'boolean', description: 'also count direct connections to loopback addresses (other than the proxy) as bypasses' },
-];
+export { RUN_OPTIONS } from '../options/run-options.js';
 
 export function traceNote(trace: TraceState): string {
   return trace.active ? 'bypass detection: strace follows every connect() and DNS query of the process tree' : `bypasses could not be seen: ${trace.reason}`;

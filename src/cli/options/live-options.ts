@@ -1,19 +1,13 @@
 /** Options of the live commands (`run`, `serve`): where captures go and how the proxy answers. */
 import { FakeResponseError, parseFakeResponse, DEFAULT_FAKE_RESPONSE, type FakeResponse } from '../../live/fake-response.js';
-import type { CliIO, OptionSpec, ParsedArgs } from '../command.js';
+import type { CliIO, ParsedArgs } from '../command.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { boolOpt, choiceOpt, intOpt, stringOpt } from '../parse-args.js';
 import { NODE_PRELOADS, type NodePreload } from '../../live/child-env.js';
 import { containmentOf, LiveSetupError, resolveSealed, resolveTrace, type TraceMode, type TraceState } from '../../live/live-session.js';
 import { sealedSupport, type Containment, type SealedMode } from '../../live/sealed/sealed-target.js';
 
-export const CAPTURE_OPTIONS: OptionSpec[] = [
-  { name: 'save', type: 'string', value: 'FILE', description: 'write every capture to FILE as NDJSON, flushed per request (read back with `audit FILE`)' },
-  { name: 'har', type: 'string', value: 'FILE', description: 'write the captures to FILE as HAR 1.2 when the run ends (WebSocket frames in _webSocketMessages)' },
-  { name: 'respond', type: 'string', value: 'STATUS[:BODY]', description: 'what the proxy answers in place of the endpoint (default: 200:{})' },
-  { name: 'port', type: 'string', value: 'N', description: 'proxy port (default: a free one)' },
-  { name: 'node-preload', type: 'string', value: 'MODE', description: 'Node.js preloads in NODE_OPTIONS: both, require (for Node older than 20.6, which refuses --import there), off (default: both)' },
-];
+export { CAPTURE_OPTIONS } from './run-options.js';
 
 export interface CaptureSettings {
   save: string | undefined;
@@ -53,10 +47,7 @@ export function traceMode(args: ParsedArgs): TraceMode {
 }
 
 /** --sealed and --no-sealed, for every command that runs a target. */
-export const SEALED_OPTIONS: OptionSpec[] = [
-  { name: 'sealed', type: 'boolean', description: 'require the sealed mode (own network namespace: nothing can leave, proxy-ignoring clients are captured); exit 2 if it cannot be set up' },
-  { name: 'no-sealed', type: 'boolean', description: 'run behind the proxy (and tracer) only, as on systems without network namespaces' },
-];
+export { SEALED_OPTIONS } from './run-options.js';
 
 /** --sealed / --no-sealed: require the sealed mode, refuse it, or use it where it can be set up. */
 export function sealedMode(args: ParsedArgs, fallback: SealedMode = 'auto'): SealedMode {
