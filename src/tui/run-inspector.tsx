@@ -15,18 +15,19 @@ import { App } from './components/App.js';
 import { sessionFiles } from './effects/session-files.js';
 import type { DetailSource } from './render/detail-lines.js';
 import { inspectorVerdict } from './state/exit-code.js';
-import { initialState } from './state/inspector-state.js';
 import type { OptoutState } from './state/optout-matrix.js';
-import { createStore, type InspectorStore } from './state/store.js';
+import type { InspectorStore } from './state/store.js';
 import { startFeed } from './sources/feed-source.js';
 import type { AuditSummary } from '../engine/summary.js';
 import { toSummary } from './state/counts.js';
 import { connectionResult } from '../live/connection-result.js';
-import { startReplay } from './sources/replay-source.js';
+import { inspectorStore, startReplaySession, type StartedReplay } from './replay-session.js';
 import { installOutputCache } from './render/ink-output-cache.js';
 
 export type InspectorSource =
   | { kind: 'replay'; requests: AsyncIterable<CapturedRequest> }
+  /** A replay started before the UI was loaded (startReplaySession), with its store. */
+  | { kind: 'started'; session: StartedReplay }
   /** `origin` labels connection results (a bypass has no request to take one from). */
   | {
       kind: 'feed';
@@ -85,13 +86,7 @@ export function detailSource(run: Pick<AuditRun, 'compiled' | 'auditOptions' | '
 export async function runInspector(opts: RunInspectorOptions): Promise<number> {
   const { io, run } = opts;
   const stdout = io.stdout as NodeJS.WriteStream;
-  const store = createStore(
-    initialState({
-      size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
-      source: { label: opts.label, live: opts.source.kind === 'feed' },
-      ...(opts.optout ? { optout: opts.optout } : {}),
-    }),
-  );
+  const store = opts.source.kind === 'started' ? opts.source.session.store : inspectorStore(io, opts.label, opts.source.kind === 'feed', opts.optout);
   opts.onStore?.(store);
   const files = sessionFiles({
     dir: io.cwd,
@@ -128,9 +123,8 @@ export async function runInspector(opts: RunInspectorOptions): Promise<number> {
   const onSignal = () => instance.unmount();
   const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
   for (const sig of signals) process.on(sig, onSignal);
-  if (opts.source.kind === 'replay') {
-    const jobs = opts.jobs ?? 1;
-    const replay = startReplay(opts.source.requests, (requests, add) => run.auditEach(requests, jobs, (r) => add(run.withBaselines(r))), store.dispatch);
+  if (opts.source.kind !== 'feed') {
+    const { replay } = opts.source.kind === 'started' ? opts.source.session : startReplaySession(io, run, opts.label, opts.source.requests, opts.jobs, store);
     stopSource = async () => replay.cancel();
   } else {
     const origin = opts.source.origin ?? { kind: 'process' as const };

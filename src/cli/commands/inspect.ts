@@ -79,14 +79,24 @@ export const inspectCommand: CommandSpec = {
       // read goes into the run's notes (and every report saved from the inspector).
       const { sources, notes } = follow === undefined ? await resolveInputSet(args.positionals, io.cwd) : { sources: [], notes: [] };
       const run = await AuditRun.fromArgs(args, io, inputs, { notes });
-      const { runInspector } = await loadInspector();
       if (follow !== undefined) {
+        const { runInspector } = await loadInspector();
         const file = path.resolve(io.cwd, follow);
         const { FollowFeed } = await import('../../capture/follow-feed.js');
         return await runInspector({ io, keys: decision.keys, run, label: `following ${follow}`, inputs, source: { kind: 'feed', feed: new FollowFeed(file, follow) } });
       }
       const label = args.positionals.map((p) => (p === '-' ? 'standard input' : p)).join(' ');
-      return await runInspector({ io, keys: decision.keys, run, label, inputs, jobs: jobsOpt(args), source: { kind: 'replay', requests: readInputs(sources, io.stdin) } });
+      // Reading and auditing start now, and the audit workers with them, while React and Ink load.
+      const ui = loadInspector();
+      const { startReplaySession } = await import('../../tui/replay-session.js');
+      const session = startReplaySession(io, run, label, readInputs(sources, io.stdin), jobsOpt(args));
+      try {
+        const { runInspector } = await ui;
+        return await runInspector({ io, keys: decision.keys, run, label, inputs, source: { kind: 'started', session } });
+      } finally {
+        // Already stopped when the UI quits; not left reading if the UI could not start.
+        session.replay.cancel();
+      }
     } finally {
       if (decision.ownsKeys) decision.keys.destroy();
       // Quitting before a piped producer finished (tail -f | inspect -) must not wait for it.
