@@ -78,8 +78,8 @@ function push<K>(map: Map<K, number[]>, key: K, i: number): void {
   else list.push(i);
 }
 
-/** How many entries of an ascending list are below n. */
-function below(list: readonly number[], n: number): number {
+/** How many entries of an ascending list are below n: also the position of the first one >= n. */
+export function below(list: readonly number[], n: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

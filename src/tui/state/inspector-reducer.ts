@@ -6,7 +6,7 @@ import type { RequestResult } from '../../engine/audit-request.js';
 import type { Action } from './actions.js';
 import { addCounts } from './counts.js';
 import { haystackOf, parseFilter, type FilterTerm } from './filter.js';
-import { FilterIndex, filterPositions } from './filter-index.js';
+import { below, FilterIndex, filterPositions } from './filter-index.js';
 import { availableTabs, TABS, type InspectorState, type TabId } from './inspector-state.js';
 import { layoutFor } from './layout.js';
 import { countScenarioResults, isOptoutAction, optoutReducer } from './optout-matrix.js';
@@ -56,22 +56,10 @@ function buildView(state: InspectorState, terms: readonly FilterTerm[]): readonl
   return filterPositions(terms, state.results, state.haystacks, state.filterIndex, state.results.length);
 }
 
-/** First view position whose result index is >= target (the view is sorted). */
-function positionAtOrAfter(view: readonly number[], target: number): number {
-  let lo = 0;
-  let hi = view.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (view[mid]! < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Keep the selection on the same request when the view changes, or on its nearest follower. */
 function withView(state: InspectorState, view: readonly number[]): InspectorState {
   const selected = state.view[state.cursor];
-  let cursor = selected === undefined ? 0 : positionAtOrAfter(view, selected);
+  let cursor = selected === undefined ? 0 : below(view, selected);
   if (cursor >= view.length) cursor = Math.max(0, view.length - 1);
   const moved = view[cursor] !== selected;
   return scrollIntoView({ ...state, view, cursor, ...(moved ? { detailTop: 0 } : {}) });
