@@ -1,8 +1,9 @@
 /**
  * Issue 11: what sealing costs. (1) Throughput of a live `run` whose target posts REQUESTS
  * telemetry events (Node http, keep-alive, CONCURRENCY in flight, through the proxy variables and
- * preload), sealed against today's proxy mode, same run, as a ratio (target >= 0.8x). Sealed, every
- * connection goes target -> nftables REDIRECT -> the namespace's relay -> Unix socket -> proxy.
+ * preload), sealed against today's proxy mode, same run, as a ratio (target >= 0.8x), and the whole
+ * tree's CPU per request beside it. Sealed, every connection goes target -> nftables REDIRECT -> the
+ * namespace's helper, which passes the accepted socket itself to the proxy (sealed/handoff.ts).
  * (2) The set-up cost of one scenario's namespace: a sealed `true` against a plain `true`, from
  * start to the end of its tree, the difference per scenario (target <= 50 ms), for a namespace
  * the factory forks (what optout's scenarios and browsers use) and for the one-shot chain
