@@ -18,7 +18,8 @@ import { RULES } from '../engine/rules.js';
 import type { CertificateAuthority } from './ca.js';
 import { DEFAULT_FAKE_RESPONSE, type FakeResponse } from './fake-response.js';
 import { clientState } from './process-exiting.js';
-import { readRelayHeader } from './sealed/relay-header.js';
+import { startRelayHandoff, type RelayHandoff } from './sealed/handoff.js';
+import type { RelayedDestination } from './sealed/relay-header.js';
 import { tlsEndEvent, type TlsEndFacts } from './tls-hangup.js';
 import { interceptTls, prewarmTls } from './tls-intercept.js';
 import { WebSocketCapture } from './websocket-capture.js';
@@ -38,8 +39,8 @@ export interface ProxyOptions {
   /** How captures are labelled; `pid` is the client's, when its preload said so. */
   origin?: (pid: number | undefined) => CaptureOrigin;
   /**
-   * Also listen on this Unix socket for connections relayed out of a sealed namespace
-   * (sealed/relay-header.ts): each starts with a line naming where the client connected.
+   * Also take connections out of a sealed namespace, passed as sockets on this Unix socket
+   * (sealed/handoff.ts), each with a header naming where the client connected.
    */
   transparentSocket?: string;
   /** Hosts whose leaf certificates and TLS contexts are made as soon as the proxy listens (a policy's destinations). */
@@ -393,37 +394,31 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     socket.on('data', onData);
   };
 
-  // Connections relayed out of a sealed namespace: a header line, then the client's own bytes.
-  // Those aimed at the proxy itself (clients that honour the proxy variables) are proxy clients;
-  // the rest are read where they were going, by SNI or Host. Only the namespace's relay can
-  // reach this socket (it lives in the CA's private directory).
-  const transparent = opts.transparentSocket
-    ? net.createServer((socket) => {
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-        readRelayHeader(socket).then(
-          ({ destination, rest }) => {
-            socket.pause();
-            if (rest.length > 0) socket.unshift(rest);
-            if (isLoopbackHost(destination.address) && destination.port === port) {
-              serveProxyClient(socket, destination.namespaceRoot);
-              socket.resume();
-              return;
-            }
-            openTunnel(socket, { host: destination.name ?? destination.address, port: destination.port }, { 'x-telemetry-audit-tunnel': 'silent' }, Buffer.alloc(0), { transparent: true, namespaceRoot: destination.namespaceRoot });
-          },
-          (err: Error) => {
-            finding(RULES.liveUnreadable, `a connection relayed from the sealed namespace could not be read (${err.message})`, bindHost, undefined);
-            socket.destroy();
-          },
-        );
-      })
-    : null;
+  // Connections out of a sealed namespace arrive as the client's own socket, with where it was
+  // going (sealed/handoff.ts). Those aimed at the proxy itself (clients that honour the proxy
+  // variables) are proxy clients; the rest are read where they were going, by SNI or Host.
+  const serveRelayed = (socket: Socket, destination: RelayedDestination): void => {
+    if (isLoopbackHost(destination.address) && destination.port === port) {
+      serveProxyClient(socket, destination.namespaceRoot);
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    openTunnel(socket, { host: destination.name ?? destination.address, port: destination.port }, { 'x-telemetry-audit-tunnel': 'silent' }, Buffer.alloc(0), { transparent: true, namespaceRoot: destination.namespaceRoot });
+  };
 
+  // Started beside the listener (a Python start): nothing is relayed before the proxy is ready.
+  const handoffStarting = opts.transparentSocket
+    ? startRelayHandoff({
+        socketPath: opts.transparentSocket,
+        onSocket: (socket, destination) => serveRelayed(socket, destination),
+        onUnreadable: (message) => finding(RULES.liveUnreadable, message, bindHost, undefined),
+      }).catch((err: Error) => err)
+    : null;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       const why = err.code === 'EADDRINUSE' ? `port ${opts.port} is already in use` : err.code === 'EADDRNOTAVAIL' ? `address ${bindHost} is not available here` : err.message;
+      void handoffStarting?.then((h) => (h instanceof Error ? undefined : h.close()));
       reject(new ProxyStartError(`cannot start the proxy on ${bindHost}:${opts.port ?? 0}: ${why}`));
     };
     outer.once('error', onError);
@@ -434,15 +429,14 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
   });
   const address = outer.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
-  if (transparent && opts.transparentSocket) {
-    const path = opts.transparentSocket;
-    await new Promise<void>((resolve, reject) => {
-      transparent.once('error', (err) => {
-        outer.close();
-        reject(new ProxyStartError(`cannot listen for the sealed namespace on ${path}: ${err.message}`));
-      });
-      transparent.listen(path, () => resolve());
-    });
+  let handoff: RelayHandoff | null = null;
+  if (handoffStarting) {
+    const started = await handoffStarting;
+    if (started instanceof Error) {
+      outer.close();
+      throw new ProxyStartError(`cannot take connections from the sealed namespace on ${opts.transparentSocket}: ${started.message}`);
+    }
+    handoff = started;
   }
   // Ahead of the target's first handshake to them: a client on a short deadline of its own
   // (turbo's telemetry worker) should not wait for a signature (bench: tls-handshake).
@@ -462,7 +456,7 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     close() {
       closed ??= new Promise<void>((resolve) => {
         websockets.close();
-        transparent?.close();
+        handoff?.close();
         outer.close(() => resolve());
         for (const s of sockets) s.destroy();
         http1.closeAllConnections();

@@ -138,9 +138,12 @@ describe('sealed run: a SIGKILL of the tool leaves nothing behind', () => {
     assert.notEqual(netns, readlinkSync('/proc/self/ns/net'), 'the target runs in its own network namespace');
     assert.ok(inNamespace(netns).length >= 3, 'the helper, the shell and its sleepers share it');
     assert.ok(existsSync(path.join(caDir, 'ca-key.pem')), 'the CA key exists while the run is on');
+    const broker = `"handoff":${child.pid}}`;
+    assert.equal(processesWith(broker).length, 1, 'the proxy\'s hand-off broker runs');
 
     child.kill('SIGKILL');
     await until('every process of the run to be gone', () => processesWith(token).length === 0);
+    await until('the hand-off broker to be gone', () => processesWith(broker).length === 0);
     await until('the namespace to be gone', () => inNamespace(netns).length === 0);
     await until('the CA directory to be removed', () => !existsSync(caDir), 10_000);
   });
@@ -182,6 +185,7 @@ describe('sealed optout: a SIGKILL of the tool leaves nothing of the namespace f
 
     await until('every process of the run to be gone', () => processesWith(token).length === 0);
     await until('the namespace factory to be gone', () => processesWith(`{"parent":${child.pid}}`).length === 0);
+    await until('every scenario\'s hand-off broker to be gone', () => processesWith(`"handoff":${child.pid}}`).length === 0);
     await until('the namespace to be gone', () => inNamespace(netns).length === 0);
     await until('the CA directory to be removed', () => !existsSync(caDir), 10_000);
   });

@@ -12,19 +12,21 @@
  *     that is not loopback is recorded in a set (address, port or protocol) and rejected;
  *  2. reports `ready` (with the interfaces it sees: only `lo`) on the control channel (fd 3) and
  *     waits for `go`;
- *  3. forks and execs the target, then relays: each redirected connection goes to the tool's
- *     Unix socket behind one header line naming the original destination (and the name the DNS
- *     responder gave that address); DNS queries are answered from a private pool
- *     (198.18.0.0/15) and reported;
+ *  3. forks and execs the target, then hands off: each redirected connection is accepted and the
+ *     socket itself passed (SCM_RIGHTS) to the tool's hand-off socket with one header line
+ *     naming the original destination (and the name the DNS responder gave that address), so
+ *     the proxy serves the client directly (handoff.ts); DNS queries are answered from a private
+ *     pool (198.18.0.0/15) and reported;
  *  4. as PID 1 it reaps every orphan, so `wait()` failing with ECHILD means the whole tree is
- *     gone, daemons included. It then reports what was blocked, lets the relays finish and exits.
+ *     gone, daemons included. It then hands off any connection still waiting to be accepted,
+ *     reports what was blocked and exits.
  *
  * Control lines from the tool: `go`, `term` (SIGTERM the whole namespace), `kill` (SIGKILL).
  * End of the control channel or SIGTERM (the parent-death signal) means the tool is gone:
  * remove the CA directory, kill everything, exit; the namespaces die with PID 1.
  */
 export const NS_HELPER_SOURCE = String.raw`
-import errno, fcntl, ipaddress, json, os, select, shutil, signal, socket, struct, subprocess, sys, threading, time
+import errno, fcntl, ipaddress, json, os, re, select, shutil, signal, socket, struct, subprocess, sys, threading
 
 # Run by the namespace factory (namespace-factory.ts), cfg and CTL are given; alone, from argv.
 if 'cfg' not in globals():
@@ -367,9 +369,6 @@ def serve_dns():
                 except OSError:
                     pass
 
-active = [0]
-active_lock = threading.Lock()
-
 def original_destination(conn, family):
     try:
         if family == socket.AF_INET:
@@ -402,26 +401,45 @@ def splice(a, b):
             except OSError:
                 pass
 
-def pump(conn, family):
-    up = None
+# The proxy's hand-off socket (handoff.ts): each accepted connection is passed on as a socket
+# (SCM_RIGHTS) with its header, so the proxy reads the client directly and no byte is copied here.
+# One SOCK_SEQPACKET connection per namespace, opened on first use (a pooled namespace learns the
+# path when a run takes it); a message never mixes with the next.
+handoff = [None]
+handoff_lock = threading.Lock()
+NAME_OK = re.compile(r'^[a-z0-9_][a-z0-9_.-]{0,252}$')
+
+def hand_off(conn, family):
     try:
         host, port = original_destination(conn, family)
         if host is None:
             send({'type': 'unrelayed', 'reason': 'no original destination'})
             return
         name = addresses.get(host, '-')
-        up = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        up.connect(cfg['socket'])
-        up.sendall(('TA-SEALED %s %d %s %d\n' % (host, port, name, HOST_PID)).encode())
-        splice(conn, up)
-    except OSError as e:
-        send({'type': 'unrelayed', 'reason': e.strerror or str(e)})
+        header = ('TA-SEALED %s %d %s %d\n' % (host, port, name if NAME_OK.match(name) else '-', HOST_PID)).encode()
+        with handoff_lock:
+            for attempt in (0, 1):
+                try:
+                    if handoff[0] is None:
+                        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                        try:
+                            s.connect(cfg['socket'])
+                        except OSError:
+                            s.close()
+                            raise
+                        handoff[0] = s
+                    handoff[0].sendmsg([header], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack('i', conn.fileno()))])
+                    return
+                except OSError as e:
+                    # A broken hand-off connection is opened again once, then the loss is reported.
+                    if handoff[0] is not None:
+                        handoff[0].close()
+                        handoff[0] = None
+                    if attempt == 1:
+                        send({'type': 'unrelayed', 'reason': e.strerror or str(e)})
     finally:
+        # The proxy holds its own reference now (or the connection is refused): ours goes.
         conn.close()
-        if up:
-            up.close()
-        with active_lock:
-            active[0] -= 1
 
 def serve_relay():
     while True:
@@ -431,9 +449,20 @@ def serve_relay():
                 conn, _ = s.accept()
             except OSError:
                 continue
-            with active_lock:
-                active[0] += 1
-            threading.Thread(target=pump, args=(conn, s.family), daemon=True).start()
+            hand_off(conn, s.family)
+
+def relay_pending():
+    # Connections the kernel accepted that the relay thread has not taken yet (a client that
+    # connected, wrote and exited at the very end): handed off before the namespace goes.
+    for s in relays:
+        s.setblocking(False)
+        while True:
+            try:
+                conn, _ = s.accept()
+            except OSError:
+                break
+            conn.setblocking(True)
+            hand_off(conn, s.family)
 
 def door_pump(conn):
     # The tool's way in (probes of a server the target runs): a port line, then the bytes.
@@ -504,10 +533,8 @@ try:
                 blocked.append({'set': s['name'], 'address': str(parts[0]), 'what': parts[1]})
 except (OSError, ValueError):
     send({'type': 'unrelayed', 'reason': 'the blocked-traffic record could not be read'})
+relay_pending()
 send({'type': 'gone', 'blocked': blocked})
-deadline = time.monotonic() + float(cfg.get('drainSeconds', 2))
-while active[0] > 0 and time.monotonic() < deadline:
-    time.sleep(0.01)
 send({'type': 'done'})
 # No interpreter shutdown (daemon threads, buffers): the tool waits for this process to end.
 os._exit(0)

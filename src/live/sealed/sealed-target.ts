@@ -19,17 +19,17 @@
  * namespace, and the network namespace (with its rules) goes with its last process: nothing
  * is bind-mounted, so nothing outlives the run.
  *
- * Inside, every TCP connection reaches the tool through the helper's relay and `relaySocket` (a
- * Unix socket the proxy listens on: see proxy.ts), DNS is answered by the helper, and everything
- * else is rejected and recorded.
+ * Inside, every TCP connection is accepted by the helper and its socket handed to the proxy over
+ * `relaySocket` (handoff.ts: the proxy reads the client directly), DNS is answered by the helper,
+ * and everything else is rejected and recorded.
  */
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import net, { type Socket } from 'node:net';
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 import type { StopReason, TargetExit } from '../run-target.js';
+import { findTool } from './find-tool.js';
 import { NamespaceFactory, type FactoryNamespace } from './namespace-factory.js';
 import { NS_HELPER_SOURCE } from './ns-helper-source.js';
 
@@ -61,7 +61,7 @@ export interface SealedTargetSpec {
   stdio?: StdioOptions;
   /** The proxy port the target is told about: 127.0.0.1:proxyPort inside is the proxy too. */
   proxyPort: number;
-  /** The Unix socket the proxy listens on for relayed connections. */
+  /** The proxy's hand-off socket: each redirected connection's socket is passed there (handoff.ts). */
   relaySocket: string;
   /** A Unix socket path for connectInside() (the tool's way in to a server the target runs). */
   doorSocket?: string;
@@ -86,23 +86,6 @@ interface Tools {
   python: string;
   ip: string;
   nft: string;
-}
-
-const SEARCH = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
-
-function findTool(name: string, env: NodeJS.ProcessEnv): string | null {
-  // System directories first: a python3 shim in PATH (pyenv) costs a shell start per scenario.
-  for (const dir of [...SEARCH, ...(env.PATH ?? '').split(path.delimiter)]) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
 }
 
 function findTools(env: NodeJS.ProcessEnv): Tools | string {
