@@ -13,6 +13,7 @@ export const awsAccessKeyDetector: Detector = {
   severity: 'error',
   title: 'AWS access key',
   description: 'An AWS access key id (AKIA..., ASIA...) or a secret access key next to its name: cloud credentials.',
+  literalHitsShowInWhole: true,
   detect(text) {
     const hits: DetectorHit[] = text.length >= 20 && KEY_HINT.test(text) ? regexHits(KEY_ID, text) : [];
     if (/secret/i.test(text)) {

@@ -10,6 +10,7 @@ export const connectionStringDetector: Detector = {
   severity: 'error',
   title: 'Connection string with credentials',
   description: 'A URL carrying a user name and password (postgres://user:pass@host/db): a database credential and the host it opens.',
+  literalHitsShowInWhole: true,
   detect: (text) =>
     !text.includes('://') || !text.includes('@')
       ? []

@@ -51,6 +51,7 @@ export const creditCardDetector: Detector = {
   severity: 'error',
   title: 'Credit card number',
   description: 'A payment card number: 13 to 19 digits with a card network prefix that pass the Luhn check.',
+  literalHitsShowInWhole: true,
   detect: (text) =>
     text.length < 13 || !enoughDigits(text)
       ? []

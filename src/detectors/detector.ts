@@ -22,6 +22,15 @@ export interface Detector {
   title: string;
   description: string;
   detect(text: string): DetectorHit[];
+  /**
+   * Set only where it holds: any hit in a JSON string literal (the text between two '"' of a
+   * body that holds no backslash) is also a hit in the whole body. True when the pre-tests look
+   * only for substrings, the expressions treat a '"' as they treat the text's edge and never
+   * match one (or every match is a hit, so a match running into a literal is a hit itself), and
+   * a hit depends only on its own match. The engine then scans a body that
+   * shows nothing once, instead of once per string in it (test/detectors/literal-hits).
+   */
+  literalHitsShowInWhole?: true;
 }
 
 /** Run a global, linear-time regular expression and collect validated hits. */

@@ -10,6 +10,7 @@ export const emailDetector: Detector = {
   title: 'E-mail address',
   description: 'An e-mail address identifies a person; the policy says nothing identifying is sent.',
   // Most text has no "@": skipping the expression there keeps the common case cheap.
+  literalHitsShowInWhole: true,
   detect: (text) =>
     !text.includes('@') ? [] : regexHits(EMAIL, text, (m) => {
       const local = m[0].slice(0, m[0].indexOf('@'));

@@ -13,6 +13,7 @@ export const homePathDetector: Detector = {
   severity: 'error',
   title: 'Home directory path',
   description: 'A path under /home, /Users or C:\\Users names the user account and shows where their files are.',
+  literalHitsShowInWhole: true,
   detect: (text) =>
     !text.includes('Users') && !text.includes('/home/')
       ? []

@@ -21,6 +21,7 @@ export const internalHostDetector: Detector = {
   title: 'Internal host name',
   description:
     'A host name of a private network (a label such as internal, corp, lan, local, svc.cluster): it names the user\'s machines and maps their infrastructure.',
+  literalHitsShowInWhole: true,
   detect: (text) =>
     !text.includes('.') || !HINT.test(text)
       ? []

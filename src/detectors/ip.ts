@@ -94,6 +94,7 @@ export const ipAddressDetector: Detector = {
   severity: 'error',
   title: 'IP address',
   description: 'An IPv4 or IPv6 address (not loopback) locates a machine or network; internal addresses map the user\'s infrastructure.',
+  literalHitsShowInWhole: true,
   detect(text) {
     const v4 = V4_HINT.test(text) ? regexHits(IPV4, text, (m) => isReportableIpv4(m[0]) && m[0]) : [];
     if (!V6_HINT.test(text)) return v4;

@@ -23,6 +23,7 @@ export const jwtDetector: Detector = {
   severity: 'error',
   title: 'JSON Web Token',
   description: 'A JWT is a bearer credential and its claims name the user; three base64url parts whose first decodes to a JSON header with "alg".',
+  literalHitsShowInWhole: true,
   detect: (text) =>
     !text.includes('eyJ')
       ? []

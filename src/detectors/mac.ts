@@ -24,6 +24,7 @@ export const macAddressDetector: Detector = {
   severity: 'error',
   title: 'MAC address',
   description: 'A MAC address is burned into a network card: it identifies the machine for life, across networks and reinstalls.',
+  literalHitsShowInWhole: true,
   detect: (text) =>
     text.length < 14 || !mayHoldMac(text)
       ? []

@@ -10,5 +10,6 @@ export const pemPrivateKeyDetector: Detector = {
   severity: 'error',
   title: 'PEM private key',
   description: 'A PEM-armoured private key (RSA, EC, DSA, OpenSSH, PKCS#8, PGP): a secret that must never leave the machine.',
+  literalHitsShowInWhole: true,
   detect: (text) => (!text.includes('PRIVATE KEY') ? [] : regexHits(PEM, text, (m) => m[0].trimEnd())),
 };

@@ -21,4 +21,11 @@ export type ScanHit = Omit<Finding, 'requestId' | 'kind' | 'fingerprint' | 'seve
 /** Extra scanners the engine runs over every text part (detectors, sensitive terms). */
 export interface TextScanner {
   scan(part: TextPart): ScanHit[];
+  /**
+   * The scan of a parsed body's raw text (parsedElsewhere), and whether that proves its string
+   * literals clean: true only when no literal (a substring between two '"', the text holding no
+   * backslash) would give a hit if scanned as a part of its own. Scanners without it have every
+   * literal scanned.
+   */
+  scanWhole?(part: TextPart): { hits: ScanHit[]; literalsClean: boolean };
 }

@@ -9,5 +9,6 @@ export const uuidV1Detector: Detector = {
   title: 'Version 1 UUID',
   description: 'A v1 UUID embeds the MAC address of the machine that made it and the time; where a random id is promised it identifies the machine.',
   // The version nibble sits after the second dash: most UUIDs (v4) fail this pre-test at once.
+  literalHitsShowInWhole: true,
   detect: (text) => (text.length < 36 || !/-1[0-9a-f]{3}-/i.test(text) ? [] : regexHits(UUID_V1, text)),
 };

@@ -23,7 +23,7 @@ import { checkDestination, checkHeaders, checkKind, checkQuery } from './policy-
 import { jsonTextParts } from './request-parts.js';
 import { RULES } from './rules.js';
 import { parseUrl } from './parse-url.js';
-import { scanParts } from './scan.js';
+import { scanJsonBody, scanParts } from './scan.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 
@@ -89,6 +89,7 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
   const body = readBody(request, policy, sink);
   let payload: unknown;
   let compiledKind: CompiledKind | null = null;
+  let jsonBody: { payload: unknown; text: string } | null = null;
   const query = url ? queryRecord(url) : {};
   const target = url ? { host: url.hostname, path: url.pathname, method: request.method, transport: request.transport, query } : null;
   // Parsed once, whether the non-JSON kinds or the JSON path asks first.
@@ -149,9 +150,9 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
           { part: 'body', path: '$' },
         );
       }
-      jsonTextParts(payload, '$', parts);
-      // The raw text too: escapes and encodings that parsing undoes are scanned as sent.
-      if (body.text !== undefined) parts.push({ location: { part: 'body' }, text: body.text, parsedElsewhere: true });
+      // Its strings with their paths, and the raw text too: escapes and encodings that parsing
+      // undoes are scanned as sent (scanned last, after the other parts).
+      jsonBody = { payload, text: body.text };
     }
   } else if (body.bytesForScan !== undefined) {
     parts.push({ location: { part: 'body' }, text: body.bytesForScan });
@@ -160,6 +161,10 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
   if (compiledKind?.query) checkQuery(compiledKind, query, policy, sink);
   if (url) checkDestination(url, request, policy, sink, compiledKind);
   scanParts(parts, options, sink);
+  if (jsonBody) {
+    const { payload: value, text } = jsonBody;
+    scanJsonBody({ location: { part: 'body' }, text, parsedElsewhere: true }, () => jsonTextParts(value, '$'), options, sink);
+  }
 
   const findings = dedupe(sink.findings, sink.scanned);
   const result: RequestResult = { request, kind: sink.kind, verdict: verdictOf(findings), findings };

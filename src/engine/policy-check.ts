@@ -222,6 +222,29 @@ export function specAt(root: FieldSpec, path: ReadonlyArray<PropertyKey>, payloa
   return spec;
 }
 
+type FieldList = ReadonlyArray<{ key: string; field: FieldSpec; segment: string }>;
+type Fields = Record<string, FieldSpec>;
+
+// A spec's fields as a list with their path segments, made once per spec rather than once per
+// object of every request (the specs are the policy's, and live as long as it does).
+const fieldLists = new WeakMap<Fields, FieldList>();
+const variantLists = new WeakMap<Fields, WeakMap<Fields, FieldList>>();
+
+function fieldList(fields: Fields): FieldList {
+  let list = fieldLists.get(fields);
+  if (!list) fieldLists.set(fields, (list = Object.entries(fields).map(([key, field]) => ({ key, field, segment: pathSegment(key) }))));
+  return list;
+}
+
+/** The object's fields with a variant's over them, as `{ ...fields, ...variant }` orders them. */
+function variantFieldList(fields: Fields, variant: Fields): FieldList {
+  let byVariant = variantLists.get(fields);
+  if (!byVariant) variantLists.set(fields, (byVariant = new WeakMap()));
+  let list = byVariant.get(variant);
+  if (!list) byVariant.set(variant, (list = fieldList({ ...fields, ...variant })));
+  return list;
+}
+
 /**
  * Presence is judged here rather than by zod: a field the code sends but the guide does not
  * document is a warning (its value is still checked), and a field that should always be there
@@ -239,12 +262,12 @@ function walkPresence(spec: FieldSpec, value: unknown, path: string, policy: Com
     return;
   }
   if (spec.type !== 'object' || !isJsonObject(value)) return;
-  let fields = spec.fields;
+  let fields = fieldList(spec.fields);
   if (spec.variants) {
     const tag = value[spec.variants.discriminator];
     const variant = typeof tag === 'string' ? spec.variants.cases[tag] : undefined;
     if (variant) {
-      fields = { ...fields, ...variant.fields };
+      fields = variantFieldList(spec.fields, variant.fields);
       if (variant.documented === false) {
         sink.add(RULES.undocumentedField.id, `${spec.variants.discriminator} "${tag}" is not in the published policy`, {
           part: 'body',
@@ -253,8 +276,8 @@ function walkPresence(spec: FieldSpec, value: unknown, path: string, policy: Com
       }
     }
   }
-  for (const [key, field] of Object.entries(fields)) {
-    const childPath = path + pathSegment(key);
+  for (const { key, field, segment } of fields) {
+    const childPath = path + segment;
     if (!Object.prototype.hasOwnProperty.call(value, key)) {
       if (!field.optional) sink.add(RULES.missingField.id, `field "${key}" is missing`, { part: 'body', path: childPath });
       continue;

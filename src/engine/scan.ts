@@ -3,7 +3,7 @@
  * texts telemetry repeats (keys, enum values), each hit a finding where the part stands.
  */
 import type { Detector } from '../detectors/detector.js';
-import type { TextPart, TextScanner } from '../detectors/text-scanner.js';
+import type { ScanHit, TextPart, TextScanner } from '../detectors/text-scanner.js';
 import type { Severity } from '../policy/policy-schema.js';
 import type { AuditOptions } from './audit-request.js';
 import { addCheckFailed, type FindingSink } from './finding-sink.js';
@@ -42,18 +42,23 @@ const CACHEABLE_TEXT = 64;
 const SCAN_CACHE_MAX = 20_000;
 
 function scanText(part: TextPart, options: AuditOptions): CachedHit[] {
+  const hits = detectorHits(part.text, options);
+  for (const scanner of options.scanners ?? []) for (const hit of scanner.scan(part)) hits.push(cachedHit(hit));
+  return hits;
+}
+
+function detectorHits(text: string, options: AuditOptions): CachedHit[] {
   const hits: CachedHit[] = [];
   for (const detector of options.detectors ?? []) {
-    for (const hit of detector.detect(part.text)) {
+    for (const hit of detector.detect(text)) {
       hits.push({ rule: detector.id, message: hit.message ?? `${detector.title} found`, evidence: hit.value, severity: detector.severity, encoding: hit.encoding });
     }
   }
-  for (const scanner of options.scanners ?? []) {
-    for (const hit of scanner.scan(part)) {
-      hits.push({ rule: hit.rule, message: hit.message, evidence: hit.evidence, encoding: hit.encoding, matched: hit.matched, severity: hit.severity });
-    }
-  }
   return hits;
+}
+
+function cachedHit(hit: ScanHit): CachedHit {
+  return { rule: hit.rule, message: hit.message, evidence: hit.evidence, encoding: hit.encoding, matched: hit.matched, severity: hit.severity };
 }
 
 export function scanParts(parts: TextPart[], options: AuditOptions, sink: FindingSink): void {
@@ -68,16 +73,56 @@ export function scanParts(parts: TextPart[], options: AuditOptions, sink: Findin
       addCheckFailed(sink, part.location, err);
       continue;
     }
-    for (const hit of hits) {
-      sink.add(hit.rule, hit.message, part.location, {
-        evidence: hit.evidence,
-        ...(hit.encoding ? { encoding: hit.encoding } : {}),
-        ...(hit.matched ? { matched: hit.matched } : {}),
-        ...(hit.severity ? { severity: hit.severity } : {}),
-        scanned: true,
-      });
-    }
+    addHits(sink, part, hits);
   }
+}
+
+function addHits(sink: FindingSink, part: TextPart, hits: readonly CachedHit[]): void {
+  for (const hit of hits) {
+    sink.add(hit.rule, hit.message, part.location, {
+      evidence: hit.evidence,
+      ...(hit.encoding ? { encoding: hit.encoding } : {}),
+      ...(hit.matched ? { matched: hit.matched } : {}),
+      ...(hit.severity ? { severity: hit.severity } : {}),
+      scanned: true,
+    });
+  }
+}
+
+/**
+ * A parsed JSON body: its string literals (keys and values, with their paths) and then its raw
+ * text, with the findings scanParts would give for [...literals(), raw]. The raw text is scanned
+ * first, and when it shows nothing and proves that no literal can show anything (no backslash,
+ * so every literal is a substring of it between two '"'; every detector's hits in a literal
+ * show in the whole text; every scanner clears the literals, decoded layers included), the
+ * literals are neither listed nor scanned: telemetry is mostly clean, and this is one pass over
+ * the body instead of one per string. Any hit, or any doubt, scans every literal as before, so
+ * a hit still gets its path.
+ */
+export function scanJsonBody(raw: TextPart, literals: () => TextPart[], options: AuditOptions, sink: FindingSink): void {
+  let whole: { hits: CachedHit[]; literalsClean: boolean } | null;
+  let failure: unknown = null;
+  try {
+    whole = scanWhole(raw, options);
+  } catch (err) {
+    whole = null;
+    failure = err;
+  }
+  if (whole?.literalsClean && whole.hits.length === 0) return;
+  scanParts(literals(), options, sink);
+  if (whole) addHits(sink, raw, whole.hits);
+  else addCheckFailed(sink, raw.location, failure);
+}
+
+function scanWhole(part: TextPart, options: AuditOptions): { hits: CachedHit[]; literalsClean: boolean } {
+  const hits = detectorHits(part.text, options);
+  let literalsClean = !part.text.includes('\\') && (options.detectors ?? []).every((d) => d.literalHitsShowInWhole);
+  for (const scanner of options.scanners ?? []) {
+    const whole = scanner.scanWhole ? scanner.scanWhole(part) : { hits: scanner.scan(part), literalsClean: false };
+    if (!whole.literalsClean) literalsClean = false;
+    for (const hit of whole.hits) hits.push(cachedHit(hit));
+  }
+  return { hits, literalsClean };
 }
 
 function scanPart(part: TextPart, options: AuditOptions, cache: Map<string, CachedHit[]>): CachedHit[] {
@@ -91,4 +136,3 @@ function scanPart(part: TextPart, options: AuditOptions, cache: Map<string, Cach
   cache.set(key, hits);
   return hits;
 }
-

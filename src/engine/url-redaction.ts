@@ -35,6 +35,21 @@ export function redactPath(pathPart: string): string {
 /** The URL as a report may show it; unchanged when evidence is revealed. */
 export function redactUrl(url: string, reveal: boolean): string {
   if (reveal) return url;
+  // A capture sends to a handful of URLs over and over: each is redacted once.
+  if (url.length > 512) return redactUrlOnce(url);
+  let out = redactedUrls.get(url);
+  if (out === undefined) {
+    out = redactUrlOnce(url);
+    if (redactedUrls.size >= REDACTED_URLS_MAX) redactedUrls.clear();
+    redactedUrls.set(url, out);
+  }
+  return out;
+}
+
+const redactedUrls = new Map<string, string>();
+const REDACTED_URLS_MAX = 1000;
+
+function redactUrlOnce(url: string): string {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i.exec(url);
   if (!m) return url;
   const [, scheme, authority = '', pathPart = '', query, fragment] = m;

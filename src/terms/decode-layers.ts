@@ -81,6 +81,59 @@ function decodeOnce(t: string): Array<[string, string]> {
   return out;
 }
 
+/**
+ * False only when no string literal of this text can decode to anything: decodeLayers is empty
+ * for every substring between two characters that a blob, an escape or an entity cannot hold
+ * ('"' in a JSON text with no backslash). Every trigger decodeOnce looks for is looked for
+ * here, over the whole text: a percent escape, a backslash, an '&', a blob run that decodes.
+ */
+export function mayDecodeInside(text: string): boolean {
+  if (text.includes('\\') || text.includes('&') || (text.includes('%') && PERCENT.test(text))) return true;
+  // The runs BLOB matches (maximal runs of its class, 8 or more long, with up to two '='), each
+  // looked at closely only when one of its candidates can decode at all: it has an upper-case
+  // letter (text in base64), or it, or a segment of it between slashes, is 8 or more hex
+  // digits. Most runs in telemetry are lower-case names and ids, and fail that at once.
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    let c = text.charCodeAt(i);
+    if (c >= 128 || BLOB_CHAR[c] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let upper = false;
+    let segStart = i;
+    let segHex = true;
+    let hexSegment = false;
+    for (; i < n; i++) {
+      c = text.charCodeAt(i);
+      if (c >= 128 || BLOB_CHAR[c] === 0) break;
+      if (c >= 65 && c <= 90) upper = true;
+      if (c === 47) {
+        if (segHex && i - segStart >= 8) hexSegment = true;
+        segStart = i + 1;
+        segHex = true;
+      } else if (BLOB_CHAR[c] !== 2) {
+        segHex = false;
+      }
+    }
+    if (segHex && i - segStart >= 8) hexSegment = true;
+    // Without a slash, the last segment is the run itself.
+    if (i - start < 8 || !(upper || hexSegment)) continue;
+    let end = i;
+    while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
+    for (const run of candidates(text.slice(start, end))) if (decodeBlob(run)) return true;
+  }
+  return false;
+}
+
+/** 1: a character BLOB runs are made of; 2: also a hex digit. */
+const BLOB_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9+/_-]/.test(ch)) BLOB_CHAR[c] = /[0-9A-Fa-f]/.test(ch) ? 2 : 1;
+}
+
 export function percentDecode(t: string): string {
   // Form encoding's "+" is a space; the undecoded text is scanned as well, so nothing is lost.
   const s = t.replace(/\+/g, ' ');
@@ -156,9 +209,14 @@ function candidates(run: string): string[] {
   }
 }
 
+const HAS_UPPER = /[A-Z]/;
+const HEX_RUN = /^[0-9A-Fa-f]+=*$/;
 const blobCache = new Map<string, [string, string] | null>();
 
 function decodeBlob(run: string): [string, string] | null {
+  // Neither hex nor text in base64 (which has upper-case letters): decodeBlobUncached says no
+  // at once, and an id or a plain word need not take a place in the cache.
+  if (!HAS_UPPER.test(run) && !HEX_RUN.test(run)) return null;
   if (run.length > CACHE_TEXT_MAX) return decodeBlobUncached(run);
   const hit = blobCache.get(run);
   if (hit !== undefined) return hit;

@@ -6,7 +6,7 @@
  */
 import type { Detector } from '../detectors/detector.js';
 import type { ScanHit, TextPart, TextScanner } from '../detectors/text-scanner.js';
-import { decodeLayers } from './decode-layers.js';
+import { decodeLayers, mayDecodeInside } from './decode-layers.js';
 import { sourceOf, TERM_RULES, type SensitiveTerm } from './sensitive-term.js';
 import { TermIndex, type TermMatch } from './term-index.js';
 
@@ -84,6 +84,20 @@ export class LeakScanner implements TextScanner {
 
   get patternCount(): number {
     return this.index?.patternCount ?? 0;
+  }
+
+  /**
+   * A literal of the text is a substring between two '"': every term form found in it is found
+   * in the text (the automaton finds substrings; a digest token is a run that '"' ends), so none
+   * found in the text means none in any literal; and mayDecodeInside rules out every layer.
+   */
+  scanWhole(part: TextPart): { hits: ScanHit[]; literalsClean: boolean } {
+    if (!part.parsedElsewhere) return { hits: this.scan(part), literalsClean: false };
+    // What scan does with a parsed body's raw text (its layers are decoded per literal).
+    const hits: ScanHit[] = [];
+    const matches = this.index ? this.index.find(part.text) : [];
+    this.reportTerms(matches, part, [], part.text, hits, new Set<number>());
+    return { hits, literalsClean: matches.length === 0 && !mayDecodeInside(part.text) };
   }
 
   scan(part: TextPart): ScanHit[] {
