@@ -119,7 +119,9 @@ export interface JudgeContext {
 function outcomeOf(o: Observation, ctx: JudgeContext): { outcome: Outcome; note: string } {
   const exit = o.exit;
   if (o.requests > 0 || o.bypasses > 0) {
-    const what = [o.requests > 0 ? plural(o.requests, 'request') : '', o.bypasses > 0 ? plural(o.bypasses, 'bypass attempt') : ''].filter(Boolean).join(' and ');
+    // Not "bypass attempts": a refused CA or an abandoned handshake went through the proxy; the
+    // row's findings say which rule each one was.
+    const what = [o.requests > 0 ? plural(o.requests, 'request') : '', o.bypasses > 0 ? plural(o.bypasses, 'connection finding') : ''].filter(Boolean).join(' and ');
     const where = o.triggerRan === false && o.steps?.length ? ` by setup step ${o.steps.at(-1)!.name}` : '';
     return { outcome: 'sent', note: `${what}${where}${o.stoppedFor === 'first-request' ? ' (stopped at the first one)' : ''}` };
   }

@@ -72,7 +72,7 @@ export function optoutCases(m: OptoutMatrix): JUnitCase[] {
   return m.scenarios.map((r) => {
     const text = [
       `expected: ${expectText(r)}; outcome: ${outcomeText(r)}`,
-      `requests ${r.requests}, bypass attempts ${r.bypasses}, to loopback ${r.loopback}`,
+      `requests ${r.requests}, connection findings ${r.bypasses}, to loopback ${r.loopback}`,
       ...(r.errors + r.warnings > 0 ? [`findings: ${findingsText(r)}`] : []),
       r.note,
       ...r.probes.map((p) => `probe ${p.ok === true ? 'ok' : p.ok === false ? 'failed' : 'not answered'}: ${p.detail}`),
