@@ -1,52 +1,36 @@
 /** One Line as Ink text: the only place tones become colours, so NO_COLOR is honoured here. */
-import { Text } from 'ink';
+import { Text, Transform, useIsScreenReaderEnabled } from 'ink';
 import { memo, useContext } from 'react';
-import type { Line, Tone } from '../render/line.js';
+import { drawnLine, toneProps } from '../render/drawn-line.js';
+import type { Line } from '../render/line.js';
 import { fitLine } from '../render/line.js';
 import { ColorContext } from './InspectorContext.js';
 
-interface ToneProps {
-  color?: string;
-  bold?: boolean;
-  dimColor?: boolean;
-}
-
-export function toneProps(tone: Tone | undefined, color: boolean): ToneProps {
-  switch (tone) {
-    case 'pass':
-    case 'added':
-      return color ? { color: 'green' } : {};
-    case 'warn':
-      return color ? { color: 'yellow' } : {};
-    case 'fail':
-      return color ? { color: 'red', bold: true } : { bold: true };
-    case 'removed':
-      return color ? { color: 'red' } : {};
-    case 'key':
-    case 'accent':
-      return color ? { color: 'cyan' } : {};
-    case 'heading':
-      return { bold: true };
-    case 'dim':
-    case 'skip':
-      return { dimColor: true };
-    default:
-      return {};
-  }
-}
-
-/** Memoised: the detail's lines are built once per selection, so scrolling re-renders only what moved. */
+/**
+ * Memoised: the detail's lines are built once per selection, so scrolling re-renders only what
+ * moved. A line is one text node whose colours are applied in its transform (render/drawn-line.ts:
+ * Ink measures and joins less per frame); lines that cannot take that path, and a screen
+ * reader's (which reads the text without its transform), are a <Text> per segment.
+ */
 export const LineText = memo(function LineText({ line, width, inverse = false }: { line: Line; width: number; inverse?: boolean }) {
   const color = useContext(ColorContext);
+  const screenReader = useIsScreenReaderEnabled();
   const fitted = fitLine(line, width);
   if (fitted.length === 0 || fitted.every((s) => s.text === '')) return <Text> </Text>;
+  const drawn = screenReader ? undefined : drawnLine(fitted, color, inverse);
+  if (drawn) return <Transform transform={drawn.transform}>{drawn.measured}</Transform>;
+  return <SegmentTexts line={fitted} color={color} inverse={inverse} />;
+});
+
+/** A fitted line as a <Text> per segment, each with its tone's colours (Ink measures the real text). */
+export function SegmentTexts({ line, color, inverse }: { line: Line; color: boolean; inverse: boolean }) {
   return (
     <Text wrap="truncate-end" inverse={inverse}>
-      {fitted.map((s, i) => (
+      {line.map((s, i) => (
         <Text key={i} {...toneProps(s.tone, color)}>
           {s.text}
         </Text>
       ))}
     </Text>
   );
-});
+}
