@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { auditRequest } from '../../src/engine/audit-request.js';
-import { diffLines, jsonDiffLines, shapeOf } from '../../src/tui/render/diff-lines.js';
+import { diffJson } from 'diff';
+import { diffJsonLines, diffLines, jsonDiffLines, shapeOf } from '../../src/tui/render/diff-lines.js';
 import { findingsLines } from '../../src/tui/render/findings-lines.js';
 import { fitLine, lineText, seg, type Line } from '../../src/tui/render/line.js';
 import { destinationOf, listRow } from '../../src/tui/render/list-row.js';
@@ -136,6 +137,40 @@ describe('diff', () => {
     assert.ok(lines.some((l) => /^vs the previous cli-flat: shape\s+same fields and types$/.test(l)));
     assert.ok(lines.includes('-   "command": "hasura version",'));
     assert.ok(lines.includes('+   "command": "hasura seed apply",'));
+  });
+
+  it("finds the same changes as the diff library's diffJson, on random payloads", () => {
+    let x = 7;
+    const r = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    const leaf = (): unknown => [1, 2.5, 'a', 'b,', ',', null, true, [], {}][r(9)];
+    const value = (depth: number): unknown => {
+      if (depth > 2 || r(3) === 0) return leaf();
+      if (r(2) === 0) return Array.from({ length: r(5) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: r(6) }, () => [`k${r(8)}`, value(depth + 1)]));
+    };
+    // Edits of the first value, so the two share most lines (where a trailing comma matters).
+    const edit = (v: unknown): unknown => {
+      if (Array.isArray(v)) return r(4) === 0 ? [...v, leaf()] : v.map((e) => (r(3) === 0 ? edit(e) : e));
+      if (v !== null && typeof v === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [k, e] of Object.entries(v)) if (r(6) !== 0) out[k] = r(3) === 0 ? edit(e) : e;
+        if (r(3) === 0) out[`n${r(8)}`] = value(2);
+        return out;
+      }
+      return r(2) === 0 ? leaf() : v;
+    };
+    for (let i = 0; i < 300; i++) {
+      const before = value(0);
+      const after = r(5) === 0 ? value(0) : edit(before);
+      const a = typeof before === 'object' && before !== null ? before : JSON.stringify(before);
+      const b = typeof after === 'object' && after !== null ? after : JSON.stringify(after);
+      assert.deepEqual(diffJsonLines(a, b), diffJson(a, b), `case ${i}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+    }
   });
 
   it('says what it cannot compare', () => {

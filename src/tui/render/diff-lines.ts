@@ -4,7 +4,7 @@
  * types, which is where a new field or a changed type shows) and by value. Diffs come from the
  * `diff` library over canonical (key-sorted) JSON, shown as hunks with a little context.
  */
-import { diffJson, type ChangeObject } from 'diff';
+import { jsonDiff, type ChangeObject } from 'diff';
 import { isJsonObject } from '../../json/json-parse.js';
 import { seg, type Line } from './line.js';
 import { sanitize } from './text-fit.js';
@@ -38,11 +38,31 @@ export interface DiffStats {
   removed: number;
 }
 
+/**
+ * `diffJson`, with its line equality (two lines are equal when they are, or differ only by a
+ * comma before the line break) answered from each line normalised once per diff: the library
+ * runs its regex on both lines of every comparison, most of a diff's time when the payloads
+ * differ much. test/tui/render.test.ts compares the two on random payloads.
+ */
+export function diffJsonLines(before: string | object, after: string | object): ChangeObject<string>[] {
+  const normal = new Map<string, string>();
+  const norm = (line: string) => {
+    let n = normal.get(line);
+    if (n === undefined) {
+      n = line.replace(/,([\r\n])/g, '$1');
+      normal.set(line, n);
+    }
+    return n;
+  };
+  const differ = Object.create(jsonDiff, { equals: { value: (l: string, r: string) => l === r || norm(l) === norm(r) } }) as typeof jsonDiff;
+  return differ.diff(before, after, {});
+}
+
 /** Diff two JSON values as hunks: changed lines with CONTEXT unchanged lines around them. */
 export function jsonDiffLines(before: unknown, after: unknown): { lines: Line[]; stats: DiffStats } | { tooLarge: true } {
   const size = (v: unknown) => (JSON.stringify(v, null, 2) ?? '').split('\n').length;
   if (size(before) + size(after) > MAX_DIFF_LINES) return { tooLarge: true };
-  const changes: ChangeObject<string>[] = diffJson(toDiffable(before), toDiffable(after));
+  const changes = diffJsonLines(toDiffable(before), toDiffable(after));
   const rows: Array<{ kind: ' ' | '+' | '-'; text: string }> = [];
   for (const c of changes) {
     const kind = c.added ? '+' : c.removed ? '-' : ' ';

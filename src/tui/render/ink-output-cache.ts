@@ -21,6 +21,8 @@
  */
 const MAX_LINES = 8192;
 const MAX_ROWS = 4096;
+/** Lines kept tokenised: a few frames' worth (a line is ~120 cell objects). */
+const MAX_STYLED_LINES = 1024;
 
 type Transformer = (line: string, index: number) => string;
 
@@ -75,7 +77,11 @@ export function installOutputCache(): Promise<boolean> {
     if (!drawsAlike(Output, original, rowCached)) return false;
     // Widths of single characters, asked for every cell of every row that is built.
     const proto = Object.getPrototypeOf(new Output({ width: 0, height: 0 }).caches) as OutputCachesLike;
-    proto.getStringWidth = keep(proto.getStringWidth);
+    proto.getStringWidth = keep(proto.getStringWidth, MAX_LINES);
+    // Ink tokenises each line anew in every frame; a row whose other writes changed (the detail
+    // beside an unchanged list row) is rebuilt from the same lines. Ink reads the cells, never
+    // changes them, so one tokenised line serves every frame that draws it.
+    proto.getStyledChars = keep(proto.getStyledChars, MAX_STYLED_LINES);
     inkGet = original;
     Output.prototype.get = rowCached;
     return true;
@@ -275,14 +281,14 @@ export function rowCachedGet(original: OutputLike['get'], codes: AnsiCodes): Out
   };
 }
 
-function keep<R>(original: (this: OutputCachesLike, key: string) => R): (this: OutputCachesLike, key: string) => R {
+function keep<R>(original: (this: OutputCachesLike, key: string) => R, max: number): (this: OutputCachesLike, key: string) => R {
   let kept = new Map<string, R>();
   return function (this: OutputCachesLike, key: string): R {
     let value = kept.get(key);
     if (value === undefined) {
       value = original.call(this, key);
       // Bounded: a long session sees many distinct lines; start over rather than grow.
-      if (kept.size >= MAX_LINES) kept = new Map();
+      if (kept.size >= max) kept = new Map();
       kept.set(key, value);
     }
     return value;
