@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCorpus } from '../corpus.js';
-import { measureInChild, median } from '../measure.js';
+import { measureInChild, median, type Measurement } from '../measure.js';
 import type { BenchCase } from '../run.js';
 
 const REQUESTS = Number(process.env.BENCH_TUI_LOAD_REQUESTS ?? 50_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Five rounds: on a machine shared with other work one round's ratio swings by ±0.2.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const auditWorker = fileURLToPath(new URL('../workers/audit-corpus.js', import.meta.url));
 const inspectWorker = fileURLToPath(new URL('../workers/tui-load.js', import.meta.url));
 
@@ -25,24 +26,40 @@ export const bench: BenchCase = {
     try {
       const file = path.join(dir, 'corpus.ndjson');
       await writeCorpus(file, REQUESTS);
-      const audit: number[] = [];
-      const inspect: number[] = [];
+      const audit: Measurement[] = [];
+      const inspect: Measurement[] = [];
       let frames = 0;
-      // Alternated, so drift in machine load hits both sides alike.
+      const load: number[] = [];
+      // Alternated, each round in the other order, so drift in machine load hits both sides
+      // alike; each round's ratio is of two runs back to back.
       for (let r = 0; r < ROUNDS; r++) {
-        audit.push((await measureInChild(auditWorker, ['audit', file, '0'], { BENCH_EXPECT: String(REQUESTS) })).ms);
-        const m = await measureInChild(inspectWorker, [file, String(REQUESTS)]);
-        inspect.push(m.ms);
-        frames = Math.max(frames, m.frames ?? 0);
+        load.push(os.loadavg()[0]!);
+        const runAudit = async () => audit.push(await measureInChild(auditWorker, ['audit', file, '0'], { BENCH_EXPECT: String(REQUESTS) }));
+        const runInspect = async () => {
+          const m = await measureInChild(inspectWorker, [file, String(REQUESTS)]);
+          inspect.push(m);
+          frames = Math.max(frames, m.frames ?? 0);
+        };
+        if (r % 2 === 0) {
+          await runAudit();
+          await runInspect();
+        } else {
+          await runInspect();
+          await runAudit();
+        }
       }
       const rate = (ms: number) => Math.round(REQUESTS / (ms / 1000));
-      const a = rate(median(audit));
-      const i = rate(median(inspect));
+      const a = rate(median(audit.map((m) => m.ms)));
+      const i = rate(median(inspect.map((m) => m.ms)));
+      const ratios = audit.map((m, r) => m.ms / inspect[r]!.ms);
+      const cpu = audit.map((m, r) => m.cpuMs! / inspect[r]!.cpuMs!);
+      const x = (v: number) => `${v.toFixed(2)}x`;
       return [
-        `${REQUESTS.toLocaleString('en')} requests, median of ${ROUNDS} alternated rounds, ${os.availableParallelism()} cores`,
-        `audit (all cores):   ${a.toLocaleString('en')} req/s`,
-        `inspect (all cores): ${i.toLocaleString('en')} req/s (${frames} writes to the terminal)`,
-        `ratio inspect/audit: ${(i / a).toFixed(2)}x (target >= 0.8x)`,
+        `${REQUESTS.toLocaleString('en')} requests, ${ROUNDS} alternated rounds, ${os.availableParallelism()} cores, load ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`,
+        `audit (all cores):   ${a.toLocaleString('en')} req/s (median)`,
+        `inspect (all cores): ${i.toLocaleString('en')} req/s (median; ${frames} writes to the terminal)`,
+        `ratio inspect/audit: ${x(i / a)} of the medians; per round ${ratios.map(x).join(' ')}, median ${x(median(ratios))} (target >= 0.8x)`,
+        `CPU time audit/inspect (all threads, same work): per round ${cpu.map(x).join(' ')}, median ${x(median(cpu))}`,
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });
