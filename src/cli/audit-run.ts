@@ -126,10 +126,10 @@ export class AuditRun {
    * Audit every request of a source in order, as `addAll` does, and give each result to `each`
    * (awaited) without adding it to this run: the inspector keeps its own counts.
    */
-  async auditEach(source: AsyncIterable<CapturedRequest | CaptureLines>, jobs: number, each: (result: RequestResult) => unknown): Promise<void> {
+  async auditEach(source: AsyncIterable<CapturedRequest | CaptureLines>, jobs: number, each: (result: RequestResult) => unknown, settle?: (r: RequestResult) => RequestResult): Promise<void> {
     const { auditInOrder } = await import('./parallel/audit-pool.js');
     const recipe = this.auditOptions.keepPayload ? null : this.recipe;
-    await auditInOrder(source, recipe, (r) => this.audit(r), each, { jobs });
+    await auditInOrder(source, recipe, (r) => this.audit(r), each, { jobs, ...(settle ? { settle } : {}) });
   }
 
   /**

@@ -61,6 +61,37 @@ describe('parallel audit', () => {
     assert.ok(here.some((r) => r.verdict === 'pass') && here.some((r) => r.verdict === 'fail'));
   });
 
+  it('settles every result once, as soon as it exists, on every path (this thread first, the workers, this thread when they are full)', async () => {
+    const recipe = { policy: hasuraPolicy, extraRules: [...detectorRules(DEFAULT_DETECTORS), ...TERM_RULE_DOCS, ...BASELINE_RULES], terms: [] };
+    const { compiled, options } = cookRecipe(recipe);
+    const settled = new WeakSet<RequestResult>();
+    let calls = 0;
+    const got: RequestResult[] = [];
+    async function* source() {
+      yield* requests.slice(0, 400);
+    }
+    // depth 1: the workers fill up and this thread audits batches too.
+    await auditInOrder(source(), recipe, (r) => auditRequest(r, compiled, options), async (r) => void got.push(r), {
+      jobs: 2,
+      batch: 5,
+      startAfter: 10,
+      depth: 1,
+      settle: (r) => {
+        calls++;
+        assert.ok(!settled.has(r), 'settled twice');
+        const out = { ...r };
+        settled.add(out);
+        return out;
+      },
+    });
+    assert.equal(got.length, 400);
+    assert.equal(calls, 400);
+    got.forEach((r, i) => {
+      assert.ok(settled.has(r), `result ${i} reached add without being settled`);
+      assert.equal(r.request, requests[i]);
+    });
+  });
+
   it('reports and exit codes are byte for byte those of a single thread, in every format', async () => {
     const outputs = (jobs: string) => ['json', 'sarif', 'junit.xml', 'md', 'html'].flatMap((ext) => ['-o', path.join(dir, `j${jobs}.${ext}`)]);
     const runs = [];

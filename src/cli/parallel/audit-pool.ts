@@ -112,6 +112,11 @@ export interface ParallelOptions {
   startAfter?: number;
   /** Pieces of work queued per worker before this thread audits the next one itself. */
   depth?: number;
+  /**
+   * Applied to each result as soon as it exists, before it waits for its turn in input order
+   * (the inspector shares repeated strings there, before copies of them outlive a collection).
+   */
+  settle?: (r: RequestResult) => RequestResult;
 }
 
 /**
@@ -138,6 +143,8 @@ export async function auditInOrder(
   // scheduled again (on a busy machine that wait, per handoff, would cost more than the work).
   const depth = opts.depth ?? 6;
   const maxInFlight = depth * opts.jobs + 2;
+  const settle = opts.settle ?? ((r: RequestResult) => r);
+  const settled = (run: AuditedRun): AuditedRun => (opts.settle ? { ...run, results: run.results.map(settle) } : run);
   let pool: AuditPool | null = null;
   let batch: CapturedRequest[] = [];
   let seen = 0;
@@ -155,7 +162,7 @@ export async function auditInOrder(
   const auditHere = (work: CaptureLines | CapturedRequest[]): AuditedRun => {
     const results: RequestResult[] = [];
     try {
-      for (const r of Array.isArray(work) ? work : requestsOfCaptureLines(work)) results.push(audit(r));
+      for (const r of Array.isArray(work) ? work : requestsOfCaptureLines(work)) results.push(settle(audit(r)));
     } catch (err) {
       if (err instanceof InputError) return { results, inputError: err };
       throw err;
@@ -165,8 +172,8 @@ export async function auditInOrder(
   const dispatch = async (work: CaptureLines | CapturedRequest[]) => {
     const p = pool!;
     if (!p.hasRoom(depth)) inFlight.push(Promise.resolve(auditHere(work)));
-    else if (Array.isArray(work)) inFlight.push(handled(p.audit(work).then((results) => ({ results }))));
-    else inFlight.push(handled(p.auditLines(work)));
+    else if (Array.isArray(work)) inFlight.push(handled(p.audit(work).then((results) => settled({ results }))));
+    else inFlight.push(handled(p.auditLines(work).then(settled)));
     while (inFlight.length >= maxInFlight) await drainOne();
   };
   const flushBatch = async () => {
@@ -183,7 +190,7 @@ export async function auditInOrder(
         if (isCaptureLines(unit)) {
           if (pool === null && !worthAPool(unit.block.lines)) {
             seen += unit.block.lines;
-            for (const request of requestsOfCaptureLines(unit)) await add(audit(request));
+            for (const request of requestsOfCaptureLines(unit)) await add(settle(audit(request)));
             continue;
           }
           pool ??= new AuditPool(recipe!, opts.jobs - 1);
@@ -194,7 +201,7 @@ export async function auditInOrder(
         if (pool === null) {
           if (!worthAPool(1)) {
             seen++;
-            await add(audit(unit));
+            await add(settle(audit(unit)));
             continue;
           }
           pool = new AuditPool(recipe!, opts.jobs - 1);
@@ -210,7 +217,7 @@ export async function auditInOrder(
     if (pool !== null && batch.length > 0) {
       const work = batch;
       batch = [];
-      inFlight.push(pool.hasRoom(depth) ? handled(pool.audit(work).then((results) => ({ results }))) : Promise.resolve(auditHere(work)));
+      inFlight.push(pool.hasRoom(depth) ? handled(pool.audit(work).then((results) => settled({ results }))) : Promise.resolve(auditHere(work)));
     }
     while (inFlight.length > 0) await drainOne();
     if (readError !== null) throw readError;

@@ -1,0 +1,26 @@
+/** The inspector shares repeated strings of the results it keeps: nothing a reader sees may change. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { shareStrings, StringPool } from '../../src/tui/sources/shared-strings.js';
+import { fixtureResults } from '../helpers/tui-session.js';
+
+describe('shared strings', () => {
+  it('leave every result equal to what it was, findings and request included', async () => {
+    const results = await fixtureResults('fixtures/hasura/wire', 'fixtures/hasura/leaky');
+    assert.ok(results.some((r) => r.findings.length > 0));
+    const before = JSON.stringify(results);
+    const copy = (r: (typeof results)[number]) => ({ ...r, request: { ...r.request }, findings: r.findings.map((f) => ({ ...f, location: { ...f.location } })) });
+    const pool = new StringPool(8);
+    // Twice over, so the second pass meets strings the pool already holds (and a full pool).
+    const again = results.map(copy);
+    const after = [...results, ...again].map((r) => shareStrings(r, pool));
+    assert.equal(JSON.stringify(after.slice(0, results.length)), before);
+    assert.equal(JSON.stringify(after.slice(results.length)), before);
+  });
+
+  it('keeps a bounded number of strings', () => {
+    const pool = new StringPool(2);
+    for (const s of ['a', 'b', 'c', 'd']) assert.equal(pool.share(s), s);
+    assert.equal((pool as unknown as { kept: Map<string, string> }).kept.size, 2);
+  });
+});
