@@ -11,7 +11,7 @@ import { initialState } from './state/inspector-state.js';
 import type { OptoutState } from './state/optout-matrix.js';
 import { createStore, type InspectorStore } from './state/store.js';
 import { startReplay, type ReplayHandle } from './sources/replay-source.js';
-import { shareStrings, StringPool } from './sources/shared-strings.js';
+import { SharedStrings } from './sources/shared-strings.js';
 
 /** An empty store sized to the terminal. */
 export function inspectorStore(io: CliIO, label: string, live: boolean, optout?: OptoutState): InspectorStore {
@@ -32,7 +32,7 @@ export interface StartedReplay {
 
 /** Read and audit `requests` into a store (a new one by default), on `jobs` threads, as `audit --jobs` would. */
 export function startReplaySession(io: CliIO, run: AuditRun, label: string, requests: AsyncIterable<CapturedRequest>, jobs = 1, store = inspectorStore(io, label, false)): StartedReplay {
-  const pool = new StringPool();
-  const replay = startReplay(requests, (all, add) => run.auditEach(all, jobs, (r) => add(run.withBaselines(r)), (r) => shareStrings(r, pool)), store.dispatch);
+  const shared = new SharedStrings();
+  const replay = startReplay(requests, (all, add) => run.auditEach(all, jobs, (r) => add(run.withBaselines(r)), (r) => shared.share(r)), store.dispatch);
   return { store, replay };
 }

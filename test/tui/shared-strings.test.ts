@@ -1,7 +1,7 @@
 /** The inspector shares repeated strings of the results it keeps: nothing a reader sees may change. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { shareStrings, StringPool } from '../../src/tui/sources/shared-strings.js';
+import { SharedStrings } from '../../src/tui/sources/shared-strings.js';
 import { fixtureResults } from '../helpers/tui-session.js';
 
 describe('shared strings', () => {
@@ -10,17 +10,11 @@ describe('shared strings', () => {
     assert.ok(results.some((r) => r.findings.length > 0));
     const before = JSON.stringify(results);
     const copy = (r: (typeof results)[number]) => ({ ...r, request: { ...r.request }, findings: r.findings.map((f) => ({ ...f, location: { ...f.location } })) });
-    const pool = new StringPool(8);
-    // Twice over, so the second pass meets strings the pool already holds (and a full pool).
+    const shared = new SharedStrings();
+    // Twice over, so every result meets an earlier one of its kind with the same strings.
     const again = results.map(copy);
-    const after = [...results, ...again].map((r) => shareStrings(r, pool));
+    const after = [...results, ...again].map((r) => shared.share(r));
     assert.equal(JSON.stringify(after.slice(0, results.length)), before);
     assert.equal(JSON.stringify(after.slice(results.length)), before);
-  });
-
-  it('keeps a bounded number of strings', () => {
-    const pool = new StringPool(2);
-    for (const s of ['a', 'b', 'c', 'd']) assert.equal(pool.share(s), s);
-    assert.equal((pool as unknown as { kept: Map<string, string> }).kept.size, 2);
   });
 });

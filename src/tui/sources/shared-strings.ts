@@ -1,46 +1,54 @@
 /**
  * The inspector keeps every result it loads (100,000 of them, with ~4 findings each), and a
  * result's strings arrive as fresh copies: parsed from a worker's reply, or made by the audit.
- * Most repeat across requests (a rule's message, a kind, a JSON path, a fingerprint, a URL),
- * yet each copy survived the young generation and was copied into the old one: on the main
- * thread, whose time is what `inspect` loads at, that promotion was the largest cost beyond
- * what `audit` does (issue 15: inspect loads at ≥ 0.8x audit's rate). Equal strings are the
- * same value in JavaScript, so sharing one copy changes nothing a reader can see.
+ * Most repeat from one request of a kind to the next (a rule's message, a JSON path, a
+ * fingerprint, the URL), yet each copy survived the young generation and was copied into the
+ * old one: on the main thread, whose time is what `inspect` loads at, that promotion was the
+ * largest cost beyond what `audit` does (issue 15: inspect loads at ≥ 0.8x audit's rate).
+ *
+ * So each result takes its strings from the last result of its kind where they are equal.
+ * Equal strings are the same value in JavaScript, so nothing a reader can see changes. A
+ * comparison of two equal strings is cheap; looking every string up in a table was not (the
+ * hashing cost as much main-thread time as the copies it saved).
  */
 import type { RequestResult } from '../../engine/audit-request.js';
+import type { Finding } from '../../engine/finding.js';
 
-export class StringPool {
-  private readonly kept = new Map<string, string>();
+export class SharedStrings {
+  private readonly lastOfKind = new Map<string, RequestResult>();
 
-  /** Bounded: past `max` distinct strings, new ones are kept as they came. */
-  constructor(private readonly max = 100_000) {}
-
-  share(s: string): string {
-    const kept = this.kept.get(s);
-    if (kept !== undefined) return kept;
-    if (this.kept.size < this.max) this.kept.set(s, s);
-    return s;
+  /** The result with its strings replaced by equal ones of the last result of its kind (in place). */
+  share(result: RequestResult): RequestResult {
+    const key = result.kind ?? '';
+    const previous = this.lastOfKind.get(key);
+    this.lastOfKind.set(key, result);
+    if (previous === undefined) return result;
+    if (previous.kind !== null) result.kind = previous.kind;
+    const request = result.request;
+    const before = previous.request;
+    if (request.url === before.url) request.url = before.url;
+    if (request.method === before.method) request.method = before.method;
+    const earlier = previous.findings;
+    result.findings.forEach((f, i) => {
+      // Findings come in the same order for requests alike; else the first of the same rule.
+      const match = earlier[i]?.rule === f.rule ? earlier[i] : earlier.find((e) => e.rule === f.rule);
+      if (match) shareFinding(f, match, request.id);
+    });
+    return result;
   }
 }
 
-/** The result with its repeated strings replaced by the pool's copies (in place: equal values). */
-export function shareStrings(result: RequestResult, pool: StringPool): RequestResult {
-  const request = result.request;
-  if (request.url !== null) request.url = pool.share(request.url);
-  request.method = pool.share(request.method);
-  if (result.kind !== null) result.kind = pool.share(result.kind);
-  for (const f of result.findings) {
-    f.rule = pool.share(f.rule);
-    f.severity = pool.share(f.severity) as typeof f.severity;
-    f.message = pool.share(f.message);
-    f.fingerprint = pool.share(f.fingerprint);
-    // The request's own id, not a copy of it.
-    if (f.requestId === request.id) f.requestId = request.id;
-    if (f.kind !== null) f.kind = pool.share(f.kind);
-    const location = f.location as { part: string; path?: string };
-    location.part = pool.share(location.part);
-    if (location.path !== undefined) location.path = pool.share(location.path);
-    if (f.matched !== undefined) f.matched = pool.share(f.matched);
-  }
-  return result;
+function shareFinding(f: Finding, match: Finding, requestId: string): void {
+  f.rule = match.rule;
+  if (f.severity === match.severity) f.severity = match.severity;
+  if (f.message === match.message) f.message = match.message;
+  if (f.fingerprint === match.fingerprint) f.fingerprint = match.fingerprint;
+  if (f.kind === match.kind) f.kind = match.kind;
+  if (f.matched !== undefined && f.matched === match.matched) f.matched = match.matched;
+  // The request's own id, not a copy of it.
+  if (f.requestId === requestId) f.requestId = requestId;
+  const location = f.location as { part: string; path?: string };
+  const other = match.location as { part: string; path?: string };
+  if (location.part === other.part) location.part = other.part;
+  if (location.path !== undefined && location.path === other.path) location.path = other.path;
 }
