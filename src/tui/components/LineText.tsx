@@ -1,6 +1,6 @@
 /** One Line as Ink text: the only place tones become colours, so NO_COLOR is honoured here. */
 import { Text, Transform, useIsScreenReaderEnabled } from 'ink';
-import { memo, useContext } from 'react';
+import { memo, useContext, type ReactNode } from 'react';
 import { drawnLine, toneProps } from '../render/drawn-line.js';
 import type { Line } from '../render/line.js';
 import { fitLine } from '../render/line.js';
@@ -34,3 +34,49 @@ export function SegmentTexts({ line, color, inverse }: { line: Line; color: bool
     </Text>
   );
 }
+
+/**
+ * Lines one under the other (a pane's rows), as few text nodes as possible: each run of lines
+ * that can be drawn through a transform is one node, coloured line by line, so a pane whose
+ * every line changed (another request selected) is one element for React and one node for
+ * Yoga and Ink instead of one per line. A line that cannot is its own <SegmentTexts>; an
+ * empty one is a space, as LineText draws it.
+ */
+export const LineBlock = memo(function LineBlock({ lines, width }: { lines: readonly Line[]; width: number }) {
+  const color = useContext(ColorContext);
+  const screenReader = useIsScreenReaderEnabled();
+  if (screenReader) return lines.map((line, i) => <LineText key={i} line={line} width={width} />);
+  const parts: ReactNode[] = [];
+  let measured: string[] = [];
+  let styled: string[] = [];
+  const flush = (at: number) => {
+    if (measured.length === 0) return;
+    const m = measured;
+    const s = styled;
+    parts.push(
+      <Transform key={`from ${at - m.length}`} transform={(text, i) => (text === m[i] ? s[i]! : text)}>
+        {m.join('\n')}
+      </Transform>,
+    );
+    measured = [];
+    styled = [];
+  };
+  lines.forEach((line, i) => {
+    const fitted = fitLine(line, width);
+    if (fitted.every((s) => s.text === '')) {
+      measured.push(' ');
+      styled.push(' ');
+      return;
+    }
+    const drawn = drawnLine(fitted, color, false);
+    if (drawn) {
+      measured.push(drawn.measured);
+      styled.push(drawn.styled);
+      return;
+    }
+    flush(i);
+    parts.push(<SegmentTexts key={i} line={fitted} color={color} inverse={false} />);
+  });
+  flush(lines.length);
+  return parts;
+});

@@ -88,6 +88,8 @@ export function styledText(line: Line, color: boolean, inverse: boolean): string
 export interface DrawnLine {
   /** What Ink lays out: as wide as the line, printable ASCII only. */
   measured: string;
+  /** The real text, coloured. */
+  styled: string;
   /** Ink's transform: the measured text back to the real one, coloured. */
   transform: (text: string) => string;
 }
@@ -101,5 +103,5 @@ export function drawnLine(line: Line, color: boolean, inverse: boolean): DrawnLi
   const styled = styledText(line, color, inverse);
   // Ink hands the transform each line it drew; it draws exactly `measured` (it fits, no
   // line breaks), but anything else is passed through rather than mislabelled.
-  return { measured, transform: (drawn) => (drawn === measured ? styled : drawn) };
+  return { measured, styled, transform: (drawn) => (drawn === measured ? styled : drawn) };
 }
