@@ -115,11 +115,15 @@ function addResults(state: InspectorState, added: readonly RequestResult[]): Ins
   if (state.optout) next.optout = countScenarioResults(state.optout, added);
   // Only the new results are tested: appending never re-filters what is already there.
   const test = viewTest(state);
-  const newView: number[] = [];
-  for (let i = 0; i < added.length; i++) {
-    if (typeof test !== 'function' || test(added[i]!, haystacks[base + i]!)) newView.push(base + i);
+  if (typeof test !== 'function') {
+    // Nothing filtered: the view is everything, kept as the shared array, so a key that later
+    // clears a filter finds it built rather than building 100,000 positions, cold, itself.
+    next = { ...next, view: everything(results.length) };
+  } else {
+    const newView: number[] = [];
+    for (let i = 0; i < added.length; i++) if (test(added[i]!, haystacks[base + i]!)) newView.push(base + i);
+    next = { ...next, view: state.view.concat(newView) };
   }
-  next = { ...next, view: state.view.concat(newView) };
   return state.view.length === 0 ? scrollIntoView({ ...next, cursor: 0 }) : next;
 }
 
