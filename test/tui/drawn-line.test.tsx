@@ -30,7 +30,7 @@ function frame(lines: Drawn[], width: number, color: boolean, way: 'transform' |
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={width}>
         {way === 'block' ? (
-          <LineBlock lines={lines.map((l) => l.line)} width={width} />
+          <LineBlock lines={lines.map((l) => l.line)} width={width} inverseAt={lines.findIndex((l) => l.inverse)} />
         ) : (
           lines.map((l, i) =>
             way === 'transform' ? <LineText key={i} line={l.line} width={width} inverse={l.inverse} /> : <Segments key={i} line={l.line} width={width} color={color} inverse={l.inverse} />,
@@ -94,8 +94,9 @@ describe('lines drawn through a transform', () => {
         for (const color of [true, false]) {
           withChalkLevel(level, () => {
             assert.equal(frame(lines, width, color, 'transform'), frame(lines, width, color, 'segments'), `seed ${seed}, width ${width}, colour ${color}, chalk level ${level}`);
-            // A pane's rows as one block (no inverse there): the frame of a line per node.
-            const plain = lines.map((l) => ({ ...l, inverse: false }));
+            // A pane's rows as one block (one of them inverse, as the list's selection): the frame of a line per node.
+            const selected = seed % lines.length;
+            const plain = lines.map((l, i) => ({ ...l, inverse: i === selected }));
             assert.equal(frame(plain, width, color, 'block'), frame(plain, width, color, 'segments'), `block: seed ${seed}, width ${width}, colour ${color}, chalk level ${level}`);
           });
         }

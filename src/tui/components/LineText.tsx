@@ -1,7 +1,7 @@
 /** One Line as Ink text: the only place tones become colours, so NO_COLOR is honoured here. */
 import { Text, Transform, useIsScreenReaderEnabled } from 'ink';
 import { memo, useContext, type ReactNode } from 'react';
-import { drawnLine, toneProps } from '../render/drawn-line.js';
+import { drawnLine, toneProps, type DrawnLine } from '../render/drawn-line.js';
 import type { Line } from '../render/line.js';
 import { fitLine } from '../render/line.js';
 import { ColorContext } from './InspectorContext.js';
@@ -42,10 +42,10 @@ export function SegmentTexts({ line, color, inverse }: { line: Line; color: bool
  * Yoga and Ink instead of one per line. A line that cannot is its own <SegmentTexts>; an
  * empty one is a space, as LineText draws it.
  */
-export const LineBlock = memo(function LineBlock({ lines, width }: { lines: readonly Line[]; width: number }) {
+export const LineBlock = memo(function LineBlock({ lines, width, inverseAt = -1 }: { lines: readonly Line[]; width: number; inverseAt?: number }) {
   const color = useContext(ColorContext);
   const screenReader = useIsScreenReaderEnabled();
-  if (screenReader) return lines.map((line, i) => <LineText key={i} line={line} width={width} />);
+  if (screenReader) return lines.map((line, i) => <LineText key={i} line={line} width={width} inverse={i === inverseAt} />);
   const parts: ReactNode[] = [];
   let measured: string[] = [];
   let styled: string[] = [];
@@ -62,21 +62,30 @@ export const LineBlock = memo(function LineBlock({ lines, width }: { lines: read
     styled = [];
   };
   lines.forEach((line, i) => {
-    const fitted = fitLine(line, width);
-    if (fitted.every((s) => s.text === '')) {
-      measured.push(' ');
-      styled.push(' ');
-      return;
-    }
-    const drawn = drawnLine(fitted, color, false);
+    const { fitted, drawn } = drawnOf(line, width, color, i === inverseAt);
     if (drawn) {
       measured.push(drawn.measured);
       styled.push(drawn.styled);
       return;
     }
     flush(i);
-    parts.push(<SegmentTexts key={i} line={fitted} color={color} inverse={false} />);
+    parts.push(<SegmentTexts key={i} line={fitted} color={color} inverse={i === inverseAt} />);
   });
   flush(lines.length);
   return parts;
 });
+
+const BLANK: DrawnLine = { measured: ' ', styled: ' ', transform: (text) => text };
+/** A line's fitted form and drawing, kept per line object: blocks redraw lines that did not change. */
+const drawnLines = new WeakMap<Line, { width: number; color: boolean; inverse: boolean; fitted: Line; drawn: DrawnLine | undefined }>();
+
+function drawnOf(line: Line, width: number, color: boolean, inverse: boolean): { fitted: Line; drawn: DrawnLine | undefined } {
+  const kept = drawnLines.get(line);
+  if (kept && kept.width === width && kept.color === color && kept.inverse === inverse) return kept;
+  const fitted = fitLine(line, width);
+  // An empty line is a space, as LineText draws it.
+  const drawn = fitted.every((s) => s.text === '') ? BLANK : drawnLine(fitted, color, inverse);
+  const entry = { width, color, inverse, fitted, drawn };
+  drawnLines.set(line, entry);
+  return entry;
+}
