@@ -12,6 +12,7 @@ import { ColorContext } from '../../src/tui/components/InspectorContext.js';
 import { LineBlock, LineText, SegmentTexts } from '../../src/tui/components/LineText.js';
 import { drawnLine, standIn, SYMBOLS } from '../../src/tui/render/drawn-line.js';
 import { fitLine, type Line, type Tone } from '../../src/tui/render/line.js';
+import { rng } from '../helpers/rng.js';
 
 interface Drawn {
   line: Line;
@@ -52,17 +53,6 @@ function withChalkLevel<T>(level: 0 | 1 | 2 | 3, fn: () => T): T {
   } finally {
     chalk.level = before;
   }
-}
-
-/** A small deterministic generator, so a failing line can be reproduced from its seed. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
 }
 
 const TONES: Array<Tone | undefined> = [undefined, 'plain', 'dim', 'heading', 'key', 'accent', 'pass', 'warn', 'fail', 'skip', 'added', 'removed'];

@@ -11,6 +11,7 @@ import { App } from '../../src/tui/components/App.js';
 import { inkOutputClass, installOutputCache, originalGet, sampleFrames } from '../../src/tui/render/ink-output-cache.js';
 import { detailSource } from '../../src/tui/run-inspector.js';
 import { fixtureResults, session, storeWith } from '../helpers/tui-session.js';
+import { rng } from '../helpers/rng.js';
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 const noop = async () => 'not here';
@@ -45,17 +46,6 @@ describe('Ink output cache', () => {
     }
   });
 });
-
-/** A small deterministic generator, so a failing frame can be reproduced from its seed. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 describe('Ink output rows kept across frames', () => {
   // Pieces of the text Ink writes: plain, coloured, bold/dim (one end code for both), inverse,

@@ -13,6 +13,7 @@ import { fit, sanitize, wrap } from '../../src/tui/render/text-fit.js';
 import { CLI_SAMPLE } from '../../src/policy/packs/hasura/samples.js';
 import { cliFlat, httpRequest } from '../helpers/requests.js';
 import { audit, compiled, auditOptions } from '../helpers/tui-session.js';
+import { rng } from '../helpers/rng.js';
 
 const text = (lines: Line[]) => lines.map(lineText);
 const withPayload = (r: ReturnType<typeof audit>) => auditRequest(r.request, compiled, { ...auditOptions, keepPayload: true });
@@ -140,13 +141,7 @@ describe('diff', () => {
   });
 
   it("finds the same changes as the diff library's diffJson, on random payloads", () => {
-    let x = 7;
-    const r = (n: number) => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) % n;
-    };
+    const r = rng(7);
     const leaf = (): unknown => [1, 2.5, 'a', 'b,', ',', null, true, [], {}][r(9)];
     const value = (depth: number): unknown => {
       if (depth > 2 || r(3) === 0) return leaf();
