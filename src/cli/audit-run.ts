@@ -21,7 +21,8 @@ import { BASELINE_OPTIONS, Baselines } from './options/baseline-options.js';
 import { DETECTION_OPTIONS, setupDetection, type DetectionDeps } from './options/detection-options.js';
 import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js';
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
-import type { AuditRecipe } from './parallel/audit-recipe.js';
+import type { AuditRecipe, RenderPlan } from './parallel/audit-recipe.js';
+import type { RenderedRun } from './parallel/rendered-run.js';
 import type { AuditPool } from './parallel/audit-pool.js';
 import { Progress } from './progress.js';
 import { ReportOutputs } from './report-outputs.js';
@@ -119,7 +120,27 @@ export class AuditRun {
    * baseline, the inspector) audits in this thread.
    */
   async addAll(source: AsyncIterable<CapturedRequest | CaptureLines>, jobs: number): Promise<void> {
-    await this.auditEach(source, jobs, (r) => this.addResult(r));
+    const plan = this.renderPlan(jobs);
+    if (plan === null) return this.auditEach(source, jobs, (r) => this.addResult(r));
+    const { auditInOrder } = await import('./parallel/audit-pool.js');
+    await auditInOrder(source, { ...this.recipe, render: plan }, (r) => this.audit(r), (r) => this.addResult(r), { jobs, rendered: (run) => this.addRendered(run) });
+  }
+
+  /**
+   * How workers write their share of the reports, or null when every result must pass through
+   * this thread: one thread, payloads kept, a baseline applied, a listener, or a report that
+   * needs every result (see ReportOutputs.renderPlan).
+   */
+  private renderPlan(jobs: number): RenderPlan | null {
+    if (jobs <= 1 || this.auditOptions.keepPayload || this.baselines.active || this.listeners.length > 0) return null;
+    return this.outputs.renderPlan();
+  }
+
+  /** A run rendered by a worker: counted and written as addResult() would count and write each of its results. */
+  private async addRendered(run: RenderedRun): Promise<void> {
+    this.summary.merge(run.summary);
+    await this.outputs.rendered(run);
+    this.progress?.requested(run.count, run.failing, run.last);
   }
 
   /**

@@ -63,9 +63,14 @@ export class Progress {
 
   /** A request was audited and reported. */
   request(result: RequestResult): void {
-    this.requests++;
-    if (result.verdict === 'fail') this.failing++;
-    this.source = sourceOf(result.request.origin);
+    this.requested(1, result.verdict === 'fail' ? 1 : 0, sourceOf(result.request.origin));
+  }
+
+  /** `count` requests were audited and reported, `failing` of them failing, the last from `source`. */
+  requested(count: number, failing: number, source: string | undefined): void {
+    this.requests += count;
+    this.failing += failing;
+    if (source !== undefined) this.source = source;
     this.update();
   }
 

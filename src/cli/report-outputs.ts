@@ -17,11 +17,13 @@ import { serializeCaptureLine } from '../capture/capture-record.js';
 import type { RequestResult } from '../engine/audit-request.js';
 import { SummaryBuilder, type AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
-import { loadReporter } from '../report/reporters.js';
-import { endPieces, type ArtifactLine, type ContainmentReport, type ReportContext, type StreamReporter } from '../report/reporter.js';
+import { loadReporter, reportNeeds, type ReportFormat } from '../report/reporters.js';
+import { endPieces, type ArtifactLine, type ContainmentReport, type PieceSettings, type ReportContext, type StreamReporter } from '../report/reporter.js';
 import { COLOR, PLAIN, colorEnabled } from '../report/style.js';
 import type { CliIO } from './command.js';
 import type { Progress } from './progress.js';
+import type { RenderPlan } from './parallel/audit-recipe.js';
+import type { RenderedRun } from './parallel/rendered-run.js';
 import { writeOut } from './command.js';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -77,6 +79,9 @@ class AtomicFile {
 
 interface OpenTarget {
   display: string;
+  format: ReportFormat;
+  /** What its per-request text depends on (for workers that render it). */
+  settings: PieceSettings;
   out: NodeJS.WritableStream;
   file: AtomicFile | null;
   stream: StreamReporter;
@@ -121,6 +126,10 @@ function companionPath(target: ReportTarget & { path: string }, cwd: string): { 
   return { path: abs, display: path.relative(cwd, abs).split(path.sep).join('/') || abs };
 }
 
+function pieceSettings(ctx: ReportContext): PieceSettings {
+  return { showEvidence: ctx.showEvidence, quiet: ctx.quiet, color: ctx.style === COLOR };
+}
+
 /** Reports opened and not yet finished: a run that fails finishes them (see finishOpenReports). */
 const unfinished = new Set<ReportOutputs>();
 
@@ -145,7 +154,7 @@ export class ReportOutputs {
         const file = t.path === null ? null : await AtomicFile.open(t.path, t.display, { append: t.append });
         const tty = file === null && io.stdout.isTTY === true;
         const ctx: ReportContext = { ...base, quiet: settings.quiet, style: t.format === 'text' && colorEnabled(io.env, tty) ? COLOR : PLAIN };
-        const target: OpenTarget = { display: t.display, out: file?.stream ?? io.stdout, file, stream: (await loadReporter(t.format))(ctx) };
+        const target: OpenTarget = { display: t.display, format: t.format, settings: pieceSettings(ctx), out: file?.stream ?? io.stdout, file, stream: (await loadReporter(t.format))(ctx) };
         if (t.format === 'sarif' && t.path !== null) {
           const c = companionPath({ ...t, path: t.path }, io.cwd);
           target.companion = new Companion(c.path, c.display);
@@ -158,7 +167,7 @@ export class ReportOutputs {
     }
     if (settings.targets.every((t) => t.path !== null)) {
       const ctx: ReportContext = { ...base, quiet: true, style: colorEnabled(io.env, io.stdout.isTTY === true) ? COLOR : PLAIN };
-      opened.push({ display: 'stdout', out: io.stdout, file: null, stream: (await loadReporter('text'))(ctx) });
+      opened.push({ display: 'stdout', format: 'text', settings: pieceSettings(ctx), out: io.stdout, file: null, stream: (await loadReporter('text'))(ctx) });
     }
     return new ReportOutputs(opened);
   }
@@ -185,6 +194,36 @@ export class ReportOutputs {
     for (const t of this.targets) {
       const at = t.companion ? await t.companion.add(result) : undefined;
       await this.write(t, t.stream.result(result, at));
+    }
+  }
+
+  /**
+   * How audit workers can write these reports' share (see RenderPlan), or null when some report
+   * needs every result on this thread (JUnit: its case names and suites span the run).
+   */
+  renderPlan(): RenderPlan | null {
+    const needs = this.targets.map((t) => reportNeeds(t.format));
+    if (needs.includes('results')) return null;
+    return {
+      targets: this.targets.map((t, i) => (needs[i] === 'pieces' ? { format: t.format, ...t.settings } : null)),
+      findings: needs.includes('findings'),
+    };
+  }
+
+  /** A run rendered by a worker by renderPlan(): written as result() would have written each of its results. */
+  async rendered(run: RenderedRun): Promise<void> {
+    if (run.pieces.length !== this.targets.length) throw new Error('a rendered run does not match the reports');
+    this.soFar.merge(run.summary);
+    for (const [i, t] of this.targets.entries()) {
+      const text = run.pieces[i];
+      if (text !== null && text !== undefined) {
+        await this.write(t, t.stream.takeRendered!(text, run.count));
+        continue;
+      }
+      for (const result of run.full) {
+        const at = t.companion ? await t.companion.add(result) : undefined;
+        await this.write(t, t.stream.result(result, at));
+      }
     }
   }
 

@@ -66,6 +66,30 @@ export class SummaryBuilder {
     }
   }
 
+  /**
+   * Add the totals of results counted elsewhere (an audit worker's share), as if each had been
+   * added here: parts merged in input order give the same summary, key order included, as
+   * adding every result in that order.
+   */
+  merge(part: AuditSummary): void {
+    const s = this.s;
+    s.requests += part.requests;
+    s.audited += part.audited;
+    s.skipped += part.skipped;
+    s.verdicts.pass += part.verdicts.pass;
+    s.verdicts.warn += part.verdicts.warn;
+    s.verdicts.fail += part.verdicts.fail;
+    s.errors += part.errors;
+    s.warnings += part.warnings;
+    s.approved += part.approved;
+    for (const [kind, n] of Object.entries(part.kinds)) s.kinds[kind] = (s.kinds[kind] ?? 0) + n;
+    for (const [id, rule] of Object.entries(part.rules)) {
+      const r = (s.rules[id] ??= { severity: rule.severity, count: 0 });
+      r.count += rule.count;
+      if (rule.severity === 'error') r.severity = 'error';
+    }
+  }
+
   /** The summary of `summary` plus `results`, without changing `summary`. */
   static fold(summary: AuditSummary, results: Iterable<RequestResult>): AuditSummary {
     const b = SummaryBuilder.from(summary);

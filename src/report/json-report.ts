@@ -6,7 +6,7 @@ import type { RequestResult } from '../engine/audit-request.js';
 import { evidenceText, redact, type Finding } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
-import type { ContainmentReport, ReportContext, StreamReporter } from './reporter.js';
+import type { ContainmentReport, PieceRenderer, PieceSettings, ReportContext, StreamReporter } from './reporter.js';
 import { escapeControls } from './control-chars.js';
 import { redactUrl } from '../engine/url-redaction.js';
 
@@ -70,6 +70,18 @@ export function bodyJson(r: RequestResult, showEvidence: boolean): { text?: stri
   return { text, bytes };
 }
 
+/** One request as the report writes it: its own, so an audit worker can write it as this thread would. */
+function requestText(r: RequestResult, showEvidence: boolean): string {
+  // JSON escapes C0 controls but not C1 or bidi overrides: those are escaped too, so the
+  // report is safe to print to a terminal (the value read back is the same).
+  return escapeControls(JSON.stringify(requestJson(r, showEvidence)));
+}
+
+/** The requests array's entries for a run of results, made where they were audited. */
+export function jsonPieces(settings: PieceSettings): PieceRenderer {
+  return (results) => (settings.quiet ? '' : results.map((r) => requestText(r, settings.showEvidence)).join(',\n'));
+}
+
 export function jsonReporter(ctx: ReportContext): StreamReporter {
   let count = 0;
   return {
@@ -86,9 +98,13 @@ export function jsonReporter(ctx: ReportContext): StreamReporter {
     },
     result(r) {
       if (ctx.quiet) return '';
-      // JSON escapes C0 controls but not C1 or bidi overrides: those are escaped too, so the
-      // report is safe to print to a terminal (the value read back is the same).
-      return (count++ === 0 ? '' : ',\n') + escapeControls(JSON.stringify(requestJson(r, ctx.showEvidence)));
+      return (count++ === 0 ? '' : ',\n') + requestText(r, ctx.showEvidence);
+    },
+    takeRendered(text, n) {
+      if (ctx.quiet || n === 0) return '';
+      const out = (count === 0 ? '' : ',\n') + text;
+      count += n;
+      return out;
     },
     end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix, containment?: ContainmentReport) {
       const extra = conclusion !== undefined ? `,"conclusion":${JSON.stringify(conclusion)}` : '';

@@ -59,7 +59,27 @@ export interface StreamReporter {
    * `optout`: the matrix of an opt-out run, whose verdict the exit code is.
    */
   end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix, containment?: ContainmentReport): string | Iterable<string>;
+  /**
+   * Reporters whose text for a request depends on that request alone (see PieceRenderer): take
+   * the text a renderer made of `count` consecutive results elsewhere (an audit worker), and
+   * return what result() would have returned for them, one after another.
+   */
+  takeRendered?(text: string, count: number): string;
 }
+
+/** What a request's report text depends on beyond the request: plain data, so a worker can have it. */
+export interface PieceSettings {
+  showEvidence: boolean;
+  quiet: boolean;
+  color: boolean;
+}
+
+/**
+ * The per-request text of a reporter that keeps no state between requests, made off the main
+ * thread: `render` gives the text of a run of consecutive results, which the reporter's
+ * takeRendered() turns into the bytes its result() would have written for them.
+ */
+export type PieceRenderer = (results: readonly RequestResult[]) => string;
 
 /** What a reporter's end() gave, as pieces to write in order. */
 export function endPieces(text: string | Iterable<string>): Iterable<string> {

@@ -5,18 +5,53 @@ import { describeLocation, evidenceText } from '../engine/finding.js';
 import type { AuditSummary } from '../engine/summary.js';
 import type { OptoutMatrix } from '../optout/matrix.js';
 import { optoutText } from './optout-report.js';
-import type { ReportContext, StreamReporter } from './reporter.js';
+import type { PieceRenderer, PieceSettings, ReportContext, StreamReporter } from './reporter.js';
+import { COLOR, PLAIN } from './style.js';
 import { escapeControls as safe } from './control-chars.js';
 import { redactUrl } from '../engine/url-redaction.js';
 
 const VERDICT_LABEL = { pass: 'pass', warn: 'WARN', fail: 'FAIL', skipped: 'skip' } as const;
 
-export function textReporter(ctx: ReportContext): StreamReporter {
+type TextContext = Pick<ReportContext, 'style' | 'quiet' | 'showEvidence'>;
+
+/** A request's lines: its own, so an audit worker can write them as this thread would. */
+function requestText(ctx: TextContext): (r: RequestResult) => string {
   const { style } = ctx;
   const badge = (v: keyof typeof VERDICT_LABEL): string => {
     const label = VERDICT_LABEL[v].padEnd(4);
     return v === 'fail' ? style.red(style.bold(label)) : v === 'warn' ? style.yellow(label) : v === 'pass' ? style.green(label) : style.dim(label);
   };
+  return (r) => {
+    if (ctx.quiet) return '';
+    // Every piece that comes from a capture (file names, methods, URLs, keys in messages and
+    // locations, evidence) is escaped: a payload must not drive the terminal.
+    const where = safe(describeOrigin(r.request.origin));
+    const lines = [`${badge(r.verdict)}  ${safe(r.kind ?? (r.verdict === 'skipped' ? '-' : 'unknown')).padEnd(18)} ${where}`];
+    const dest = r.request.url === null ? 'destination unknown (bare payload)' : safe(`${r.request.method} ${redactUrl(r.request.url, ctx.showEvidence)}`);
+    if (r.verdict !== 'pass') lines.push(`      ${style.dim(dest)}`);
+    if (r.skipReason) lines.push(`      ${style.dim(safe(r.skipReason))}`);
+    for (const f of r.findings) {
+      const sev = f.approved ? style.dim('approved') : f.severity === 'error' ? style.red('error   ') : style.yellow('warning ');
+      let line = `      ${sev}  ${safe(f.rule).padEnd(28)} ${safe(`${describeLocation(f.location)}: ${f.message}`)}`;
+      if (f.encoding) line += safe(` (encoding: ${f.encoding})`);
+      if (f.matched) line += safe(` [${f.matched}]`);
+      const ev = evidenceText(f, ctx.showEvidence);
+      if (ev !== undefined) line += style.dim(safe(ctx.showEvidence ? ` evidence: ${JSON.stringify(ev)}` : ` evidence: ${ev}`));
+      lines.push(line);
+    }
+    return lines.join('\n') + '\n';
+  };
+}
+
+/** The text report's lines for a run of results, made where they were audited. */
+export function textPieces(settings: PieceSettings): PieceRenderer {
+  const text = requestText({ ...settings, style: settings.color ? COLOR : PLAIN });
+  return (results) => results.map(text).join('');
+}
+
+export function textReporter(ctx: ReportContext): StreamReporter {
+  const { style } = ctx;
+  const result = requestText(ctx);
   return {
     begin() {
       if (ctx.quiet) return '';
@@ -24,26 +59,8 @@ export function textReporter(ctx: ReportContext): StreamReporter {
       const notes = (ctx.notes ?? []).map((n) => style.dim(`note: ${safe(n)}`) + '\n').join('');
       return `${style.bold(head)}\n${notes}\n`;
     },
-    result(r: RequestResult) {
-      if (ctx.quiet) return '';
-      // Every piece that comes from a capture (file names, methods, URLs, keys in messages and
-      // locations, evidence) is escaped: a payload must not drive the terminal.
-      const where = safe(describeOrigin(r.request.origin));
-      const lines = [`${badge(r.verdict)}  ${safe(r.kind ?? (r.verdict === 'skipped' ? '-' : 'unknown')).padEnd(18)} ${where}`];
-      const dest = r.request.url === null ? 'destination unknown (bare payload)' : safe(`${r.request.method} ${redactUrl(r.request.url, ctx.showEvidence)}`);
-      if (r.verdict !== 'pass') lines.push(`      ${style.dim(dest)}`);
-      if (r.skipReason) lines.push(`      ${style.dim(safe(r.skipReason))}`);
-      for (const f of r.findings) {
-        const sev = f.approved ? style.dim('approved') : f.severity === 'error' ? style.red('error   ') : style.yellow('warning ');
-        let line = `      ${sev}  ${safe(f.rule).padEnd(28)} ${safe(`${describeLocation(f.location)}: ${f.message}`)}`;
-        if (f.encoding) line += safe(` (encoding: ${f.encoding})`);
-        if (f.matched) line += safe(` [${f.matched}]`);
-        const ev = evidenceText(f, ctx.showEvidence);
-        if (ev !== undefined) line += style.dim(safe(ctx.showEvidence ? ` evidence: ${JSON.stringify(ev)}` : ` evidence: ${ev}`));
-        lines.push(line);
-      }
-      return lines.join('\n') + '\n';
-    },
+    result,
+    takeRendered: (text) => text,
     end(summary: AuditSummary, exitCode: number, conclusion?: string, optout?: OptoutMatrix) {
       const kinds = Object.entries(summary.kinds)
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

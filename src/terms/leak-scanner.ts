@@ -94,16 +94,12 @@ export class LeakScanner implements TextScanner {
   scanWhole(part: TextPart): { hits: ScanHit[]; literalsClean: boolean } {
     if (!part.parsedElsewhere) return { hits: this.scan(part), literalsClean: false };
     // What scan does with a parsed body's raw text (its layers are decoded per literal).
-    const hits: ScanHit[] = [];
-    const matches = this.index ? this.index.find(part.text) : [];
-    this.reportTerms(matches, part, [], part.text, hits, new Set<number>());
-    return { hits, literalsClean: matches.length === 0 && !mayDecodeInside(part.text) };
+    const { hits, anyMatch } = this.termsAsSent(part);
+    return { hits, literalsClean: !anyMatch && !mayDecodeInside(part.text) };
   }
 
   scan(part: TextPart): ScanHit[] {
-    const hits: ScanHit[] = [];
-    const found = new Set<number>();
-    if (this.index) this.reportTerms(this.index.find(part.text), part, [], part.text, hits, found);
+    const { hits, found } = this.termsAsSent(part);
     // The strings of a parsed body are parts of their own and are decoded there, unescaped.
     const layers = part.parsedElsewhere ? [] : decodeLayers(part.text);
     for (const layer of layers) {
@@ -124,6 +120,15 @@ export class LeakScanner implements TextScanner {
       }
     }
     return hits;
+  }
+
+  /** The terms in the text as sent: scan()'s first step, and all scanWhole() does with a parsed body. */
+  private termsAsSent(part: TextPart): { hits: ScanHit[]; found: Set<number>; anyMatch: boolean } {
+    const hits: ScanHit[] = [];
+    const found = new Set<number>();
+    const matches = this.index ? this.index.find(part.text) : [];
+    this.reportTerms(matches, part, [], part.text, hits, found);
+    return { hits, found, anyMatch: matches.length > 0 };
   }
 
   private reportTerms(matches: TermMatch[], part: TextPart, chain: string[], text: string, hits: ScanHit[], found: Set<number>): void {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -111,6 +111,59 @@ describe('parallel audit', () => {
     }
     const report = JSON.parse(readFileSync(path.join(dir, 'j2.json'), 'utf8')) as { summary: { requests: number } };
     assert.equal(report.summary.requests, 2500);
+  });
+
+  it('reports the workers write themselves are byte for byte those of one thread: text and JSON in pieces, SARIF, Markdown and HTML from the results with findings', async () => {
+    // Oddities one thread reports in its own way: a duplicate key, a foreign line, bytes that
+    // are not UTF-8, CRLF, a blank line, the same request twice.
+    const lines = requests.map(serializeCaptureLine);
+    const withBody = (line: string, body: string) => serializeCaptureLine({ ...(JSON.parse(line) as object), body } as never);
+    lines[1300] = lines[1300]!.replace(/\n$/, '\r\n');
+    lines[1400] = withBody(lines[1400]!, '{"topic":"cli","topic":"server_metrics","user":"me@corp.example"}').replace('"body":', '"body" :');
+    lines[1500] = '{"not":"a capture record","path":"/home/alice/x"}\n';
+    lines[1600] = '\n';
+    lines[1700] = lines[1699]!;
+    const mixed = path.join(dir, 'mixed.ndjson');
+    writeFileSync(mixed, Buffer.concat([Buffer.from(lines.slice(0, 1800).join('')), Buffer.from([0xff, 0xfe, 0x41, 0x0a]), Buffer.from(lines.slice(1800).join(''))]));
+    // Bare JSON payloads, one per line: read as requests on this thread, sent to workers in batches.
+    const payloads = path.join(dir, 'payloads.jsonl');
+    writeFileSync(payloads, requests.map((r) => `${Buffer.from(r.body).toString("utf8").replace(/\n/g, ' ') || '{}'}\n`).join(''));
+    const runs: Record<string, { jobs: string; args: string[]; files: string[]; input?: string; env?: NodeJS.ProcessEnv }> = {
+      findings: { jobs: '', args: [mixed, '-o', 'F.json', '-o', 'F.sarif', '-o', 'F.md', '-o', 'F.html'], files: ['F.json', 'F.sarif', 'F.md', 'F.html'] },
+      text: { jobs: '', args: [mixed, payloads, '--show-evidence'], files: [], env: { FORCE_COLOR: '1', NO_COLOR: '' } },
+      stdin: { jobs: '', args: ['-', '-o', 'S.sarif', '-o', 'S.txt', '-o', 'Q.json', '--quiet'], files: ['S.sarif', 'S.capture.ndjson', 'S.txt', 'Q.json'], input: lines.slice(0, 2000).join('') },
+      batches: { jobs: '', args: [payloads, '--format', 'json'], files: [] },
+    };
+    // One HOME for both runs: the report's notes name it.
+    const home = path.join(dir, 'home');
+    mkdirSync(home);
+    for (const [name, run] of Object.entries(runs)) {
+      const got: Array<{ code: number; stdout: string; files: string[] }> = [];
+      for (const jobs of ['1', '2']) {
+        const out = path.join(dir, `${name}-${jobs}`);
+        mkdirSync(out);
+        const args = run.args.map((a) => (/^[A-Z]\.\w+$/.test(a) ? path.join(out, a) : a));
+        const r = await runCli(['audit', ...args, '--jobs', jobs, '--canary', CANARY], { timeoutMs: 300_000, ...(run.input !== undefined ? { input: run.input } : {}), env: { HOME: home, ...run.env } });
+        assert.ok(r.code === 1, `${name} --jobs ${jobs}: exit ${r.code}: ${r.stderr}`);
+        // The SARIF report names the capture saved beside it, in this run's own directory.
+        const here = (b: Buffer | string) => b.toString('latin1').split(`${name}-${jobs}`).join('OUT');
+        got.push({ code: r.code, stdout: here(r.stdout), files: run.files.map((f) => here(readFileSync(path.join(out, f)))) });
+      }
+      const [one, two] = got as [(typeof got)[number], (typeof got)[number]];
+      assert.equal(two.code, one.code, name);
+      // A line that is not a capture record has no time of its own: it gets the time it was read.
+      const untimed = (text: string) => text.replace(/"time":"[^"]*"/g, '"time":""');
+      assert.ok(untimed(two.stdout) === untimed(one.stdout), `${name}: stdout differs between --jobs 1 and --jobs 2`);
+      run.files.forEach((f, i) => assert.ok(untimed(two.files[i]!) === untimed(one.files[i]!), `${name}: ${f} differs between --jobs 1 and --jobs 2`));
+    }
+    // The runs did report what the oddities are: a duplicate key, a foreign line, evidence in colour.
+    const report = readFileSync(path.join(dir, 'findings-2', 'F.json'), 'utf8');
+    assert.match(report, /duplicate/);
+    assert.ok(report.includes(':1501"'));
+    const text = readFileSync(path.join(dir, 'findings-2', 'F.md'), 'utf8');
+    assert.match(text, /### telemetry-audit: FAIL/);
+    assert.ok(readFileSync(path.join(dir, 'stdin-2', 'S.capture.ndjson')).length > 1000, 'the SARIF companion holds the requests from stdin');
+    assert.equal(readFileSync(path.join(dir, 'stdin-2', 'Q.json'), 'utf8').split('\n')[0]!.endsWith('"requests":['), true);
   });
 
   it('lines parsed by the workers: a malformed record, a foreign line and CRLF end as on one thread, from a file and from stdin', async () => {

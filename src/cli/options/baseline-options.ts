@@ -73,6 +73,11 @@ export class Baselines {
     return new Baselines(findings, shape);
   }
 
+  /** Whether any baseline changes results (or records them): then every result passes through apply(). */
+  get active(): boolean {
+    return this.findings !== null || this.shape !== null;
+  }
+
   /** The shape check reads the parsed payload. */
   get needsPayload(): boolean {
     return this.shape !== null;

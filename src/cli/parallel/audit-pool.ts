@@ -10,14 +10,15 @@ import { isCaptureLines, requestsOfCaptureLines, type CaptureLines } from '../..
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import { InputError } from '../../capture/input-error.js';
 import type { RequestResult } from '../../engine/audit-request.js';
-import type { AuditRecipe } from './audit-recipe.js';
-import { joinResult, packBatch, packLines, unpackLinesReply, type BatchReply, type LinesReply, type SlimReply, type WorkMessage } from './batch.js';
+import type { AuditRecipe, RenderPlan } from './audit-recipe.js';
+import { renderedOfBatch, renderedOfLines, RunRenderer, type RenderedRun } from './rendered-run.js';
+import { joinResult, packBatch, packLines, unpackLinesReply, type BatchReply, type LinesReply, type RenderedReply, type SlimReply, type WorkMessage } from './batch.js';
 
-/** Results of one piece of work, in input order; `inputError` ends the input after them. */
-export interface AuditedRun {
-  results: RequestResult[];
-  inputError?: InputError;
-}
+/**
+ * One piece of work done, in input order: its results, or (when workers render the reports)
+ * its rendered run; `inputError` ends the input after them.
+ */
+export type AuditedRun = ({ results: RequestResult[] } | { rendered: RenderedRun }) & { inputError?: InputError };
 
 const WORKER = new URL('./audit-worker.js', import.meta.url);
 
@@ -32,7 +33,10 @@ export class AuditPool {
   private nextId = 0;
   private failure: Error | null = null;
 
-  constructor(recipe: AuditRecipe, jobs: number) {
+  constructor(
+    private readonly recipe: AuditRecipe,
+    jobs: number,
+  ) {
     const { Worker } = workerThreads();
     this.slots = Array.from({ length: jobs }, () => {
       const slot: Slot = { worker: new Worker(WORKER, { workerData: recipe }), busy: 0 };
@@ -62,7 +66,7 @@ export class AuditPool {
   audit(requests: readonly CapturedRequest[]): Promise<RequestResult[]> {
     const { message, transfer } = packBatch(this.nextId, requests);
     return this.send(message, transfer).then((reply) => {
-      if (!('results' in reply)) throw new Error('audit worker answered a batch with lines');
+      if (!('results' in reply)) throw new Error('audit worker answered a batch with something else');
       if (reply.results.length !== requests.length) throw new Error(`audit worker returned ${reply.results.length} results for ${requests.length} requests`);
       return reply.results.map((slim, i) => joinResult(requests[i]!, slim));
     });
@@ -72,14 +76,43 @@ export class AuditPool {
   auditLines(unit: CaptureLines): Promise<AuditedRun> {
     const { message, transfer } = packLines(this.nextId, unit);
     return this.send(message, transfer).then((reply) => {
-      if (!('text' in reply)) throw new Error('audit worker answered lines with a batch');
+      if (!('text' in reply)) throw new Error('audit worker answered lines with something else');
       const run: AuditedRun = { results: unpackLinesReply(unit, reply) };
       if (reply.inputError !== undefined) run.inputError = new InputError(reply.inputError);
       return run;
     });
   }
 
-  private send(message: WorkMessage, transfer: ArrayBuffer[]): Promise<SlimReply | LinesReply> {
+  /** Audit a batch and render its reports' share by the recipe's plan. */
+  renderBatch(requests: readonly CapturedRequest[]): Promise<AuditedRun> {
+    const plan = this.planned();
+    const { message, transfer } = packBatch(this.nextId, requests);
+    message.render = true;
+    return this.send(message, transfer).then((reply) => {
+      if (!('rendered' in reply)) throw new Error('audit worker answered a batch to render with results');
+      return { rendered: renderedOfBatch(requests, reply.rendered, plan) };
+    });
+  }
+
+  /** Parse and audit raw capture lines and render their reports' share by the recipe's plan. */
+  renderLines(unit: CaptureLines): Promise<AuditedRun> {
+    const plan = this.planned();
+    const { message, transfer } = packLines(this.nextId, unit);
+    message.render = true;
+    return this.send(message, transfer).then((reply) => {
+      if (!('rendered' in reply)) throw new Error('audit worker answered lines to render with results');
+      const run: AuditedRun = { rendered: renderedOfLines(unit, reply.rendered, plan) };
+      if (reply.inputError !== undefined) run.inputError = new InputError(reply.inputError);
+      return run;
+    });
+  }
+
+  private planned(): RenderPlan {
+    if (!this.recipe.render) throw new Error('audit pool: no render plan');
+    return this.recipe.render;
+  }
+
+  private send(message: WorkMessage, transfer: ArrayBuffer[]): Promise<SlimReply | LinesReply | RenderedReply> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
@@ -117,6 +150,11 @@ export interface ParallelOptions {
    * (the inspector shares repeated strings there, before copies of them outlive a collection).
    */
   settle?: (r: RequestResult) => RequestResult;
+  /**
+   * Takes what workers audited as rendered runs (the recipe has a RenderPlan), in input order
+   * with the results `add` takes of what this thread audited.
+   */
+  rendered?: (run: RenderedRun) => unknown;
 }
 
 /**
@@ -142,9 +180,14 @@ export async function auditInOrder(
   // Pieces of work queued per worker: enough that a worker never waits for this thread to be
   // scheduled again (on a busy machine that wait, per handoff, would cost more than the work).
   const depth = opts.depth ?? 6;
-  const maxInFlight = depth * opts.jobs + 2;
+  const render = opts.rendered !== undefined && recipe?.render !== undefined;
+  // What this thread audits itself while a worker is behind waits for it in order. Rendered, it
+  // is small (the reports' text), so this thread may run well ahead of a worker the machine
+  // has descheduled instead of waiting for it.
+  const maxInFlight = depth * opts.jobs + (render ? 32 : 2);
+  const here = render ? await RunRenderer.load(recipe!.render!) : null;
   const settle = opts.settle ?? ((r: RequestResult) => r);
-  const settled = (run: AuditedRun): AuditedRun => (opts.settle ? { ...run, results: run.results.map(settle) } : run);
+  const settled = (run: AuditedRun): AuditedRun => (opts.settle && 'results' in run ? { ...run, results: run.results.map(settle) } : run);
   let pool: AuditPool | null = null;
   let batch: CapturedRequest[] = [];
   let seen = 0;
@@ -152,7 +195,8 @@ export async function auditInOrder(
   let ended: InputError | null = null;
   const drainOne = async () => {
     const run = await inFlight.shift()!;
-    for (const r of run.results) await add(r);
+    if ('rendered' in run) await opts.rendered!(run.rendered);
+    else for (const r of run.results) await add(r);
     if (run.inputError) {
       ended = run.inputError;
       inFlight.length = 0;
@@ -161,19 +205,24 @@ export async function auditInOrder(
   };
   const auditHere = (work: CaptureLines | CapturedRequest[]): AuditedRun => {
     const results: RequestResult[] = [];
+    let inputError: InputError | undefined;
     try {
       for (const r of Array.isArray(work) ? work : requestsOfCaptureLines(work)) results.push(settle(audit(r)));
     } catch (err) {
-      if (err instanceof InputError) return { results, inputError: err };
-      throw err;
+      if (!(err instanceof InputError)) throw err;
+      inputError = err;
     }
-    return { results };
+    const run: AuditedRun = here ? { rendered: here.renderHere(results) } : { results };
+    if (inputError) run.inputError = inputError;
+    return run;
+  };
+  const onPool = (p: AuditPool, work: CaptureLines | CapturedRequest[]): Promise<AuditedRun> => {
+    if (Array.isArray(work)) return handled(render ? p.renderBatch(work) : p.audit(work).then((results) => settled({ results })));
+    return handled(render ? p.renderLines(work) : p.auditLines(work).then(settled));
   };
   const dispatch = async (work: CaptureLines | CapturedRequest[]) => {
     const p = pool!;
-    if (!p.hasRoom(depth)) inFlight.push(Promise.resolve(auditHere(work)));
-    else if (Array.isArray(work)) inFlight.push(handled(p.audit(work).then((results) => settled({ results }))));
-    else inFlight.push(handled(p.auditLines(work).then(settled)));
+    inFlight.push(p.hasRoom(depth) ? onPool(p, work) : Promise.resolve(auditHere(work)));
     while (inFlight.length >= maxInFlight) await drainOne();
   };
   const flushBatch = async () => {
@@ -217,7 +266,7 @@ export async function auditInOrder(
     if (pool !== null && batch.length > 0) {
       const work = batch;
       batch = [];
-      inFlight.push(pool.hasRoom(depth) ? handled(pool.audit(work).then((results) => settled({ results }))) : Promise.resolve(auditHere(work)));
+      inFlight.push(pool.hasRoom(depth) ? onPool(pool, work) : Promise.resolve(auditHere(work)));
     }
     while (inFlight.length > 0) await drainOne();
     if (readError !== null) throw readError;

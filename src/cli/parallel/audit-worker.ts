@@ -2,7 +2,8 @@
  * An audit worker thread: compiles the recipe once, then audits what it is sent. A batch of
  * requests gets back what the main thread cannot recompute (kind, verdict, findings); raw
  * capture lines are parsed here too, and their requests go back with their results, so the
- * main thread of a replay only reads, hands out and reports.
+ * main thread of a replay only reads, hands out and reports. With a render plan in the recipe,
+ * a worker also writes the reports' text of what it audited (see rendered-run.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { requestsOfCaptureLines } from '../../capture/capture-lines.js';
@@ -10,11 +11,18 @@ import type { CapturedRequest } from '../../capture/captured-request.js';
 import { InputError } from '../../capture/input-error.js';
 import { auditRequest } from '../../engine/audit-request.js';
 import { cookRecipe, type AuditRecipe } from './audit-recipe.js';
+import { packFullOfBatch, packFullOfLines, RunRenderer } from './rendered-run.js';
 import { packLinesReply, slimOf, unpackBatch, unpackLines, type BatchReply, type WorkMessage } from './batch.js';
 
 const port = parentPort;
 if (!port) throw new Error('audit-worker runs as a worker thread');
-const { compiled, options } = cookRecipe(workerData as AuditRecipe);
+const recipe = workerData as AuditRecipe;
+const { compiled, options } = cookRecipe(recipe);
+const renderer = recipe.render ? await RunRenderer.load(recipe.render) : null;
+const planned = (): RunRenderer => {
+  if (!renderer) throw new Error('asked to render reports without a plan');
+  return renderer;
+};
 
 port.on('message', (msg: WorkMessage) => {
   let reply: BatchReply;
@@ -31,7 +39,17 @@ port.on('message', (msg: WorkMessage) => {
         if (!(err instanceof InputError)) throw err;
         inputError = err.message;
       }
-      ({ reply, transfer } = packLinesReply(msg.id, unit, requests.map((r) => auditRequest(r, compiled, options)), inputError));
+      const results = requests.map((r) => auditRequest(r, compiled, options));
+      if (msg.render) {
+        const rendered = planned().render(results, packFullOfLines(unit, results));
+        reply = { id: msg.id, rendered: rendered.wire, ...(inputError !== undefined ? { inputError } : {}) };
+        transfer = rendered.transfer;
+      } else {
+        ({ reply, transfer } = packLinesReply(msg.id, unit, results, inputError));
+      }
+    } else if (msg.render) {
+      const results = unpackBatch(msg).map((r) => auditRequest(r, compiled, options));
+      reply = { id: msg.id, rendered: planned().render(results, packFullOfBatch(results)).wire };
     } else {
       reply = { id: msg.id, results: unpackBatch(msg).map((r) => slimOf(auditRequest(r, compiled, options))) };
     }

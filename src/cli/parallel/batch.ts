@@ -14,9 +14,12 @@ import { idAt, originAt, type CaptureLines } from '../../capture/capture-lines.j
 import type { CapturedRequest, Transport } from '../../capture/captured-request.js';
 import type { RequestResult, Verdict } from '../../engine/audit-request.js';
 import type { Finding } from '../../engine/finding.js';
+import type { AuditSummary } from '../../engine/summary.js';
 
 export interface BatchMessage {
   id: number;
+  /** Answer with a RenderedReply (the recipe has a RenderPlan), not with results. */
+  render?: boolean;
   requests: Array<Omit<CapturedRequest, 'body'>>;
   /** Every body, back to back; request i's body is bodies[ends[i-1] .. ends[i]). */
   bodies: ArrayBuffer;
@@ -25,6 +28,7 @@ export interface BatchMessage {
 
 export interface LinesMessage {
   id: number;
+  render?: boolean;
   lines: Omit<CaptureLines, 'block'> & { firstLine: number; count: number; bytes: ArrayBuffer };
 }
 
@@ -47,7 +51,30 @@ export interface LinesReply {
   inputError?: string;
 }
 
-export type BatchReply = SlimReply | LinesReply | { id: number; error: string };
+/**
+ * A run of results as the reports need them (see rendered-run.ts): their text per report, their
+ * totals, and the results with findings for reports that keep state. `inputError` ends the input
+ * after them.
+ */
+export interface RenderedReply {
+  id: number;
+  rendered: RenderedWire;
+  inputError?: string;
+}
+
+export interface RenderedWire {
+  count: number;
+  summary: AuditSummary;
+  /** Per report target, the text of the run (null: the target takes results). */
+  pieces: Array<string | null>;
+  /** Progress: failing requests, and the source of the last request. */
+  failing: number;
+  last?: string;
+  /** The results with findings: packed as a LinesReply for lines, by index into the batch for a batch. */
+  full?: Pick<LinesReply, 'text' | 'bodies' | 'ends'> | Array<[number, AuditedSlim]>;
+}
+
+export type BatchReply = SlimReply | LinesReply | RenderedReply | { id: number; error: string };
 
 /**
  * One request read from capture lines and its result, as JSON carries it. The id and origin
@@ -121,7 +148,7 @@ export function packLinesReply(id: number, unit: CaptureLines, results: readonly
   return { reply, transfer: [bodies] };
 }
 
-export function unpackLinesReply(unit: CaptureLines, reply: LinesReply): RequestResult[] {
+export function unpackLinesReply(unit: CaptureLines, reply: Pick<LinesReply, 'text' | 'bodies' | 'ends'>): RequestResult[] {
   const [headerLists, entries] = JSON.parse(reply.text) as [Array<Array<[string, string]>>, LinesEntry[]];
   const { place } = unit;
   let start = 0;
