@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { devNull } from 'node:os';
+import os, { devNull } from 'node:os';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { measureInChild, median } from '../measure.js';
@@ -30,6 +30,10 @@ interface Round {
   answeredMs: number;
   /** Until the server had captured and audited every request. */
   doneMs: number;
+  /** CPU ms per 1000 requests: the server (all its threads), its main thread, the load generator. */
+  serverCpu: number;
+  mainCpu: number;
+  loadCpu: number;
 }
 
 /** mitmdump's path when it is installed (Debian `mitmproxy`), else null: its case is skipped. */
@@ -51,13 +55,14 @@ async function round(server: string[], loadMode: string, requests: number, loadE
     // The load child's start-up and exit are not the server's time: take them out of "done".
     const childOverhead = performance.now() - started - load.ms;
     child.stdin!.write('stop\n');
-    const done = JSON.parse(String((await lines.next()).value)) as { captured: number; audited: number };
+    const done = JSON.parse(String((await lines.next()).value)) as { captured: number; audited: number; cpuMs: number; mainCpuMs: number };
     const doneMs = performance.now() - started - childOverhead;
     const audited = server[0] === 'proxy' ? done.audited : done.captured;
     if (load.ok !== requests || done.captured !== requests || audited !== requests) {
       throw new Error(`${server.join(' ')}: ${load.ok} of ${requests} answered, ${done.captured} captured, ${audited} audited`);
     }
-    return { answeredMs: load.ms, doneMs: Math.max(load.ms, doneMs) };
+    const per1k = (ms: number): number => (ms / requests) * 1000;
+    return { answeredMs: load.ms, doneMs: Math.max(load.ms, doneMs), serverCpu: per1k(done.cpuMs), mainCpu: per1k(done.mainCpuMs), loadCpu: per1k(load.cpuMs ?? 0) };
   } finally {
     child.kill();
   }
@@ -79,23 +84,22 @@ export const bench: BenchCase = {
     const mitmdump = findMitmdump();
     if (!mitmdump) out.push('mitmdump is not installed (Debian package mitmproxy): no mitmproxy comparison');
     for (const c of cases) {
-      const bare: number[] = [];
-      const answered: number[] = [];
-      const done: number[] = [];
-      const mitm: number[] = [];
+      const bare: Round[] = [];
+      const proxy: Round[] = [];
+      const mitm: Round[] = [];
       // Only over plain HTTP: through CONNECT mitmdump would need the upstream certificate.
       const withMitm = mitmdump !== null && c.target;
       // Interleaved so drift in machine load hits every side alike.
       for (let r = 0; r < ROUNDS; r++) {
-        bare.push((await round(c.bare, c.bareLoad, c.n)).answeredMs);
-        const p = await round(c.proxy, c.proxyLoad, c.n);
-        answered.push(p.answeredMs);
-        done.push(p.doneMs);
-        if (withMitm) mitm.push((await round(['mitmdump'], 'proxy', c.n, { BENCH_PROXY_TARGET: '127.0.0.1:9' })).doneMs);
+        bare.push(await round(c.bare, c.bareLoad, c.n));
+        proxy.push(await round(c.proxy, c.proxyLoad, c.n));
+        if (withMitm) mitm.push(await round(['mitmdump'], 'proxy', c.n, { BENCH_PROXY_TARGET: '127.0.0.1:9' }));
       }
-      const b = rps(median(bare), c.n);
-      const a = rps(median(answered), c.n);
-      const d = rps(median(done), c.n);
+      const m = (rounds: Round[], pick: (r: Round) => number): number => median(rounds.map(pick));
+      const cpu = (rounds: Round[]): string => `${m(rounds, (r) => r.serverCpu).toFixed(0)} ms + load generator ${m(rounds, (r) => r.loadCpu).toFixed(0)} ms`;
+      const b = rps(m(bare, (r) => r.answeredMs), c.n);
+      const a = rps(m(proxy, (r) => r.answeredMs), c.n);
+      const d = rps(m(proxy, (r) => r.doneMs), c.n);
       out.push(
         `${c.label}: ${fmt(c.n)} requests, median of ${ROUNDS}`,
         `  bare Node server:             ${fmt(b)} req/s`,
@@ -103,12 +107,16 @@ export const bench: BenchCase = {
         `  proxy, answered and audited:  ${fmt(d)} req/s  -> tool/bare Node ${(d / b).toFixed(2)}x${c.target ? ' (target >= 0.8x)' : ''}`,
       );
       if (withMitm) {
-        const m = rps(median(mitm), c.n);
+        const md = rps(m(mitm, (r) => r.doneMs), c.n);
         out.push(
-          `  mitmdump, local-answer addon: ${fmt(m)} req/s (${(m / b).toFixed(2)}x bare Node)`,
-          `  -> tool/mitmdump ${(d / m).toFixed(1)}x (never below 5x)`,
+          `  mitmdump, local-answer addon: ${fmt(md)} req/s (${(md / b).toFixed(2)}x bare Node)`,
+          `  -> tool/mitmdump ${(d / md).toFixed(1)}x (never below 5x)`,
         );
       }
+      // On two shared cores req/s follows the machine's other load; CPU per request barely does.
+      out.push(
+        `  CPU per 1000 requests (load average ${(os.loadavg()[0] ?? 0).toFixed(1)}): bare server ${cpu(bare)}; proxy ${cpu(proxy)} (main thread ${m(proxy, (r) => r.mainCpu).toFixed(0)} ms)${withMitm ? `; mitmdump ${cpu(mitm)}` : ''}`,
+      );
     }
     return out;
   },

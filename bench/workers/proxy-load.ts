@@ -8,7 +8,7 @@
  *         proxy       absolute-form requests to http://telemetry.hasura.io (or BENCH_PROXY_TARGET) through the proxy
  *         direct-tls  HTTPS to a server on the port (trusting the CA in BENCH_CA_PEM)
  *         proxy-tls   HTTPS to telemetry.hasura.io through CONNECT tunnels, as the Node preload opens them
- * Prints one JSON line: {ms, ok, failed, requests}.
+ * Prints one JSON line: {ms, ok, failed, requests, cpuMs} (cpuMs: this process's CPU time while it sent).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -79,6 +79,7 @@ let next = 0;
 let ok = 0;
 let failed = 0;
 const started = performance.now();
+const cpu0 = process.cpuUsage();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (next < total) {
@@ -89,4 +90,5 @@ await Promise.all(
 );
 const ms = performance.now() - started;
 agent.destroy();
-reportMeasurement(ms, { ok, failed, requests: total });
+const cpu = process.cpuUsage(cpu0);
+reportMeasurement(ms, { ok, failed, requests: total, cpuMs: (cpu.user + cpu.system) / 1000 });

@@ -9,10 +9,13 @@
  *              (mitmdump-answer.py; lazy upstream connections, so none is ever opened), its
  *              configuration in a temporary directory, never the user's ~/.mitmproxy
  * Prints {"port": N, "caPem": ...} when listening; on a line "stop" on stdin, prints
- * {"captured": n, "audited": n} and exits.
+ * {"captured": n, "audited": n, "cpuMs": n, "mainCpuMs": n} and exits. cpuMs is the CPU time the
+ * server used from listening until every request was audited (all its threads; mitmdump's
+ * process), mainCpuMs that of this process's main thread (the audit, in proxy mode): on a
+ * shared machine they swing far less than req/s.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -40,6 +43,19 @@ const ca = await createCertificateAuthority();
 let captured = 0;
 let audited = 0;
 let close: () => Promise<void>;
+/** mitmdump's CPU time until now (it is a process of its own); unset for the Node servers. */
+const mitm: { cpuMs?: () => number } = {};
+
+/** CPU ms in a /proc stat line (utime + stime; USER_HZ is 100 on Linux). */
+function statCpuMs(path: string): number {
+  try {
+    const stat = readFileSync(path, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
 
 const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
   req.resume();
@@ -85,12 +101,21 @@ if (mode === 'bare' || mode === 'bare-tls') {
 } else {
   throw new Error('usage: proxy-server bare|bare-tls|proxy|mitmdump');
 }
+const ownAtReady = process.cpuUsage();
+const childCpuMs = mitm.cpuMs;
+const childAtReady = childCpuMs?.() ?? 0;
+const mainAtReady = statCpuMs('/proc/thread-self/stat');
 process.stdout.write(JSON.stringify({ port, caPem }) + '\n');
 for await (const line of readline.createInterface({ input: process.stdin })) {
   if (line.trim() !== 'stop') continue;
+  // mitmdump is read before it is stopped; the Node servers once every request is audited.
+  const childMs = childCpuMs ? childCpuMs() - childAtReady : 0;
   await close();
+  const own = process.cpuUsage(ownAtReady);
+  const cpuMs = childCpuMs ? childMs : (own.user + own.system) / 1000;
+  const mainCpuMs = childCpuMs ? 0 : statCpuMs('/proc/thread-self/stat') - mainAtReady;
   ca.dispose();
-  process.stdout.write(JSON.stringify({ captured, audited }) + '\n');
+  process.stdout.write(JSON.stringify({ captured, audited, cpuMs, mainCpuMs }) + '\n');
   process.exit(0);
 }
 
@@ -125,6 +150,7 @@ async function startMitmdump(): Promise<{ port: number; close: () => Promise<voi
   const child = spawn(process.env.MITMDUMP ?? 'mitmdump', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HOME: dir } });
   let exited = false;
   child.on('exit', () => (exited = true));
+  mitm.cpuMs = () => statCpuMs(`/proc/${child.pid}/stat`);
   // Ready when its port answers (it makes its CA first); bounded, and a dead child ends the wait.
   for (let i = 0; ; i++) {
     if (exited) throw new Error('mitmdump exited before it listened');

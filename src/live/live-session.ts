@@ -410,8 +410,11 @@ export class LiveSession implements CaptureFeed {
     return { kind: 'process', ...(command ? { command } : {}), ...(p ? { pid: p } : {}), ...(this.page ? { page: this.page } : {}), ...this.scenarioField() };
   }
 
+  private quotedCommand: string | undefined;
+
+  /** The command as a shell would take it; made once, as every capture's origin names it. */
   private commandLine(): string {
-    return (this.opts.command ?? []).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+    return (this.quotedCommand ??= (this.opts.command ?? []).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '));
   }
 
   private scenarioField(): { scenario?: string } {

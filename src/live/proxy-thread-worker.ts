@@ -3,17 +3,20 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadCertificateAuthority } from './ca.js';
 import { startProxy } from './proxy.js';
 import type { FeedEvent } from '../capture/capture-feed.js';
+import { packEvents, type ProxyEventItem } from './proxy-event-batch.js';
 import type { ProxyWorkerCommand, ProxyWorkerData, ProxyWorkerMessage } from './proxy-thread.js';
 
 const data = workerData as ProxyWorkerData;
 const port = parentPort!;
-let batch: Array<{ event: FeedEvent; pid?: number }> = [];
+let batch: ProxyEventItem[] = [];
 let scheduled = false;
 const flush = (): void => {
   scheduled = false;
   if (batch.length === 0) return;
-  port.postMessage({ type: 'events', events: batch } satisfies ProxyWorkerMessage);
+  // The bodies move to the other thread in one transferred buffer (proxy-event-batch.ts).
+  const { packed, transfer } = packEvents(batch);
   batch = [];
+  port.postMessage({ type: 'events', packed } satisfies ProxyWorkerMessage, transfer);
 };
 // One message per turn of the event loop rather than per event: a burst crosses at once.
 const queue = (event: FeedEvent, pid: number | undefined): void => {

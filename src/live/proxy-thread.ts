@@ -9,6 +9,7 @@ import type { FeedEvent } from '../capture/capture-feed.js';
 import type { CaptureOrigin } from '../capture/captured-request.js';
 import type { CertificateAuthority } from './ca.js';
 import type { FakeResponse } from './fake-response.js';
+import { unpackEvents, type PackedEvents } from './proxy-event-batch.js';
 import { ProxyStartError, type InterceptingProxy } from './proxy.js';
 
 export interface ProxyThreadOptions {
@@ -39,7 +40,7 @@ export type ProxyWorkerMessage =
   | { type: 'ready'; host: string; port: number; url: string }
   | { type: 'failed'; message: string }
   /** Events in the order they happened, batched per turn of the worker's event loop. */
-  | { type: 'events'; events: Array<{ event: FeedEvent; pid?: number }> }
+  | { type: 'events'; packed: PackedEvents }
   | { type: 'stats'; stats: InterceptingProxy['stats'] }
   | { type: 'drained' }
   | { type: 'closed' };
@@ -66,8 +67,8 @@ export async function startProxyThread(opts: ProxyThreadOptions): Promise<Interc
         case 'failed':
           return reject(new ProxyStartError(m.message));
         case 'events':
-          for (const { event: e, pid } of m.events) {
-            // Structured clone hands bodies over as plain Uint8Arrays; origins are made here.
+          for (const { event: e, pid } of unpackEvents(m.packed)) {
+            // Bodies arrive as plain Uint8Arrays (views into the batch's buffer); origins are made here.
             if (e.type === 'request' && opts.origin) e.request.origin = opts.origin(pid);
             if (e.type === 'request') stats.requests++;
             opts.emit(e);

@@ -118,11 +118,36 @@ function authorityOf(host: string, port: number, scheme: string): string {
 }
 
 const PROXY_HOP_HEADERS = new Set(['proxy-connection', 'proxy-authorization']);
+/** Only names of these lengths can be hop headers: the rest are not lowercased to look them up. */
+const PROXY_HOP_LENGTHS = new Set([...PROXY_HOP_HEADERS].map((h) => h.length));
 
 function pairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
   return out;
+}
+
+/**
+ * A request's header pairs as the endpoint would get them, read from the raw list (not
+ * `req.headers`, which Node builds as a second copy on first use). Hop-by-hop headers a client
+ * adds for its proxy end at the proxy, never reach the endpoint: they are not the request's
+ * headers. Proxy credentials are reported on their own.
+ */
+function requestHeaders(raw: string[]): { headers: Array<[string, string]>; proxyCredentials: boolean } {
+  const headers: Array<[string, string]> = [];
+  let proxyCredentials = false;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (PROXY_HOP_LENGTHS.has(name.length)) {
+      const lower = name.toLowerCase();
+      if (PROXY_HOP_HEADERS.has(lower)) {
+        if (lower === 'proxy-authorization') proxyCredentials = true;
+        continue;
+      }
+    }
+    headers.push([name, raw[i + 1]!]);
+  }
+  return { headers, proxyCredentials };
 }
 
 function pidOf(value: string | string[] | undefined): number | undefined {
@@ -173,10 +198,8 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
 
   const capture = (req: IncomingMessage, tunnel: Tunnel | undefined, body: Buffer, fields: { method: string; url: string; transport: Transport; time: string; connection: string }): void => {
     stats.requests++;
-    // Hop-by-hop headers a client adds for its proxy end at the proxy, never reach the endpoint:
-    // they are not the request's headers. Proxy credentials are reported on their own.
-    const headers = pairs(req.rawHeaders).filter(([name]) => !PROXY_HOP_HEADERS.has(name.toLowerCase()));
-    if (req.headers['proxy-authorization'] !== undefined) {
+    const { headers, proxyCredentials } = requestHeaders(req.rawHeaders);
+    if (proxyCredentials) {
       const where = URL.canParse(fields.url) ? new URL(fields.url) : null;
       finding(RULES.liveProxyCredentials, `the client sent Proxy-Authorization credentials with its request to ${where?.host ?? fields.url}; they are meant for a proxy, not the endpoint`, where?.hostname ?? bindHost, where ? Number(where.port) || undefined : undefined);
     }
@@ -215,7 +238,8 @@ export async function startProxy(opts: ProxyOptions): Promise<InterceptingProxy>
     const finish = (complete: boolean): void => {
       if (done) return;
       done = true;
-      capture(req, tunnel, Buffer.concat(chunks), { method: req.method ?? 'GET', url, transport: 'http', time, connection });
+      // One chunk (a body in one read) is already a copy of its own: no second one.
+      capture(req, tunnel, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), { method: req.method ?? 'GET', url, transport: 'http', time, connection });
       if (truncated) {
         const where = URL.canParse(url) ? new URL(url) : null;
         finding(RULES.liveUnreadable, `${where?.host ?? url}: a request body over ${maxBody} bytes was cut to its first ${maxBody} bytes; the rest could not be audited`, where?.hostname ?? bindHost, where ? Number(where.port) || undefined : undefined);
