@@ -64,7 +64,7 @@ describe('proxy event batches: bodies cross threads in one transferred buffer', 
   it('a batch without requests carries an empty buffer', async () => {
     const { packed } = packEvents([{ event: finding }]);
     assert.equal(packed.bodies.byteLength, 0);
-    assert.deepEqual(packed.lengths, []);
+    assert.deepEqual([...packed.ends], []);
     assert.deepEqual(unpackEvents(packed).map(({ event }) => event.type), ['connection']);
   });
 

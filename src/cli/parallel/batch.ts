@@ -12,6 +12,7 @@
  */
 import { idAt, originAt, type CaptureLines } from '../../capture/capture-lines.js';
 import type { CapturedRequest, Transport } from '../../capture/captured-request.js';
+import { packBodies } from '../../capture/packed-bodies.js';
 import type { RequestResult, Verdict } from '../../engine/audit-request.js';
 import type { Finding } from '../../engine/finding.js';
 import type { AuditSummary } from '../../engine/summary.js';
@@ -184,20 +185,6 @@ export function joinResult(request: CapturedRequest, slim: AuditedSlim): Request
   const result: RequestResult = { request, kind: slim.kind, verdict: slim.verdict, findings: slim.findings };
   if (slim.skipReason !== undefined) result.skipReason = slim.skipReason;
   return result;
-}
-
-function packBodies(requests: ReadonlyArray<Pick<CapturedRequest, 'body'>>): { bodies: ArrayBuffer; ends: Uint32Array } {
-  let total = 0;
-  for (const r of requests) total += r.body.length;
-  const bodies = new Uint8Array(total);
-  const ends = new Uint32Array(requests.length);
-  let at = 0;
-  for (const [i, r] of requests.entries()) {
-    bodies.set(r.body, at);
-    at += r.body.length;
-    ends[i] = at;
-  }
-  return { bodies: bodies.buffer, ends };
 }
 
 function withBodies(requests: ReadonlyArray<Omit<CapturedRequest, 'body'>>, bodies: ArrayBuffer, ends: Uint32Array): CapturedRequest[] {
