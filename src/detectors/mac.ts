@@ -4,20 +4,11 @@ import { regexHits } from './detector.js';
 // Six pairs joined by one separator used throughout, or Cisco's three dotted quads.
 const MAC = /(?<![0-9A-Fa-f:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![0-9A-Fa-f:.-])/g;
 
-const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-
-/** A cheap pre-test: a separator between hex pairs that recurs three characters on (or Cisco's dotted quads). */
-function mayHoldMac(text: string): boolean {
-  for (let i = 2; i + 3 < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 58 || c === 45) {
-      if (text.charCodeAt(i + 3) === c && isHex(text.charCodeAt(i - 1)) && isHex(text.charCodeAt(i + 1))) return true;
-    } else if (c === 46 && i + 5 < text.length && text.charCodeAt(i + 5) === 46 && isHex(text.charCodeAt(i - 1)) && isHex(text.charCodeAt(i + 4))) {
-      return true;
-    }
-  }
-  return false;
-}
+/**
+ * A cheap pre-test: a separator between hex digits that recurs three characters on (or Cisco's
+ * dotted quads). An expression, not a loop over the characters: V8 runs it several times faster.
+ */
+const MAY_HOLD_MAC = /[0-9A-Fa-f]([:-])[0-9A-Fa-f][^]\1|[0-9A-Fa-f]\.[^]{3}[0-9A-Fa-f]\./;
 
 export const macAddressDetector: Detector = {
   id: 'identity/mac-address',
@@ -26,7 +17,7 @@ export const macAddressDetector: Detector = {
   description: 'A MAC address is burned into a network card: it identifies the machine for life, across networks and reinstalls.',
   literalHitsShowInWhole: true,
   detect: (text) =>
-    text.length < 14 || !mayHoldMac(text)
+    text.length < 14 || !MAY_HOLD_MAC.test(text)
       ? []
       : regexHits(MAC, text, (m) => {
           const hex = m[0].replace(/[^0-9A-Fa-f]/g, '').toLowerCase();

@@ -8,7 +8,8 @@ export const uuidV1Detector: Detector = {
   severity: 'error',
   title: 'Version 1 UUID',
   description: 'A v1 UUID embeds the MAC address of the machine that made it and the time; where a random id is promised it identifies the machine.',
-  // The version nibble sits after the second dash: most UUIDs (v4) fail this pre-test at once.
+  // The version nibble sits after the second dash, the variant after the third: most UUIDs (v4)
+  // fail this pre-test at once, and so do the v4 ones whose second group starts with a 1.
   literalHitsShowInWhole: true,
-  detect: (text) => (text.length < 36 || !/-1[0-9a-f]{3}-/i.test(text) ? [] : regexHits(UUID_V1, text)),
+  detect: (text) => (text.length < 36 || !/-1[0-9a-f]{3}-[89ab]/i.test(text) ? [] : regexHits(UUID_V1, text)),
 };

@@ -18,11 +18,10 @@ import { dedupe } from './dedupe.js';
 import type { Finding } from './finding.js';
 import { fingerprintOf } from './finding.js';
 import { addCheckFailed, FindingSink } from './finding-sink.js';
-import { isLoopbackHost } from './loopback.js';
 import { checkDestination, checkHeaders, checkKind, checkQuery } from './policy-check.js';
 import { jsonTextParts } from './request-parts.js';
 import { RULES } from './rules.js';
-import { parseUrl } from './parse-url.js';
+import { urlFacts } from './url-facts.js';
 import { scanJsonBody, scanParts } from './scan.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
@@ -68,11 +67,11 @@ export function auditRequest(request: CapturedRequest, policy: CompiledPolicy, o
 
 function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, options: AuditOptions): RequestResult {
   const sink = new FindingSink(policy, request.id);
-  const url = parseUrl(request.url);
+  const url = urlFacts(request.url);
 
   // A request whose container is in doubt is audited even to loopback: a duplicate "url" key
   // could put a loopback address in front of the one that was really used.
-  if (url && policy.policy.loopback === 'skip' && isLoopbackHost(url.hostname) && !request.containerProblems?.length) {
+  if (url && policy.policy.loopback === 'skip' && url.loopback && !request.containerProblems?.length) {
     return { request, kind: null, verdict: 'skipped', skipReason: `loopback destination ${url.host}: does not leave the machine`, findings: [] };
   }
 
@@ -103,7 +102,7 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
     sink.kind = compiledKind.kind.id;
     for (const f of sink.findings) {
       f.kind = sink.kind;
-      f.fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, location: f.location, evidence: f.evidence });
+      f.fingerprint = fingerprintOf(f);
     }
     if (other.format === 'none' && body.text!.trim() !== '') {
       sink.add(RULES.value.id, `${compiledKind.kind.title} has no body, but this request carries ${body.text!.length} characters`, { part: 'body' });
@@ -139,7 +138,7 @@ function auditRequestChecked(request: CapturedRequest, policy: CompiledPolicy, o
       sink.kind = compiledKind?.kind.id ?? null;
       for (const f of sink.findings) {
         f.kind = sink.kind;
-        f.fingerprint = fingerprintOf({ rule: f.rule, kind: f.kind, location: f.location, evidence: f.evidence });
+        f.fingerprint = fingerprintOf(f);
       }
       if (compiledKind) {
         checkKind(compiledKind, payload, url, request, policy, sink);

@@ -12,12 +12,17 @@ export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export function decodeBody(body: Uint8Array, contentEncoding: string[], maxBytes = DEFAULT_MAX_BODY_BYTES): DecodeResult {
   // Encodings are listed in the order applied, so they are undone from last to first.
-  const encodings = contentEncoding
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim().toLowerCase())
-    .filter((v) => v !== '' && v !== 'identity');
+  // Most bodies carry no Content-Encoding: no lists are built for them.
+  const encodings =
+    contentEncoding.length === 0
+      ? []
+      : contentEncoding
+          .flatMap((v) => v.split(','))
+          .map((v) => v.trim().toLowerCase())
+          .filter((v) => v !== '' && v !== 'identity');
   let bytes: Uint8Array = body;
-  for (const encoding of [...encodings].reverse()) {
+  for (let e = encodings.length - 1; e >= 0; e--) {
+    const encoding = encodings[e]!;
     try {
       // Loaded only for an encoded body (most captures have none).
       const { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } = zlib();

@@ -5,7 +5,7 @@
  */
 import type { FieldSpec, Matcher, PayloadKind, Policy, RequestTarget, RuleDoc, Severity } from '../policy/policy-schema.js';
 import { compileRegExp, compileValidator, type PayloadValidator } from './field-validator.js';
-import { getDotPath } from './json-path.js';
+import { dotPathKeys, getKeysPath } from './json-path.js';
 import { PolicyCompileError, type PolicyPath } from './policy-compile-error.js';
 import { ENGINE_RULES } from './rules.js';
 
@@ -48,11 +48,18 @@ export interface CompiledPolicy {
 export function compileMatcher(m: Matcher, path: PolicyPath): KindMatcher {
   if ('all' in m) {
     const parts = m.all.map((x, i) => compileMatcher(x, [...path, 'all', i]));
-    return (p, t) => parts.every((f) => f(p, t));
+    // Loops, not every/some: a closure per call is garbage on every request.
+    return (p, t) => {
+      for (const f of parts) if (!f(p, t)) return false;
+      return true;
+    };
   }
   if ('any' in m) {
     const parts = m.any.map((x, i) => compileMatcher(x, [...path, 'any', i]));
-    return (p, t) => parts.some((f) => f(p, t));
+    return (p, t) => {
+      for (const f of parts) if (f(p, t)) return true;
+      return false;
+    };
   }
   if ('not' in m) {
     const inner = compileMatcher(m.not, [...path, 'not']);
@@ -75,8 +82,9 @@ export function compileMatcher(m: Matcher, path: PolicyPath): KindMatcher {
   }
   const re = m.pattern !== undefined ? compileRegExp(m.pattern, [...path, 'pattern']) : null;
   const set = m.in ? new Set<unknown>(m.in) : null;
+  const keys = dotPathKeys(m.path);
   return (payload, target) => {
-    const v = m.source === 'query' ? (target?.query && Object.prototype.hasOwnProperty.call(target.query, m.path) ? target.query[m.path] : undefined) : getDotPath(payload, m.path);
+    const v = m.source === 'query' ? (target?.query && Object.prototype.hasOwnProperty.call(target.query, m.path) ? target.query[m.path] : undefined) : getKeysPath(payload, keys);
     if (m.exists !== undefined && (v !== undefined) !== m.exists) return false;
     if (m.equals !== undefined && v !== m.equals) return false;
     if (set && !set.has(v)) return false;
@@ -114,8 +122,16 @@ export function compilePolicy(policy: Policy, extraRules: readonly RuleDoc[] = [
     .filter(([k]) => k.endsWith('/*'))
     .map(([k, level]) => ({ prefix: k.slice(0, -1), level }))
     .sort((a, b) => b.prefix.length - a.prefix.length);
-  const explicitLevel = (rule: string): Severity | 'off' | undefined =>
-    Object.prototype.hasOwnProperty.call(severities, rule) ? severities[rule] : wildcards.find((w) => rule.startsWith(w.prefix))?.level;
+  // Every finding asks; the answer per rule never changes under one policy.
+  const levels = new Map<string, Severity | 'off' | null>();
+  const explicitLevel = (rule: string): Severity | 'off' | undefined => {
+    let level = levels.get(rule);
+    if (level === undefined) {
+      level = (Object.prototype.hasOwnProperty.call(severities, rule) ? severities[rule] : wildcards.find((w) => rule.startsWith(w.prefix))?.level) ?? null;
+      levels.set(rule, level);
+    }
+    return level ?? undefined;
+  };
   const userAgentPatterns = (policy.headers?.userAgent?.patterns ?? []).map((p, i) => compileRegExp(p, ['headers', 'userAgent', 'patterns', i]));
   return {
     policy,

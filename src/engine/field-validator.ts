@@ -196,6 +196,10 @@ export function checkRange(min: number | undefined, max: number | undefined, pat
 
 // ---- the compiler ----
 
+/** What a string field's report points at between checks: nothing (it is never written to then). */
+const NO_PATH: PropertyKey[] = [];
+const NO_ISSUES: FieldIssue[] = [];
+
 export function compileFieldValidator(spec: FieldSpec, path: PolicyPath): FieldValidator {
   const inner = compileInner(spec, path);
   if (!spec.nullable || spec.type === 'null') return inner;
@@ -208,12 +212,24 @@ function compileInner(spec: FieldSpec, path: PolicyPath): FieldValidator {
   switch (spec.type) {
     case 'string': {
       const checks = compileStringChecks(spec, path);
+      // One report function per compiled field, pointed at the value being checked (checks never
+      // re-enter a validator): a closure per checked string was garbage on every request.
+      let issuesAt: PropertyKey[] = NO_PATH;
+      let issues: FieldIssue[] = NO_ISSUES;
+      const report = (params: IssueParams): void => {
+        issues.push({ code: 'custom', path: issuesAt.slice(), message: params.message, params, continue: true });
+      };
       return (value, at, out) => {
         if (typeof value !== 'string') {
           out.push(typeIssue('string', value, at));
           return;
         }
-        checks(value, (params) => out.push({ code: 'custom', path: at.slice(), message: params.message, params, continue: true }));
+        issuesAt = at;
+        issues = out;
+        checks(value, report);
+        // Not kept past the call: they belong to the request being checked.
+        issuesAt = NO_PATH;
+        issues = NO_ISSUES;
       };
     }
     case 'integer': {

@@ -26,6 +26,6 @@ export function parseFormLines(text: string): FormRecord[] {
 }
 
 /** The query parameters of a URL as a record (empty when it has none). */
-export function queryRecord(url: URL): FormRecord {
+export function queryRecord(url: { readonly search: string }): FormRecord {
   return url.search === '' ? {} : parseForm(url.search.slice(1));
 }

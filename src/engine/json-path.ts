@@ -1,11 +1,15 @@
 /** Helpers for the two kinds of path the engine uses: policy dot paths and report JSON paths. */
 import { pathSegment } from '../json/json-parse.js';
 
-/** `data.event_type` → the value there, or undefined. `""` is the value itself. */
-export function getDotPath(value: unknown, dotPath: string): unknown {
-  if (dotPath === '') return value;
+/** A policy dot path (`data.event_type`) split once, since a matcher asks on every request; [] for `""`, the value itself. */
+export function dotPathKeys(dotPath: string): readonly string[] {
+  return dotPath === '' ? [] : dotPath.split('.');
+}
+
+/** The value at a dot path split by dotPathKeys, or undefined. */
+export function getKeysPath(value: unknown, keys: readonly string[]): unknown {
   let cur: unknown = value;
-  for (const key of dotPath.split('.')) {
+  for (const key of keys) {
     if (typeof cur !== 'object' || cur === null) return undefined;
     if (Array.isArray(cur)) {
       const idx = Number(key);

@@ -14,6 +14,7 @@ import { FindingSink } from './finding-sink.js';
 import { toJsonPath } from './json-path.js';
 import { RULES } from './rules.js';
 import { redactPath } from './url-redaction.js';
+import type { UrlFacts } from './url-facts.js';
 
 export function checkHeaders(request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink, parts: TextPart[]): void {
   const hp = policy.policy.headers;
@@ -47,7 +48,7 @@ export function checkHeaders(request: CapturedRequest, policy: CompiledPolicy, s
 }
 
 
-export function checkDestination(url: URL, request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink, kind: CompiledKind | null): void {
+export function checkDestination(url: UrlFacts, request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink, kind: CompiledKind | null): void {
   const host = url.hostname.toLowerCase();
   const sameHost = policy.policy.destinations.filter((d) => d.host.toLowerCase() === host);
   const defaultPort = url.port === '' || url.port === '443' || url.port === '80';
@@ -98,7 +99,7 @@ export function checkQuery(compiled: CompiledKind, query: Record<string, string 
 }
 
 
-export function checkKind(compiled: CompiledKind, payload: unknown, url: URL | null, request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink): void {
+export function checkKind(compiled: CompiledKind, payload: unknown, url: UrlFacts | null, request: CapturedRequest, policy: CompiledPolicy, sink: FindingSink): void {
   const { kind } = compiled;
   if (kind.documented === false) {
     sink.add(RULES.undocumentedKind.id, `${kind.title}: the published policy does not mention this payload`, { part: 'body', path: '$' });
@@ -222,17 +223,34 @@ export function specAt(root: FieldSpec, path: ReadonlyArray<PropertyKey>, payloa
   return spec;
 }
 
-type FieldList = ReadonlyArray<{ key: string; field: FieldSpec; segment: string }>;
+/** A spec's field with what the presence walk says about it, made once per spec. */
+interface ListedField {
+  key: string;
+  field: FieldSpec;
+  segment: string;
+  missing: string;
+  undocumented: string;
+}
+type FieldList = ReadonlyArray<ListedField>;
 type Fields = Record<string, FieldSpec>;
 
-// A spec's fields as a list with their path segments, made once per spec rather than once per
-// object of every request (the specs are the policy's, and live as long as it does).
+// A spec's fields as a list with their path segments and messages, made once per spec rather
+// than once per object of every request (the specs are the policy's, and live as long as it does).
 const fieldLists = new WeakMap<Fields, FieldList>();
 const variantLists = new WeakMap<Fields, WeakMap<Fields, FieldList>>();
 
 function fieldList(fields: Fields): FieldList {
   let list = fieldLists.get(fields);
-  if (!list) fieldLists.set(fields, (list = Object.entries(fields).map(([key, field]) => ({ key, field, segment: pathSegment(key) }))));
+  if (!list) {
+    list = Object.entries(fields).map(([key, field]) => ({
+      key,
+      field,
+      segment: pathSegment(key),
+      missing: `field "${key}" is missing`,
+      undocumented: `field "${key}" is sent but not in the published policy`,
+    }));
+    fieldLists.set(fields, list);
+  }
   return list;
 }
 
@@ -246,6 +264,39 @@ function variantFieldList(fields: Fields, variant: Fields): FieldList {
 }
 
 /**
+ * Paths of the presence walk by parent path and segment. The same paths recur in every payload
+ * of a kind, so each is concatenated once rather than once per field of every request, and only
+ * where the walk needs it (a finding, or a value it descends into). Bounded: array indexes can
+ * make many.
+ */
+const childPaths = new Map<string, Map<string, string>>();
+let childPathCount = 0;
+const CHILD_PATHS_MAX = 20_000;
+
+function childPath(parent: string, segment: string): string {
+  let bySegment = childPaths.get(parent);
+  if (bySegment === undefined) {
+    if (childPathCount >= CHILD_PATHS_MAX) {
+      childPaths.clear();
+      childPathCount = 0;
+    }
+    childPaths.set(parent, (bySegment = new Map()));
+  }
+  let path = bySegment.get(segment);
+  if (path === undefined) {
+    path = parent + segment;
+    bySegment.set(segment, path);
+    childPathCount++;
+  }
+  return path;
+}
+
+/** Whether the presence walk can find anything below a value: only objects (and arrays of them) have fields. */
+function isStructured(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
  * Presence is judged here rather than by zod: a field the code sends but the guide does not
  * document is a warning (its value is still checked), and a field that should always be there
  * but is not is a warning too (the payload changed shape).
@@ -253,7 +304,11 @@ function variantFieldList(fields: Fields, variant: Fields): FieldList {
 function walkPresence(spec: FieldSpec, value: unknown, path: string, policy: CompiledPolicy, sink: FindingSink): void {
   if (value === null || value === undefined) return;
   if (spec.type === 'array' && Array.isArray(value)) {
-    value.forEach((v, i) => walkPresence(spec.items, v, path + pathSegment(i), policy, sink));
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      // A scalar item has no fields to judge: its path is not needed.
+      if (isStructured(item)) walkPresence(spec.items, item, childPath(path, pathSegment(i)), policy, sink);
+    }
     return;
   }
   if (spec.type === 'any-of') {
@@ -276,17 +331,17 @@ function walkPresence(spec: FieldSpec, value: unknown, path: string, policy: Com
       }
     }
   }
-  for (const { key, field, segment } of fields) {
-    const childPath = path + segment;
+  for (let f = 0; f < fields.length; f++) {
+    const { key, field, segment } = fields[f]!;
     if (!Object.prototype.hasOwnProperty.call(value, key)) {
-      if (!field.optional) sink.add(RULES.missingField.id, `field "${key}" is missing`, { part: 'body', path: childPath });
+      if (!field.optional) sink.add(RULES.missingField.id, fields[f]!.missing, { part: 'body', path: childPath(path, segment) });
       continue;
     }
     if (field.documented === false) {
-      sink.add(RULES.undocumentedField.id, `field "${key}" is sent but not in the published policy`, { part: 'body', path: childPath });
+      sink.add(RULES.undocumentedField.id, fields[f]!.undocumented, { part: 'body', path: childPath(path, segment) });
       continue;
     }
-    walkPresence(field, value[key], childPath, policy, sink);
+    const child = value[key];
+    if (isStructured(child)) walkPresence(field, child, childPath(path, segment), policy, sink);
   }
 }
-

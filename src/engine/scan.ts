@@ -24,18 +24,27 @@ interface CachedHit {
  * the same keys and enum values arrive in every payload of a kind, so most parts are texts
  * already scanned. Long texts (bodies, stacks) are scanned every time.
  */
-const scanCaches = new WeakMap<readonly Detector[], WeakMap<readonly TextScanner[], Map<string, CachedHit[]>>>();
+const scanCaches = new WeakMap<readonly Detector[], WeakMap<readonly TextScanner[], ScanCache>>();
+
+/**
+ * One map per combination of the flags that change what a scanner does with a text (isKey,
+ * parsedElsewhere), keyed by the text alone: no key string is joined per part.
+ */
+interface ScanCache {
+  byFlags: [Map<string, CachedHit[]>, Map<string, CachedHit[]>, Map<string, CachedHit[]>, Map<string, CachedHit[]>];
+  size: number;
+}
 const NO_DETECTORS: readonly Detector[] = [];
 const NO_SCANNERS: readonly TextScanner[] = [];
 
 /** The cache for this pair of detector and scanner lists (callers build options anew per request). */
-function scanCacheFor(options: AuditOptions): Map<string, CachedHit[]> {
+function scanCacheFor(options: AuditOptions): ScanCache {
   const detectors = options.detectors ?? NO_DETECTORS;
   const scanners = options.scanners ?? NO_SCANNERS;
   let byScanners = scanCaches.get(detectors);
   if (!byScanners) scanCaches.set(detectors, (byScanners = new WeakMap()));
   let cache = byScanners.get(scanners);
-  if (!cache) byScanners.set(scanners, (cache = new Map()));
+  if (!cache) byScanners.set(scanners, (cache = { byFlags: [new Map(), new Map(), new Map(), new Map()], size: 0 }));
   return cache;
 }
 const CACHEABLE_TEXT = 64;
@@ -125,14 +134,18 @@ function scanWhole(part: TextPart, options: AuditOptions): { hits: CachedHit[]; 
   return { hits, literalsClean };
 }
 
-function scanPart(part: TextPart, options: AuditOptions, cache: Map<string, CachedHit[]>): CachedHit[] {
+function scanPart(part: TextPart, options: AuditOptions, cache: ScanCache): CachedHit[] {
   if (part.text.length > CACHEABLE_TEXT || isVolatileText(part.text)) return scanText(part, options);
-  // Flags change what a scanner does with a text, so they are part of the key.
-  const key = `${part.isKey ? 'k' : 'v'}${part.parsedElsewhere ? 'p' : '-'}${part.text}`;
-  const cached = cache.get(key);
+  // Flags change what a scanner does with a text, so each combination has its own map.
+  const byText = cache.byFlags[(part.isKey ? 2 : 0) + (part.parsedElsewhere ? 1 : 0)]!;
+  const cached = byText.get(part.text);
   if (cached) return cached;
   const hits = scanText(part, options);
-  if (cache.size >= SCAN_CACHE_MAX) cache.clear();
-  cache.set(key, hits);
+  if (cache.size >= SCAN_CACHE_MAX) {
+    for (const map of cache.byFlags) map.clear();
+    cache.size = 0;
+  }
+  byText.set(part.text, hits);
+  cache.size++;
   return hits;
 }
