@@ -105,11 +105,13 @@ export function mayDecodeInside(text: string): boolean {
     let segStart = i;
     let segHex = true;
     let hexSegment = false;
+    let slash = false;
     for (; i < n; i++) {
       c = text.charCodeAt(i);
       if (c >= 128 || BLOB_CHAR[c] === 0) break;
       if (c >= 65 && c <= 90) upper = true;
       if (c === 47) {
+        slash = true;
         if (segHex && i - segStart >= 8) hexSegment = true;
         segStart = i + 1;
         segHex = true;
@@ -122,6 +124,11 @@ export function mayDecodeInside(text: string): boolean {
     if (i - start < 8 || !(upper || hexSegment)) continue;
     let end = i;
     while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
+    // Without a slash the run is its one candidate: no list is made for it.
+    if (!slash) {
+      if (decodeBlob(text.slice(start, end))) return true;
+      continue;
+    }
     for (const run of candidates(text.slice(start, end))) if (decodeBlob(run)) return true;
   }
   return false;
