@@ -53,16 +53,7 @@ export function describeLocation(location: FindingLocation): string {
 
 /** The location without volatile parts (byte positions move when unrelated fields change). */
 function stableLocation(location: FindingLocation): string {
-  switch (location.part) {
-    case 'body':
-      return `body:${location.path ?? ''}`;
-    case 'header':
-      return `header:${location.name.toLowerCase()}`;
-    case 'url':
-      return `url:${location.component ?? ''}`;
-    case 'request':
-      return 'request';
-  }
+  return location.part === 'request' ? 'request' : `${location.part}:${placeOf(location)}`;
 }
 
 // The same finding recurs on every request of a kind (an undocumented field, say); hashing
@@ -77,7 +68,7 @@ const fingerprintCache = new Map<string, ByKind>();
 let fingerprintCount = 0;
 const FINGERPRINT_CACHE_MAX = 50_000;
 
-/** The location's stableLocation, less its part: what tells two places of one part apart. */
+/** What tells two places of one part apart: the location's stable form, less its part. */
 function placeOf(location: FindingLocation): string {
   switch (location.part) {
     case 'body':
