@@ -34,6 +34,6 @@ export interface StartedReplay {
 /** Read and audit `requests` into a store (a new one by default), on `jobs` threads, as `audit --jobs` would. */
 export function startReplaySession(io: CliIO, run: AuditRun, label: string, requests: AsyncIterable<CapturedRequest | CaptureLines>, jobs = 1, store = inspectorStore(io, label, false)): StartedReplay {
   const shared = new SharedStrings();
-  const replay = startReplay(requests, (all, add) => run.auditEach(all, jobs, (r) => add(run.withBaselines(r)), (r) => shared.share(r)), store.dispatch);
+  const replay = startReplay(requests, (all, add) => run.auditEach(all, jobs, (r) => add(run.withBaselines(r)), { settle: (r) => shared.share(r), keepsResults: true }), store.dispatch);
   return { store, replay };
 }

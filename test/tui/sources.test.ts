@@ -146,7 +146,7 @@ describe('replay source', () => {
       const sources = await resolveInputs(['capture.ndjson'], dir);
       const recipe = { policy: hasuraPolicy, extraRules: detectorRules(DEFAULT_DETECTORS), terms: [] };
       const pooled = liveStore();
-      await startReplay(readInputUnits(sources), (source, add) => auditInOrder(source, recipe, audit, add, { jobs: 2, startAfter: 10 }), pooled.dispatch).done;
+      await startReplay(readInputUnits(sources), (source, add) => auditInOrder(source, recipe, audit, add, { jobs: 2, startAfter: 10, keepsResults: true }), pooled.dispatch).done;
       const here = liveStore();
       await startReplay(readInputs(sources), inThread(audit), here.dispatch).done;
       const [p, h] = [pooled.getState(), here.getState()];
