@@ -23,7 +23,7 @@ import { POLICY_OPTIONS, loadCompiledPolicy } from './options/policy-options.js'
 import { REPORT_OPTIONS, reportSettings, type ReportSettings } from './options/report-options.js';
 import type { AuditRecipe, RenderPlan } from './parallel/audit-recipe.js';
 import type { RenderedRun } from './parallel/rendered-run.js';
-import type { AuditPool } from './parallel/audit-pool.js';
+import type { AuditPool, ParallelOptions } from './parallel/audit-pool.js';
 import { Progress } from './progress.js';
 import { ReportOutputs } from './report-outputs.js';
 import { TOOL_HOMEPAGE, TOOL_VERSION } from './version.js';
@@ -145,12 +145,13 @@ export class AuditRun {
 
   /**
    * Audit every request of a source in order, as `addAll` does, and give each result to `each`
-   * (awaited) without adding it to this run: the inspector keeps its own counts.
+   * (awaited) without adding it to this run: the inspector keeps its own counts (and every
+   * result: `keep` says so, and how each result is settled, see ParallelOptions).
    */
-  async auditEach(source: AsyncIterable<CapturedRequest | CaptureLines>, jobs: number, each: (result: RequestResult) => unknown, settle?: (r: RequestResult) => RequestResult): Promise<void> {
+  async auditEach(source: AsyncIterable<CapturedRequest | CaptureLines>, jobs: number, each: (result: RequestResult) => unknown, keep?: Pick<ParallelOptions, 'settle' | 'keepsResults'>): Promise<void> {
     const { auditInOrder } = await import('./parallel/audit-pool.js');
     const recipe = this.auditOptions.keepPayload ? null : this.recipe;
-    await auditInOrder(source, recipe, (r) => this.audit(r), each, { jobs, ...(settle ? { settle } : {}) });
+    await auditInOrder(source, recipe, (r) => this.audit(r), each, { jobs, ...keep });
   }
 
   /**

@@ -4,6 +4,7 @@
  * instead of after (issue 15: React, Ink and Yoga take a few hundred milliseconds to load, in
  * which the workers would otherwise sit idle).
  */
+import type { CaptureLines } from '../capture/capture-lines.js';
 import type { CapturedRequest } from '../capture/captured-request.js';
 import type { AuditRun } from '../cli/audit-run.js';
 import type { CliIO } from '../cli/command.js';
@@ -31,8 +32,8 @@ export interface StartedReplay {
 }
 
 /** Read and audit `requests` into a store (a new one by default), on `jobs` threads, as `audit --jobs` would. */
-export function startReplaySession(io: CliIO, run: AuditRun, label: string, requests: AsyncIterable<CapturedRequest>, jobs = 1, store = inspectorStore(io, label, false)): StartedReplay {
+export function startReplaySession(io: CliIO, run: AuditRun, label: string, requests: AsyncIterable<CapturedRequest | CaptureLines>, jobs = 1, store = inspectorStore(io, label, false)): StartedReplay {
   const shared = new SharedStrings();
-  const replay = startReplay(requests, (all, add) => run.auditEach(all, jobs, (r) => add(run.withBaselines(r)), (r) => shared.share(r)), store.dispatch);
+  const replay = startReplay(requests, (all, add) => run.auditEach(all, jobs, (r) => add(run.withBaselines(r)), { settle: (r) => shared.share(r), keepsResults: true }), store.dispatch);
   return { store, replay };
 }

@@ -5,6 +5,7 @@
 import chalk from 'chalk';
 import { render } from 'ink';
 import type { CaptureFeed } from '../capture/capture-feed.js';
+import type { CaptureLines } from '../capture/capture-lines.js';
 import type { CaptureOrigin, CapturedRequest } from '../capture/captured-request.js';
 import type { AuditRun } from '../cli/audit-run.js';
 import type { CliIO } from '../cli/command.js';
@@ -25,7 +26,7 @@ import { inspectorStore, startReplaySession, type StartedReplay } from './replay
 import { installOutputCache } from './render/ink-output-cache.js';
 
 export type InspectorSource =
-  | { kind: 'replay'; requests: AsyncIterable<CapturedRequest> }
+  | { kind: 'replay'; requests: AsyncIterable<CapturedRequest | CaptureLines> }
   /** A replay started before the UI was loaded (startReplaySession), with its store. */
   | { kind: 'started'; session: StartedReplay }
   /** `origin` labels connection results (a bypass has no request to take one from). */

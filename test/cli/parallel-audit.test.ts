@@ -8,6 +8,8 @@ import type { CapturedRequest } from '../../src/capture/captured-request.js';
 import { readInputs, resolveInputs } from '../../src/capture/read-inputs.js';
 import { auditRequest, type RequestResult } from '../../src/engine/audit-request.js';
 import { cookRecipe } from '../../src/cli/parallel/audit-recipe.js';
+import { packLinesReply, unpackLinesReply } from '../../src/cli/parallel/batch.js';
+import { requestsOfCaptureLines } from '../../src/capture/capture-lines.js';
 import { auditInOrder } from '../../src/cli/parallel/audit-pool.js';
 import { DEFAULT_DETECTORS } from '../../src/detectors/default-detectors.js';
 import { detectorRules } from '../../src/cli/options/detection-options.js';
@@ -203,6 +205,28 @@ describe('parallel audit', () => {
     assert.ok(untimed(stdinTwo!.stdout) === untimed(stdinOne!.stdout), 'stdin: the report differs from one thread\'s');
     assert.equal(stdinTwo!.stderr, stdinOne!.stderr);
     assert.equal((JSON.parse(stdinTwo!.stdout) as { summary: { requests: number } }).summary.requests, 2299);
+  });
+
+  it('a worker sends capture lines back as the requests and results this thread makes of them, whether a block holds a few header lists or one per request', () => {
+    const recipe = { policy: hasuraPolicy, extraRules: detectorRules(DEFAULT_DETECTORS), terms: [] };
+    const { compiled, options } = cookRecipe(recipe);
+    const place = { display: 'capture.ndjson', stdin: false };
+    // A block with a few header lists, one with the fixtures' ~30, and one where most requests have their own.
+    for (const [count, own] of [[6, false], [120, false], [120, true]] as const) {
+      const sent = requests.slice(0, count).map((r, i) => (own && i % 5 !== 0 ? { ...r, headers: [...r.headers, ['x-request-id', `r${i}`] as [string, string]] } : r));
+      const bytes = Buffer.from(sent.map(serializeCaptureLine).join(''));
+      const unit = { place, readAt: '2026-01-02T03:04:05.000Z', block: { firstLine: 1, lines: sent.length, bytes } };
+      const results = [...requestsOfCaptureLines(unit)].map((r) => auditRequest(r, compiled, options));
+      const { reply } = packLinesReply(0, unit, results);
+      const back = unpackLinesReply(unit, reply);
+      const lists = (JSON.parse(reply.text) as [unknown[]])[0].length;
+      assert.equal(lists, new Set(sent.map((r) => JSON.stringify(r.headers))).size, 'each distinct header list sent once');
+      assert.equal(back.length, results.length);
+      back.forEach((r, i) => {
+        const o = results[i]!;
+        assert.deepEqual({ ...r, request: { ...r.request, body: Buffer.from(r.request.body) } }, { ...o, request: { ...o.request, body: Buffer.from(o.request.body) } }, `request ${i}`);
+      });
+    }
   });
 
   it('--jobs takes a whole number of at least 1', async () => {

@@ -86,10 +86,10 @@ describe('filter answered from the per-field lists', () => {
       assert.ok(f.ok, q);
       const expected = results.flatMap((r, i) => (f.test(r, haystacks[i]!) ? [i] : []));
       if (expected.length > 0 && expected.length < results.length) nonEmpty++;
-      assert.deepEqual(filterPositions(f.terms, results, haystacks, index, results.length), expected, q);
+      assert.deepEqual(filterPositions(f.terms, results, index, results.length), expected, q);
       // A state with fewer results reads only its own positions from the shared lists.
       const n = Math.floor(results.length / 2);
-      assert.deepEqual(filterPositions(f.terms, results, haystacks, index, n), expected.filter((i) => i < n), `${q} (first ${n})`);
+      assert.deepEqual(filterPositions(f.terms, results, index, n), expected.filter((i) => i < n), `${q} (first ${n})`);
     }
     assert.ok(nonEmpty > queries.length / 2, 'most queries select some requests and leave others');
   });
@@ -105,9 +105,16 @@ describe('filter answered from the per-field lists', () => {
     assert.notEqual(branch, grown);
     const f = parseFilter('-verdict:fail');
     assert.ok(f.ok);
-    const hs = results.map(haystackOf);
-    assert.deepEqual(filterPositions(f.terms, results, hs, grown, results.length), filterPositions(f.terms, results, hs, whole, results.length));
+    assert.deepEqual(filterPositions(f.terms, results, grown, results.length), filterPositions(f.terms, results, whole, results.length));
     // Position 5 is a failing request on the branch (a clean one in the grown index).
-    assert.deepEqual(filterPositions(f.terms, branched, branched.map(haystackOf), branch, 6), [0, 4]);
+    assert.deepEqual(filterPositions(f.terms, branched, branch, 6), [0, 4]);
+    // The per-position haystacks and previous-of-kind links too.
+    const each = <T>(n: number, at: (i: number) => T) => Array.from({ length: n }, (_, i) => at(i));
+    assert.deepEqual(each(results.length, (i) => grown.haystack(i)), results.map(haystackOf));
+    assert.deepEqual(each(results.length, (i) => grown.previousOf(i)), each(results.length, (i) => whole.previousOf(i)));
+    assert.ok(each(results.length, (i) => whole.previousOf(i)).some((p) => p >= 0), 'some requests have a previous one of their kind');
+    assert.deepEqual(each(6, (i) => branch.haystack(i)), branched.map(haystackOf));
+    assert.deepEqual(whole.failing(results.length), results.flatMap((r, i) => (r.verdict === 'fail' ? [i] : [])));
+    assert.deepEqual(whole.failing(5), results.slice(0, 5).flatMap((r, i) => (r.verdict === 'fail' ? [i] : [])));
   });
 });

@@ -49,7 +49,7 @@ describe('inspector reducer: results and counts', () => {
   it('links each result to the previous one of its kind, for the Diff tab', () => {
     const s = loaded();
     // cli-flat results are at 0,1,3,4,6,7,9 and server-resources at 2,5,8.
-    assert.deepEqual(s.previousOfKind, [-1, 0, -1, 1, 3, 2, 4, 6, 5, 7]);
+    assert.deepEqual(s.results.map((_, i) => s.filterIndex.previousOf(i)), [-1, 0, -1, 1, 3, 2, 4, 6, 5, 7]);
     const onFifth = run(s, { type: 'move', delta: 5 });
     assert.equal(selectedId(onFifth), 'server-5');
     assert.equal(previousResultOfKind(onFifth)?.request.id, 'server-2');

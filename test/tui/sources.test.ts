@@ -9,6 +9,12 @@ import { initialState } from '../../src/tui/state/inspector-state.js';
 import { cliFlat, httpRequest } from '../helpers/requests.js';
 import { audit, feedAuditor, fixtureResults } from '../helpers/tui-session.js';
 import { auditInOrder } from '../../src/cli/parallel/audit-pool.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serializeCaptureLine } from '../../src/capture/capture-record.js';
+import { readInputs, readInputUnits, resolveInputs } from '../../src/capture/read-inputs.js';
+import type { RequestResult } from '../../src/engine/audit-request.js';
 import { detectorRules } from '../../src/cli/options/detection-options.js';
 import { DEFAULT_DETECTORS } from '../../src/detectors/default-detectors.js';
 import { hasuraPolicy } from '../../src/policy/packs/hasura/index.js';
@@ -125,6 +131,37 @@ describe('replay source', () => {
     });
     assert.deepEqual(pooled.getState().counts, here.getState().counts);
     assert.ok(here.getState().counts.errors > 0);
+  });
+
+  it('reading raw capture lines as inspect does (workers parse them), gives the requests, results and input error one thread gives', async () => {
+    const seeds = (await fixtureResults('fixtures/hasura/wire', 'fixtures/hasura/leaky')).map((r) => r.request);
+    const lines = Array.from({ length: 400 }, (_, i) => serializeCaptureLine({ ...seeds[i % seeds.length]!, id: `r${i}` }));
+    // Each serialized line ends in a newline, so blank lines come between (skipped). A foreign
+    // line is audited as a bare payload; a malformed record ends the input after it.
+    lines.splice(150, 0, 'not a capture record');
+    lines.push('{"method":"POST","url":null,"transport":"http","headers":[],"bodyBase64":"!!"}', serializeCaptureLine(seeds[0]!));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-replay-'));
+    try {
+      writeFileSync(path.join(dir, 'capture.ndjson'), lines.join('\n') + '\n');
+      const sources = await resolveInputs(['capture.ndjson'], dir);
+      const recipe = { policy: hasuraPolicy, extraRules: detectorRules(DEFAULT_DETECTORS), terms: [] };
+      const pooled = liveStore();
+      await startReplay(readInputUnits(sources), (source, add) => auditInOrder(source, recipe, audit, add, { jobs: 2, startAfter: 10, keepsResults: true }), pooled.dispatch).done;
+      const here = liveStore();
+      await startReplay(readInputs(sources), inThread(audit), here.dispatch).done;
+      const [p, h] = [pooled.getState(), here.getState()];
+      assert.equal(p.results.length, 401, 'every request before the malformed record');
+      assert.equal(h.results.length, 401);
+      // The foreign line has no time of its own: it takes the time its source was read.
+      const comparable = (r: RequestResult, i: number) => ({ ...r, request: { ...r.request, body: Buffer.from(r.request.body), time: i === 150 ? '' : r.request.time } });
+      p.results.forEach((r, i) => assert.deepEqual(comparable(r, i), comparable(h.results[i]!, i), `request ${i}`));
+      assert.equal(p.results[150]!.request.url, null, 'the foreign line, as a bare payload');
+      assert.deepEqual(p.counts, h.counts);
+      assert.match(h.source.error ?? '', /capture\.ndjson:802: malformed capture record/);
+      assert.equal(p.source.error, h.source.error);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops reading when cancelled, without marking the source done', async () => {

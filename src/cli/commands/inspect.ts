@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { InputError, readInputs, resolveInputSet } from '../../capture/read-inputs.js';
+import { InputError, readInputUnits, resolveInputSet } from '../../capture/read-inputs.js';
 import { AUDIT_RUN_OPTIONS, AuditRun } from '../audit-run.js';
 import type { CommandSpec, ParsedArgs } from '../command.js';
 import { writeOut } from '../command.js';
@@ -89,7 +89,9 @@ export const inspectCommand: CommandSpec = {
       // Reading and auditing start now, and the audit workers with them, while React and Ink load.
       const ui = loadInspector();
       const { startReplaySession } = await import('../../tui/replay-session.js');
-      const session = startReplaySession(io, run, label, readInputs(sources, io.stdin), jobsOpt(args));
+      // Read as audit reads: raw capture lines go to the workers, which parse them and send the
+      // requests back with their results, so this thread does not parse every record itself.
+      const session = startReplaySession(io, run, label, readInputUnits(sources, io.stdin), jobsOpt(args));
       try {
         const { runInspector } = await ui;
         return await runInspector({ io, keys: decision.keys, run, label, inputs, source: { kind: 'started', session } });

@@ -123,30 +123,61 @@ export function unpackLines(msg: LinesMessage): CaptureLines {
 /** The worker's answer for capture lines: compact JSON (see LinesEntry), bodies packed. */
 export function packLinesReply(id: number, unit: CaptureLines, results: readonly RequestResult[], inputError?: string): { reply: LinesReply; transfer: ArrayBuffer[] } {
   const { bodies, ends } = packBodies(results.map((r) => r.request));
-  const headerLists: Array<Array<[string, string]>> = [];
-  const headerIndex = new Map<string, number>();
+  const headerIndex = new HeaderLists();
+  const headerLists = headerIndex.lists;
   const entries = results.map((r): LinesEntry => {
     const q = r.request;
     const line = (q.origin as { line: number }).line;
     if (q.id !== idAt(unit.place, { line }) || q.origin.kind !== (unit.place.stdin ? 'stdin' : 'file')) throw new Error(`request ${q.id} is not named after its line`);
-    const key = q.headers.map(([k, v]) => `${k}\0${v}`).join('\0\0');
-    let h = headerIndex.get(key);
-    if (h === undefined) {
-      h = headerLists.push(q.headers) - 1;
-      headerIndex.set(key, h);
-    }
+    const h = headerIndex.of(q.headers);
     let rest: Rest | 0 = 0;
     if (r.skipReason !== undefined) rest = { skipReason: r.skipReason };
-    for (const [k, v] of Object.entries(q)) {
+    for (const k in q) {
       if (REQUEST_FIELDS.has(k)) continue;
       rest ||= {};
-      (rest.request ??= {})[k] = v;
+      (rest.request ??= {})[k] = (q as unknown as Record<string, unknown>)[k];
     }
     return [line, q.time, q.method, q.url, h, q.transport, r.kind, r.verdict, r.findings, rest];
   });
   const reply: LinesReply = { id, text: JSON.stringify([headerLists, entries]), bodies, ends };
   if (inputError !== undefined) reply.inputError = inputError;
   return { reply, transfer: [bodies] };
+}
+
+/**
+ * The distinct header lists of a block, each request's list found by its index. A block of
+ * telemetry usually holds a few distinct lists: compared pair by pair with those, a lookup
+ * allocates nothing (a key string built per request cost about as much as the rest of packing
+ * it). Past a few lists (headers that vary per request), lists are found by a key string.
+ */
+class HeaderLists {
+  readonly lists: Array<Array<[string, string]>> = [];
+  private keyed: Map<string, number> | null = null;
+
+  of(headers: Array<[string, string]>): number {
+    if (this.keyed === null) {
+      for (let i = 0; i < this.lists.length; i++) if (sameHeaders(this.lists[i]!, headers)) return i;
+      if (this.lists.length < 8) return this.lists.push(headers) - 1;
+      this.keyed = new Map(this.lists.map((list, i) => [headersKey(list), i]));
+    }
+    const key = headersKey(headers);
+    let h = this.keyed.get(key);
+    if (h === undefined) {
+      h = this.lists.push(headers) - 1;
+      this.keyed.set(key, h);
+    }
+    return h;
+  }
+}
+
+function headersKey(headers: ReadonlyArray<[string, string]>): string {
+  return headers.map(([k, v]) => `${k}\0${v}`).join('\0\0');
+}
+
+function sameHeaders(a: ReadonlyArray<[string, string]>, b: ReadonlyArray<[string, string]>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  return true;
 }
 
 export function unpackLinesReply(unit: CaptureLines, reply: Pick<LinesReply, 'text' | 'bodies' | 'ends'>): RequestResult[] {

@@ -4,6 +4,7 @@
  * hand the results to the store in input order while the UI stays responsive: the loop yields
  * to the event loop every few milliseconds, so keys and frames are handled during a long read.
  */
+import { isCaptureLines, requestsOfCaptureLines, type CaptureLines } from '../../capture/capture-lines.js';
 import type { CapturedRequest } from '../../capture/captured-request.js';
 import type { RequestResult } from '../../engine/audit-request.js';
 import type { Action } from '../state/actions.js';
@@ -23,11 +24,14 @@ const FRAME_INTERVAL_MS = 250;
  * Audit every request of `requests` in order and give each result to `add` (awaiting what it
  * returns): `AuditRun.auditEach` on the CLI's threads, or `inThread` for one audit function.
  */
-export type AuditAll = (requests: AsyncIterable<CapturedRequest>, add: (result: RequestResult) => unknown) => Promise<void>;
+export type AuditAll = (requests: AsyncIterable<CapturedRequest | CaptureLines>, add: (result: RequestResult) => unknown) => Promise<void>;
 
 export function inThread(audit: (r: CapturedRequest) => RequestResult): AuditAll {
   return async (requests, add) => {
-    for await (const request of requests) await add(audit(request));
+    for await (const unit of requests) {
+      if (!isCaptureLines(unit)) await add(audit(unit));
+      else for (const request of requestsOfCaptureLines(unit)) await add(audit(request));
+    }
   };
 }
 
@@ -40,7 +44,7 @@ export interface ReplayHandle {
 
 class Cancelled extends Error {}
 
-export function startReplay(requests: AsyncIterable<CapturedRequest>, auditAll: AuditAll, dispatch: (a: Action) => void): ReplayHandle {
+export function startReplay(requests: AsyncIterable<CapturedRequest | CaptureLines>, auditAll: AuditAll, dispatch: (a: Action) => void): ReplayHandle {
   let cancelled = false;
   const batcher = new ResultBatcher(dispatch, FRAME_INTERVAL_MS);
   let sliceStart = performance.now();

@@ -5,19 +5,28 @@
  * cannot answer (free text, body:, negations) are then tested only on what the lists leave, or,
  * with no listed term, in one tight pass.
  *
+ * The index also keeps what else is per position and never changes once a request is in:
+ * the free-text haystack and the previous request of the same kind (for the Diff tab).
+ *
  * The lists only grow, and a state reads only the positions below its own number of results,
  * so states share one index: appending a batch adds to the lists in place (not a copy of
- * everything per batch). A state that is extended twice (a branch, as tests do) gets its own
+ * everything per batch: with 100,000 requests loading, copying the per-position arrays into
+ * each new state cost more than the rest of folding a batch). A state that is extended twice (a branch, as tests do) gets its own
  * index rebuilt from its results, so no state ever sees another's requests.
  */
 import type { RequestResult, Verdict } from '../../engine/audit-request.js';
-import type { FilterTerm, IndexedTerm } from './filter.js';
+import { haystackOf, type FilterTerm, type IndexedTerm } from './filter.js';
 
 export class FilterIndex {
   private readonly kinds = new Map<string, number[]>();
   private readonly unknownKind: number[] = [];
   private readonly verdicts = new Map<Verdict, number[]>();
   private readonly rules = new Map<string, number[]>();
+  /** Per position: the lower-case text free-text terms search (haystackOf). */
+  private readonly haystacks: string[] = [];
+  /** Per position: the position of the previous result of the same kind, or -1. */
+  private readonly previous: number[] = [];
+  private readonly lastOfKind = new Map<string, number>();
   /** Positions 0 … absorbed-1 are in the lists. */
   private absorbed = 0;
 
@@ -35,8 +44,15 @@ export class FilterIndex {
   private add(results: readonly RequestResult[], from: number, to: number): void {
     for (let i = from; i < to; i++) {
       const r = results[i]!;
-      if (r.kind !== null) push(this.kinds, r.kind, i);
-      else if (r.verdict !== 'skipped') this.unknownKind.push(i);
+      this.haystacks.push(haystackOf(r));
+      if (r.kind !== null) {
+        push(this.kinds, r.kind, i);
+        this.previous.push(this.lastOfKind.get(r.kind) ?? -1);
+        this.lastOfKind.set(r.kind, i);
+      } else {
+        this.previous.push(-1);
+        if (r.verdict !== 'skipped') this.unknownKind.push(i);
+      }
       push(this.verdicts, r.verdict, i);
       for (const f of r.findings) {
         const list = this.rules.get(f.rule);
@@ -46,6 +62,22 @@ export class FilterIndex {
       }
     }
     this.absorbed = to;
+  }
+
+  /** The free-text haystack of position i (below the state's number of results). */
+  haystack(i: number): string {
+    return this.haystacks[i]!;
+  }
+
+  /** The position of the previous result of position i's kind, or -1 (none, or no kind). */
+  previousOf(i: number): number {
+    return this.previous[i] ?? -1;
+  }
+
+  /** The failing positions below `n`, ascending: the violations-only view without a filter. */
+  failing(n: number): number[] {
+    const list = this.verdicts.get('fail') ?? [];
+    return list.slice(0, below(list, n));
   }
 
   /** Positions below `n` that the term accepts, ascending. */
@@ -117,11 +149,8 @@ function intersect(a: readonly number[], b: readonly number[]): number[] {
   return out;
 }
 
-/**
- * The positions below `n` that pass every term, ascending: a new array, never changed after.
- * `haystacks[i]` is the free-text haystack of `results[i]`.
- */
-export function filterPositions(terms: readonly FilterTerm[], results: readonly RequestResult[], haystacks: readonly string[], index: FilterIndex, n: number): number[] {
+/** The positions below `n` that pass every term, ascending: a new array, never changed after. */
+export function filterPositions(terms: readonly FilterTerm[], results: readonly RequestResult[], index: FilterIndex, n: number): number[] {
   const listed = terms.filter((t) => t.indexed !== undefined);
   const excluded = terms.filter((t) => t.excluded !== undefined);
   const rest = terms.filter((t) => t.indexed === undefined && t.excluded === undefined);
@@ -147,11 +176,11 @@ export function filterPositions(terms: readonly FilterTerm[], results: readonly 
     // The common case, one word typed: no predicate call per request.
     const text = texts[0];
     if (view) {
-      for (const i of view) if (haystacks[i]!.includes(text)) out.push(i);
-    } else for (let i = 0; i < n; i++) if (haystacks[i]!.includes(text)) out.push(i);
+      for (const i of view) if (index.haystack(i).includes(text)) out.push(i);
+    } else for (let i = 0; i < n; i++) if (index.haystack(i).includes(text)) out.push(i);
     return out;
   }
-  const passes = (i: number) => rest.every((t) => t.test(results[i]!, haystacks[i]!));
+  const passes = (i: number) => rest.every((t) => t.test(results[i]!, index.haystack(i)));
   if (view) {
     for (const i of view) if (passes(i)) out.push(i);
   } else for (let i = 0; i < n; i++) if (passes(i)) out.push(i);

@@ -5,7 +5,7 @@
 import type { RequestResult } from '../../engine/audit-request.js';
 import type { Action } from './actions.js';
 import { addCounts } from './counts.js';
-import { haystackOf, parseFilter, type FilterTerm } from './filter.js';
+import { parseFilter, type FilterTerm } from './filter.js';
 import { below, FilterIndex, filterPositions } from './filter-index.js';
 import { availableTabs, TABS, type InspectorState, type TabId } from './inspector-state.js';
 import { layoutFor } from './layout.js';
@@ -42,18 +42,19 @@ let identity: readonly number[] = [];
 function everything(n: number): readonly number[] {
   if (identity.length === n) return identity;
   if (identity.length > n) return identity.slice(0, n);
-  const grown = identity.slice();
-  for (let i = grown.length; i < n; i++) grown.push(i);
-  identity = grown;
-  return grown;
+  // One copy: slicing and then pushing copied it twice (the slice has no room to grow).
+  const more: number[] = [];
+  for (let i = identity.length; i < n; i++) more.push(i);
+  identity = identity.concat(more);
+  return identity;
 }
 
 function buildView(state: InspectorState, terms: readonly FilterTerm[]): readonly number[] {
   // Violations only, nothing else filtered: the failing requests are already listed.
-  if (state.violationsOnly && state.filter.applied.trim() === '') return state.failing;
+  if (state.violationsOnly && state.filter.applied.trim() === '') return state.filterIndex.failing(state.results.length);
   // Nothing filtered: every request, in order.
   if (terms.length === 0) return everything(state.results.length);
-  return filterPositions(terms, state.results, state.haystacks, state.filterIndex, state.results.length);
+  return filterPositions(terms, state.results, state.filterIndex, state.results.length);
 }
 
 /** Keep the selection on the same request when the view changes, or on its nearest follower. */
@@ -97,21 +98,9 @@ function addResults(state: InspectorState, added: readonly RequestResult[]): Ins
   if (added.length === 0) return state;
   const base = state.results.length;
   const results = state.results.concat(added);
-  const haystacks = state.haystacks.concat(added.map(haystackOf));
-  // New entries first, then one concat each: a slice and pushes would copy everything twice.
-  const newPrevious: number[] = [];
-  const newFailing: number[] = [];
-  const lastOfKind: Record<string, number> = { ...state.lastOfKind };
-  added.forEach((r, i) => {
-    const key = r.kind ?? '';
-    newPrevious.push(r.kind === null ? -1 : (lastOfKind[key] ?? -1));
-    if (r.kind !== null) lastOfKind[key] = base + i;
-    if (r.verdict === 'fail') newFailing.push(base + i);
-  });
-  const previousOfKind = state.previousOfKind.concat(newPrevious);
-  const failing = newFailing.length > 0 ? state.failing.concat(newFailing) : state.failing;
+  // What else is per result (haystack, previous of its kind, the lists) grows in the shared index.
   const filterIndex = FilterIndex.extended(state.filterIndex, results, base);
-  let next: InspectorState = { ...state, results, haystacks, previousOfKind, lastOfKind, failing, filterIndex, counts: addCounts(state.counts, added) };
+  let next: InspectorState = { ...state, results, filterIndex, counts: addCounts(state.counts, added) };
   if (state.optout) next.optout = countScenarioResults(state.optout, added);
   // Only the new results are tested: appending never re-filters what is already there.
   const test = viewTest(state);
@@ -121,7 +110,7 @@ function addResults(state: InspectorState, added: readonly RequestResult[]): Ins
     next = { ...next, view: everything(results.length) };
   } else {
     const newView: number[] = [];
-    for (let i = 0; i < added.length; i++) if (test(added[i]!, haystacks[base + i]!)) newView.push(base + i);
+    for (let i = 0; i < added.length; i++) if (test(added[i]!, filterIndex.haystack(base + i))) newView.push(base + i);
     next = { ...next, view: state.view.concat(newView) };
   }
   return state.view.length === 0 ? scrollIntoView({ ...next, cursor: 0 }) : next;

@@ -44,16 +44,12 @@ export interface SourceState {
 
 export interface InspectorState {
   results: readonly RequestResult[];
-  /** Per result: index of the previous result of the same kind, or -1 (for the Diff tab). */
-  previousOfKind: readonly number[];
-  lastOfKind: Readonly<Record<string, number>>;
-  /** Per result: lower-case text the free-text filter searches. */
-  haystacks: readonly string[];
-  /** Per-field lists for the filter; shared by states, each reads only its own results' positions. */
+  /**
+   * Per-field lists for the filter, each result's free-text haystack and the previous result of
+   * its kind (Diff tab); shared by states, each reads only its own results' positions.
+   */
   filterIndex: FilterIndex;
   counts: Counts;
-  /** Indices of the failing results, ascending: the violations-only view without a filter. */
-  failing: readonly number[];
   /** Indices into results that pass the filter, ascending. */
   view: readonly number[];
   /** Position of the selection in the view. */
@@ -76,12 +72,8 @@ export interface InspectorState {
 export function initialState(opts: { size: Size; source: Pick<SourceState, 'label' | 'live'>; optout?: OptoutState }): InspectorState {
   return {
     results: [],
-    previousOfKind: [],
-    lastOfKind: {},
-    haystacks: [],
     filterIndex: new FilterIndex(),
     counts: EMPTY_COUNTS,
-    failing: [],
     view: [],
     cursor: 0,
     listTop: 0,
@@ -109,7 +101,7 @@ export function selectedResult(state: InspectorState): RequestResult | undefined
 export function previousResultOfKind(state: InspectorState): RequestResult | undefined {
   const i = selectedIndex(state);
   if (i === undefined) return undefined;
-  const p = state.previousOfKind[i] ?? -1;
+  const p = state.filterIndex.previousOf(i);
   return p < 0 ? undefined : state.results[p];
 }
 
