@@ -191,10 +191,13 @@ export class ReportOutputs {
 
   async result(result: RequestResult): Promise<void> {
     this.soFar.add(result);
-    for (const t of this.targets) {
-      const at = t.companion ? await t.companion.add(result) : undefined;
-      await this.write(t, t.stream.result(result, at));
-    }
+    for (const t of this.targets) await this.writeResult(t, result);
+  }
+
+  /** One result into one report: its SARIF companion first (the report links to where it landed there). */
+  private async writeResult(t: OpenTarget, result: RequestResult): Promise<void> {
+    const at = t.companion ? await t.companion.add(result) : undefined;
+    await this.write(t, t.stream.result(result, at));
   }
 
   /**
@@ -220,10 +223,7 @@ export class ReportOutputs {
         await this.write(t, t.stream.takeRendered!(text, run.count));
         continue;
       }
-      for (const result of run.full) {
-        const at = t.companion ? await t.companion.add(result) : undefined;
-        await this.write(t, t.stream.result(result, at));
-      }
+      for (const result of run.full) await this.writeResult(t, result);
     }
   }
 
