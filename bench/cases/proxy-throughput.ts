@@ -33,6 +33,10 @@ interface Round {
   /** CPU ms per 1000 requests: the server (all its threads), its main thread, the load generator. */
   serverCpu: number;
   mainCpu: number;
+  /** The proxy's worker thread, V8's GC/compiler threads, the rest (libuv's pool). */
+  proxyCpu: number;
+  helpersCpu: number;
+  otherCpu: number;
   loadCpu: number;
 }
 
@@ -45,8 +49,8 @@ function findMitmdump(): string | null {
   return null;
 }
 
-async function round(server: string[], loadMode: string, requests: number, loadEnv: NodeJS.ProcessEnv = {}): Promise<Round> {
-  const child = spawn(process.execPath, [serverScript, ...server], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function round(server: string[], loadMode: string, requests: number, loadEnv: NodeJS.ProcessEnv = {}, serverEnv: NodeJS.ProcessEnv = {}): Promise<Round> {
+  const child = spawn(process.execPath, [serverScript, ...server], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...serverEnv } });
   const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   try {
     const ready = JSON.parse(String((await lines.next()).value)) as { port: number; caPem: string };
@@ -55,14 +59,14 @@ async function round(server: string[], loadMode: string, requests: number, loadE
     // The load child's start-up and exit are not the server's time: take them out of "done".
     const childOverhead = performance.now() - started - load.ms;
     child.stdin!.write('stop\n');
-    const done = JSON.parse(String((await lines.next()).value)) as { captured: number; audited: number; cpuMs: number; mainCpuMs: number };
+    const done = JSON.parse(String((await lines.next()).value)) as { captured: number; audited: number; cpuMs: number; mainCpuMs: number; proxyMs?: number; helpersMs?: number; otherMs?: number };
     const doneMs = performance.now() - started - childOverhead;
     const audited = server[0] === 'proxy' ? done.audited : done.captured;
     if (load.ok !== requests || done.captured !== requests || audited !== requests) {
       throw new Error(`${server.join(' ')}: ${load.ok} of ${requests} answered, ${done.captured} captured, ${audited} audited`);
     }
     const per1k = (ms: number): number => (ms / requests) * 1000;
-    return { answeredMs: load.ms, doneMs: Math.max(load.ms, doneMs), serverCpu: per1k(done.cpuMs), mainCpu: per1k(done.mainCpuMs), loadCpu: per1k(load.cpuMs ?? 0) };
+    return { answeredMs: load.ms, doneMs: Math.max(load.ms, doneMs), serverCpu: per1k(done.cpuMs), mainCpu: per1k(done.mainCpuMs), proxyCpu: per1k(done.proxyMs ?? 0), helpersCpu: per1k(done.helpersMs ?? 0), otherCpu: per1k(done.otherMs ?? 0), loadCpu: per1k(load.cpuMs ?? 0) };
   } finally {
     child.kill();
   }
@@ -87,12 +91,15 @@ export const bench: BenchCase = {
       const bare: Round[] = [];
       const proxy: Round[] = [];
       const mitm: Round[] = [];
+      /** The same proxy with the audit engine stubbed: what everything else costs (the target case only). */
+      const stub: Round[] = [];
       // Only over plain HTTP: through CONNECT mitmdump would need the upstream certificate.
       const withMitm = mitmdump !== null && c.target;
       // Interleaved so drift in machine load hits every side alike.
       for (let r = 0; r < ROUNDS; r++) {
         bare.push(await round(c.bare, c.bareLoad, c.n));
         proxy.push(await round(c.proxy, c.proxyLoad, c.n));
+        if (c.target) stub.push(await round(c.proxy, c.proxyLoad, c.n, {}, { BENCH_STUB_AUDIT: '1' }));
         if (withMitm) mitm.push(await round(['mitmdump'], 'proxy', c.n, { BENCH_PROXY_TARGET: '127.0.0.1:9' }));
       }
       const m = (rounds: Round[], pick: (r: Round) => number): number => median(rounds.map(pick));
@@ -113,9 +120,16 @@ export const bench: BenchCase = {
           `  -> tool/mitmdump ${(d / md).toFixed(1)}x (never below 5x)`,
         );
       }
+      if (c.target) {
+        const engine = m(proxy, (r) => r.serverCpu) - m(stub, (r) => r.serverCpu);
+        out.push(
+          `  proxy, audit engine stubbed:  ${fmt(rps(m(stub, (r) => r.doneMs), c.n))} req/s; CPU per 1000 requests ${cpu(stub)} (main thread ${m(stub, (r) => r.mainCpu).toFixed(0)}, proxy thread ${m(stub, (r) => r.proxyCpu).toFixed(0)}, V8 helpers ${m(stub, (r) => r.helpersCpu).toFixed(0)} ms)`,
+          `  -> the audit engine's share of the proxy's CPU (with its GC and JIT): ${engine.toFixed(0)} ms per 1000 requests`,
+        );
+      }
       // On two shared cores req/s follows the machine's other load; CPU per request barely does.
       out.push(
-        `  CPU per 1000 requests (load average ${(os.loadavg()[0] ?? 0).toFixed(1)}): bare server ${cpu(bare)}; proxy ${cpu(proxy)} (main thread ${m(proxy, (r) => r.mainCpu).toFixed(0)} ms)${withMitm ? `; mitmdump ${cpu(mitm)}` : ''}`,
+        `  CPU per 1000 requests (load average ${(os.loadavg()[0] ?? 0).toFixed(1)}): bare server ${cpu(bare)}; proxy ${cpu(proxy)} (main thread ${m(proxy, (r) => r.mainCpu).toFixed(0)}, proxy thread ${m(proxy, (r) => r.proxyCpu).toFixed(0)}, V8 helpers ${m(proxy, (r) => r.helpersCpu).toFixed(0)}, other ${m(proxy, (r) => r.otherCpu).toFixed(0)} ms; bare server's V8 helpers ${m(bare, (r) => r.helpersCpu).toFixed(0)} ms)${withMitm ? `; mitmdump ${cpu(mitm)}` : ''}`,
       );
     }
     return out;

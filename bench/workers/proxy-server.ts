@@ -4,18 +4,20 @@
  *   bare-tls   the same over HTTPS, with a leaf from a per-run CA
  *   proxy ARGS what `serve ARGS` runs: the intercepting proxy (on its thread), every capture
  *              audited against the Hasura policy with the default detectors and summarised; with
- *              e.g. `--format json --save /dev/null` also rendered and saved (output to null streams)
+ *              e.g. `--format json --save /dev/null` also rendered and saved (output to null streams);
+ *              with BENCH_STUB_AUDIT=1 in the environment, everything but the audit engine
  *   mitmdump   mitmproxy's mitmdump on loopback with an addon that answers each request locally
  *              (mitmdump-answer.py; lazy upstream connections, so none is ever opened), its
  *              configuration in a temporary directory, never the user's ~/.mitmproxy
  * Prints {"port": N, "caPem": ...} when listening; on a line "stop" on stdin, prints
- * {"captured": n, "audited": n, "cpuMs": n, "mainCpuMs": n} and exits. cpuMs is the CPU time the
+ * {"captured": n, "audited": n, "cpuMs": n, "mainCpuMs": n, "proxyMs": n, "helpersMs": n, "otherMs": n} and exits. cpuMs is the CPU time the
  * server used from listening until every request was audited (all its threads; mitmdump's
  * process), mainCpuMs that of this process's main thread (the audit, in proxy mode): on a
- * shared machine they swing far less than req/s.
+ * shared machine they swing far less than req/s. proxyMs is the proxy's worker thread, helpersMs
+ * V8's GC and compiler threads, otherMs the rest (libuv's pool), all read from /proc per thread.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -34,12 +36,23 @@ import { createCertificateAuthority } from '../../src/live/ca.js';
 import { DEFAULT_FAKE_RESPONSE } from '../../src/live/fake-response.js';
 import { LiveSession } from '../../src/live/live-session.js';
 
+/** CPU ms of each thread of this process now, by thread id (/proc: every thread, V8's helpers included). */
+function threadCpuMs(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) out.set(Number(tid), statCpuMs(`/proc/self/task/${tid}/stat`));
+  return out;
+}
+/** The threads Node starts with: V8's platform workers (GC, compiler) and its task scheduler. */
+const startThreads = new Set(threadCpuMs().keys());
+
 function nullStream(): Writable {
   return new Writable({ write: (_chunk, _enc, cb) => cb() });
 }
 
 const mode = process.argv[2];
 const ca = await createCertificateAuthority();
+/** Threads started with the proxy session (its worker thread). */
+const proxyThreads = new Set<number>();
 let captured = 0;
 let audited = 0;
 let close: () => Promise<void>;
@@ -81,7 +94,13 @@ if (mode === 'bare' || mode === 'bare-tls') {
   const io = { stdout: nullStream(), stderr: nullStream(), stdin: process.stdin, env: process.env, cwd: process.cwd() };
   const args = parseCommandArgs(serveCommand, process.argv.slice(3));
   const run = await AuditRun.fromArgs(args, io, ['bench'], { keepPayload: printsPayloads(args) });
+  const before = new Set(threadCpuMs().keys());
   const session = await LiveSession.create({ env: process.env, cwd: process.cwd() });
+  // The thread the session started is the proxy's (its worker); CPU is split by thread below.
+  for (const tid of threadCpuMs().keys()) if (!before.has(tid)) proxyThreads.add(tid);
+  // BENCH_STUB_AUDIT=1: the audit engine replaced by a verdict made in no time, so the bench can
+  // tell the engine's CPU from the rest of the pipeline's (capture, hand-off, bookkeeping, summary).
+  if (process.env.BENCH_STUB_AUDIT === '1') run.audit = (request) => ({ request, kind: null, verdict: 'pass', findings: [] });
   const live = LiveAudit.open(run, io, { save: typeof args.values.save === 'string' ? args.values.save : undefined, respond: DEFAULT_FAKE_RESPONSE, jobs: jobsOpt(args), label: 'bench', origin: { kind: 'process' } });
   live.attach(session);
   await run.begin();
@@ -105,17 +124,29 @@ const ownAtReady = process.cpuUsage();
 const childCpuMs = mitm.cpuMs;
 const childAtReady = childCpuMs?.() ?? 0;
 const mainAtReady = statCpuMs('/proc/thread-self/stat');
+const threadsAtReady = threadCpuMs();
 process.stdout.write(JSON.stringify({ port, caPem }) + '\n');
 for await (const line of readline.createInterface({ input: process.stdin })) {
   if (line.trim() !== 'stop') continue;
   // mitmdump is read before it is stopped; the Node servers once every request is audited.
   const childMs = childCpuMs ? childCpuMs() - childAtReady : 0;
+  // Read before close(): the session's stop ends the proxy's thread (its answers are all in by now).
+  const atStop = threadCpuMs();
   await close();
   const own = process.cpuUsage(ownAtReady);
   const cpuMs = childCpuMs ? childMs : (own.user + own.system) / 1000;
   const mainCpuMs = childCpuMs ? 0 : statCpuMs('/proc/thread-self/stat') - mainAtReady;
+  // Per thread: the proxy's worker, V8's helpers (GC and compiler threads Node starts with), the rest (libuv's pool).
+  const split = { proxyMs: 0, helpersMs: 0, otherMs: 0 };
+  for (const [tid, ms] of new Map([...atStop, ...threadCpuMs()])) {
+    const used = ms - (threadsAtReady.get(tid) ?? 0);
+    if (tid === process.pid || childCpuMs) continue;
+    if (proxyThreads.has(tid)) split.proxyMs += used;
+    else if (startThreads.has(tid)) split.helpersMs += used;
+    else split.otherMs += used;
+  }
   ca.dispose();
-  process.stdout.write(JSON.stringify({ captured, audited, cpuMs, mainCpuMs }) + '\n');
+  process.stdout.write(JSON.stringify({ captured, audited, cpuMs, mainCpuMs, ...split }) + '\n');
   process.exit(0);
 }
 

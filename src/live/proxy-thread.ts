@@ -67,9 +67,8 @@ export async function startProxyThread(opts: ProxyThreadOptions): Promise<Interc
         case 'failed':
           return reject(new ProxyStartError(m.message));
         case 'events':
-          for (const { event: e, pid } of unpackEvents(m.packed)) {
-            // Bodies arrive as plain Uint8Arrays (views into the batch's buffer); origins are made here.
-            if (e.type === 'request' && opts.origin) e.request.origin = opts.origin(pid);
+          // Bodies arrive as plain Uint8Arrays (views into the batch's buffer); origins are made here.
+          for (const { event: e } of unpackEvents(m.packed, opts.origin)) {
             if (e.type === 'request') stats.requests++;
             opts.emit(e);
           }

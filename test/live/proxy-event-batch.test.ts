@@ -61,6 +61,52 @@ describe('proxy event batches: bodies cross threads in one transferred buffer', 
     }
   });
 
+  it('every request arrives field for field, packed flat or, with fields the flat form does not hold, as itself', async () => {
+    const base = (request('live-1', Buffer.from('{}')) as Extract<FeedEvent, { type: 'request' }>).request;
+    const requests: Array<{ request: CapturedRequest; pid?: number }> = [
+      { request: { ...base, id: 'flat', headers: [['Host', 'a.test'], ['x-dup', '1'], ['X-Dup', '2'], ['empty', '']] } },
+      { request: { ...base, id: 'flat-pid', origin: { kind: 'process', pid: 77 } }, pid: 77 },
+      { request: { id: 'no-url-no-connection', time: base.time, method: 'WS', url: null, headers: [], body: new Uint8Array(0), transport: 'websocket', origin: { kind: 'process' } } },
+      { request: { ...base, id: 'problems', containerProblems: [{ rule: 'body/decode-failed', message: 'not UTF-8' }] } },
+      { request: { ...base, id: 'scenario-origin', origin: { kind: 'process', scenario: 'control' } } },
+      { request: { ...base, id: 'file-origin', origin: { kind: 'file', file: 'x.ndjson', format: 'ndjson', line: 3 } } },
+    ];
+    const expected = requests.map(({ request: r }) => ({ ...r, origin: { ...r.origin }, headers: r.headers.map(([k, v]) => [k, v]), body: Buffer.from(r.body) }));
+    const { packed, transfer } = packEvents(requests.map(({ request: r, pid }) => ({ event: { type: 'request', request: r }, ...(pid ? { pid } : {}) })));
+    assert.deepEqual(packed.items.map((i) => (i === null ? 'flat' : 'object')), ['flat', 'flat', 'flat', 'object', 'object', 'object']);
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const received = receiveOne(port2);
+      port1.postMessage(packed, transfer);
+      const out = unpackEvents(await received);
+      assert.equal(out.length, expected.length);
+      out.forEach(({ event }, i) => {
+        assert.equal(event.type, 'request');
+        const { body, ...rest } = (event as Extract<FeedEvent, { type: 'request' }>).request;
+        const { body: want, ...wantRest } = expected[i]!;
+        assert.deepEqual(rest, wantRest);
+        // Same keys in the same order: a saved capture or report reads the same either way.
+        assert.deepEqual(Object.keys(rest), Object.keys(wantRest));
+        assert.ok(Buffer.from(body.buffer, body.byteOffset, body.byteLength).equals(want));
+      });
+      assert.equal(out[1]!.pid, 77);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
+  it('the receiving thread makes every request\'s origin from its pid, flat or not', () => {
+    const base = (request('live-1', Buffer.from('{}')) as Extract<FeedEvent, { type: 'request' }>).request;
+    const { packed } = packEvents([
+      { event: { type: 'request', request: { ...base, origin: { kind: 'process', pid: 5 } } }, pid: 5 },
+      { event: { type: 'request', request: { ...base, body: Buffer.from('x'), containerProblems: [] } } },
+    ]);
+    const origins = unpackEvents(packed, (pid) => ({ kind: 'process', command: 'target --flag', ...(pid ? { pid } : {}) })).map(({ event }) => (event.type === 'request' ? event.request.origin : null));
+    assert.deepEqual(origins, [{ kind: 'process', command: 'target --flag', pid: 5 }, { kind: 'process', command: 'target --flag' }]);
+    assert.notEqual(origins[0], origins[1], 'each request has an origin of its own (the opt-out runner names its step in it)');
+  });
+
   it('a batch without requests carries an empty buffer', async () => {
     const { packed } = packEvents([{ event: finding }]);
     assert.equal(packed.bodies.byteLength, 0);
