@@ -90,7 +90,10 @@ function level<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 
 export function fingerprintOf(parts: { rule: string; kind: string | null; location: FindingLocation; evidence?: string | undefined }): string {
   const evidence = parts.evidence ?? '';
-  let byEvidence = fingerprintCache.get(parts.rule)?.get(parts.kind ?? '')?.get(parts.location.part)?.get(placeOf(parts.location));
+  const kind = parts.kind ?? '';
+  // Once per call: a header's place is its name lower-cased, a new string each time.
+  const place = placeOf(parts.location);
+  let byEvidence = fingerprintCache.get(parts.rule)?.get(kind)?.get(parts.location.part)?.get(place);
   const cached = byEvidence?.get(evidence);
   if (cached !== undefined) return cached;
   if (fingerprintCount >= FINGERPRINT_CACHE_MAX) {
@@ -99,8 +102,8 @@ export function fingerprintOf(parts: { rule: string; kind: string | null; locati
     byEvidence = undefined;
   }
   byEvidence ??= level(
-    level(level(level(fingerprintCache, parts.rule, (): ByKind => new Map()), parts.kind ?? '', (): ByPart => new Map()), parts.location.part, (): ByPlace => new Map()),
-    placeOf(parts.location),
+    level(level(level(fingerprintCache, parts.rule, (): ByKind => new Map()), kind, (): ByPart => new Map()), parts.location.part, (): ByPlace => new Map()),
+    place,
     (): ByEvidence => new Map(),
   );
   const value = computeFingerprint(parts);
