@@ -12,13 +12,16 @@
  * Ink's own tokenizer and ANSI difference, minus the per-cell garbage. Frames with clipping
  * (`overflow: hidden`, unused by the inspector) are drawn by Ink's `get()`, as before.
  *
- * Ink does not export its Output class; it is found next to Ink's entry point. Before patching,
+ * Ink does not export its Output class; ink-internals.ts finds it (next to Ink's entry point, or
+ * in the shipped bundle, bundled with Ink). Before patching,
  * the install checks the class has the shape this relies on and that the patched `get()` gives
  * the same frames as Ink's on a set of writes that covers what it relies on (colours, wide
  * characters, overlapping writes, writes off the grid, transformers). If not, nothing is patched
  * and Ink draws as it always did; test/tui/output-cache.test.tsx fails in that case, so an Ink
  * upgrade that changes these internals is caught by the tests, not by a slow inspector.
  */
+import { inkAnsiCodes, inkOutputClass } from './ink-internals.js';
+
 const MAX_LINES = 8192;
 const MAX_ROWS = 4096;
 /** Lines kept tokenised: a few frames' worth (a line is ~120 cell objects). */
@@ -53,17 +56,6 @@ let inkGet: OutputLike['get'] | undefined;
 
 export function originalGet(): OutputLike['get'] | undefined {
   return inkGet;
-}
-
-/** Ink's Output class, as Ink itself uses it (the same module instance), or undefined. */
-export async function inkOutputClass(): Promise<OutputClass | undefined> {
-  try {
-    const url = new URL('./output.js', import.meta.resolve('ink'));
-    const mod = (await import(url.href)) as { default?: OutputClass };
-    return typeof mod.default === 'function' ? mod.default : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function installOutputCache(): Promise<boolean> {
@@ -166,28 +158,6 @@ interface StyledChar {
 export interface AnsiCodes {
   diffAnsiCodes(from: AnsiCode[], to: AnsiCode[]): AnsiCode[];
   ansiCodesToString(codes: AnsiCode[]): string;
-}
-
-/** `@alcalzone/ansi-tokenize` as Ink resolves it (from Ink's own directory), or undefined. */
-export async function inkAnsiCodes(): Promise<AnsiCodes | undefined> {
-  try {
-    const { createRequire } = await import('node:module');
-    const { fileURLToPath, pathToFileURL } = await import('node:url');
-    const { readFileSync } = await import('node:fs');
-    const path = await import('node:path');
-    const require = createRequire(fileURLToPath(import.meta.resolve('ink')));
-    // The package exports only an `import` entry, which require.resolve cannot take; its
-    // package.json is exported, and names the entry.
-    const manifestPath = require.resolve('@alcalzone/ansi-tokenize/package.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: { '.'?: { import?: string } } };
-    const entry = manifest.exports?.['.']?.import;
-    if (typeof entry !== 'string') return undefined;
-    const mod = (await import(pathToFileURL(path.join(path.dirname(manifestPath), entry)).href)) as Partial<AnsiCodes>;
-    if (typeof mod.diffAnsiCodes !== 'function' || typeof mod.ansiCodesToString !== 'function') return undefined;
-    return { diffAnsiCodes: mod.diffAnsiCodes, ansiCodesToString: mod.ansiCodesToString };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Same codes in the same order: Ink's diff between them is empty, nothing needs computing. */
