@@ -11,8 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { BIN, FIXTURES, REPO_ROOT } from '../helpers/paths.js';
+import { BIN, CLI, FIXTURES, REPO_ROOT } from '../helpers/paths.js';
 import { runCli, runCliJson } from '../helpers/run-cli.js';
+import { TmuxSession, tmuxVersion } from '../helpers/tmux.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ta-bundle-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,5 +68,38 @@ describe('the bundled bin', () => {
     assert.deepEqual(files.filter((u) => u.includes('/dist/src/')), []);
     // Lazy chunks stay lazy: the TUI, live capture and zod are not loaded by an audit.
     assert.deepEqual(files.filter((u) => /\/node_modules\/(ink|react|zod|yaml|ws|@peculiar)\//.test(u)), []);
+  });
+
+  // Ink and React are bundled into the shipped inspector (scripts/bundle-cli.js), with the output
+  // cache's lookup of Ink's internals swapped for the bundled copies: the shipped inspector must
+  // draw what dist/src's draws, and must not reach for any of them in node_modules (a second
+  // React, or an output cache patched onto a copy of Ink nobody draws with).
+  const tmux = tmuxVersion();
+  it('inspects in a real terminal as dist/src does, with Ink and React from the bundle', { skip: tmux ? false : 'tmux is not installed (.ci/run installs it)' }, async () => {
+    const corpus = path.join(FIXTURES, 'hasura');
+    const log = path.join(dir, 'inspect-loads.log');
+    const recorder = pathToFileURL(path.join(REPO_ROOT, 'dist', 'test', 'helpers', 'record-loads.js')).href;
+    const screens: string[] = [];
+    for (const cli of [CLI, BIN]) {
+      const env: Record<string, string> = cli === BIN ? { TA_LOAD_LOG: log } : {};
+      const t = new TmuxSession([process.execPath, ...(cli === BIN ? ['--import', recorder] : []), cli, 'inspect', '--no-local-identity', corpus], { env });
+      try {
+        // The header says "… reading" until the last input is read.
+        const loaded = await t.waitFor((screen) => /FAIL \(exit 1\)/.test(screen) && !screen.includes('… reading'));
+        // Down once: a keypress goes through Ink's input, React's update and the row cache.
+        t.send('j');
+        const moved = await t.waitFor((s) => s !== loaded && /"command": "hasura migrate apply/.test(s));
+        screens.push(`${loaded}\n----\n${moved}`);
+        t.send('q');
+        assert.equal(await t.exitCode(), 1);
+      } finally {
+        t.kill();
+      }
+    }
+    assert.equal(screens[1], screens[0]);
+    const files = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
+    assert.ok(files.some((u) => /\/dist\/pkg\/chunks\/run-inspector-/.test(u)), 'the control: the recorder sees the inspector chunk load');
+    assert.deepEqual(files.filter((u) => /\/node_modules\/(ink|react|react-reconciler|scheduler|yoga-layout|es-toolkit|@alcalzone)\//.test(u)), []);
+    assert.deepEqual(files.filter((u) => u.includes('/dist/src/')), []);
   });
 });

@@ -102,7 +102,8 @@ describe('the package, installed as users install it', { skip: skip ?? false }, 
     assert.ok(packed.includes('dist/pkg/cli/parallel/audit-worker.js') && packed.includes('dist/pkg/live/proxy-thread-worker.js'), 'the worker entries are in the tarball');
     assert.ok(packed.includes('dist/pkg/live/preload/route-through-proxy.cjs'), 'the CommonJS preload is in the tarball');
     assert.deepEqual(packed.filter((p) => /\.map$|^dist\/(test|bench|src)\/|^test\/|^bench\/|^src\//.test(p)), [], 'no tests, benches, sources, unbundled tree or maps');
-    assert.ok(info!.unpackedSize <= 1.5 * 1024 * 1024, `unpacked ${info!.unpackedSize} bytes`);
+    // ~1.1 MB of the tool and ~0.9 MB of Ink and React, bundled into the inspector's chunk.
+    assert.ok(info!.unpackedSize <= 2.5 * 1024 * 1024, `unpacked ${info!.unpackedSize} bytes`);
 
     const prefix = path.join(tmp, 'prefix');
     const install = await run('npm', ['install', '-g', '--prefix', prefix, path.join(tmp, info!.filename)], { cwd: tmp, env: npmEnv });
