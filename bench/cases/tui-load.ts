@@ -3,6 +3,9 @@
  * run (both through the CLI in a fresh process, both with their default threads), as request
  * rates and their ratio (target: inspect ≥ 0.8x audit). Inspect counts until its UI shows
  * every request read; audit until its JSON report is written.
+ *
+ * Both sides run the shipped bundle (dist/pkg), what a person runs, unless BENCH_CLI=src: the
+ * inspector's start is mostly loading Ink and React, which the bundle does differently.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,7 @@ const REQUESTS = Number(process.env.BENCH_TUI_LOAD_REQUESTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const auditWorker = fileURLToPath(new URL('../workers/audit-corpus.js', import.meta.url));
 const inspectWorker = fileURLToPath(new URL('../workers/tui-load.js', import.meta.url));
+const CLI = process.env.BENCH_CLI ?? 'shipped';
 
 export const bench: BenchCase = {
   name: 'tui-load',
@@ -34,9 +38,9 @@ export const bench: BenchCase = {
       // alike; each round's ratio is of two runs back to back.
       for (let r = 0; r < ROUNDS; r++) {
         load.push(os.loadavg()[0]!);
-        const runAudit = async () => audit.push(await measureInChild(auditWorker, ['audit', file, '0'], { BENCH_EXPECT: String(REQUESTS) }));
+        const runAudit = async () => audit.push(await measureInChild(auditWorker, ['audit', file, '0'], { BENCH_EXPECT: String(REQUESTS), BENCH_CLI: CLI }));
         const runInspect = async () => {
-          const m = await measureInChild(inspectWorker, [file, String(REQUESTS)]);
+          const m = await measureInChild(inspectWorker, [file, String(REQUESTS)], { BENCH_CLI: CLI });
           inspect.push(m);
           frames = Math.max(frames, m.frames ?? 0);
         };
@@ -55,7 +59,7 @@ export const bench: BenchCase = {
       const cpu = audit.map((m, r) => m.cpuMs! / inspect[r]!.cpuMs!);
       const x = (v: number) => `${v.toFixed(2)}x`;
       return [
-        `${REQUESTS.toLocaleString('en')} requests, ${ROUNDS} alternated rounds, ${os.availableParallelism()} cores, load ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`,
+        `${REQUESTS.toLocaleString('en')} requests, the ${CLI === 'shipped' ? 'shipped bundle (dist/pkg)' : 'compiled tree (dist/src)'}, ${ROUNDS} alternated rounds, ${os.availableParallelism()} cores, load ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`,
         `audit (all cores):   ${a.toLocaleString('en')} req/s (median)`,
         `inspect (all cores): ${i.toLocaleString('en')} req/s (median; ${frames} writes to the terminal)`,
         `ratio inspect/audit: ${x(i / a)} of the medians; per round ${ratios.map(x).join(' ')}, median ${x(median(ratios))} (target >= 0.8x)`,

@@ -5,12 +5,13 @@
  */
 import { Writable } from 'node:stream';
 import { reportMeasurement } from '../measure.js';
+import { loadRunCli } from './cli-under-test.js';
 import { Keyboard, Terminal } from './fake-terminal.js';
 
 // Ink decides at import whether it runs in CI (where it draws no frames); the bench measures
 // the interactive terminal, whatever runs it.
 for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) process.env[k] = 'false';
-const { runCli } = await import('../../src/cli/run-cli.js');
+const runCli = await loadRunCli();
 
 const [file, expectArg, jobs] = process.argv.slice(2);
 const expected = Number(expectArg);
