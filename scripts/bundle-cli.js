@@ -156,6 +156,7 @@ if (unbundledRequires.length > 0) {
   process.exit(1);
 }
 
+// BUNDLE_META=FILE: esbuild's metafile (what each chunk holds, byte by byte), to see what a change to the bundle costs.
 if (process.env.BUNDLE_META) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
 if (!swappedInkInternals) {
   console.error('bundle-cli: src/tui/render/ink-internals was not bundled: the output cache would patch a copy of Ink nobody draws with');
