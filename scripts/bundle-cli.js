@@ -77,10 +77,11 @@ const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !BUNDLED.has(
 const inkDir = path.dirname(require.resolve('ink'));
 
 /**
- * The output cache finds Ink's Output class and ANSI tokenizer next to Ink's entry point in
- * node_modules (src/tui/render/ink-internals.ts). In the bundle Ink lives in a chunk, so that
- * module becomes static imports of the same two files, resolved from Ink's own directory, which
- * esbuild binds to the bundled copies Ink draws with.
+ * The output cache loads Ink's Output module and ANSI tokenizer from next to Ink's entry point
+ * in node_modules (src/tui/render/ink-internals.ts, which only loads them; the cache checks
+ * them). In the bundle Ink lives in a chunk, so that module becomes static imports of the same
+ * two files, resolved from Ink's own directory, which esbuild binds to the bundled copies Ink
+ * draws with.
  */
 let swappedInkInternals = false;
 const bundledInkInternals = {
@@ -92,12 +93,10 @@ const bundledInkInternals = {
         resolveDir: inkDir,
         loader: 'js',
         contents: [
-          "import Output from './output.js';",
-          "import { ansiCodesToString, diffAnsiCodes } from '@alcalzone/ansi-tokenize';",
-          "export async function inkOutputClass() { return typeof Output === 'function' ? Output : undefined; }",
-          'export async function inkAnsiCodes() {',
-          "  return typeof diffAnsiCodes === 'function' && typeof ansiCodesToString === 'function' ? { diffAnsiCodes, ansiCodesToString } : undefined;",
-          '}',
+          "import * as output from './output.js';",
+          "import * as tokenizer from '@alcalzone/ansi-tokenize';",
+          'export async function inkOutputModule() { return output; }',
+          'export async function inkTokenizerModule() { return tokenizer; }',
         ].join('\n'),
       };
     });

@@ -12,15 +12,15 @@
  * Ink's own tokenizer and ANSI difference, minus the per-cell garbage. Frames with clipping
  * (`overflow: hidden`, unused by the inspector) are drawn by Ink's `get()`, as before.
  *
- * Ink does not export its Output class; ink-internals.ts finds it (next to Ink's entry point, or
- * in the shipped bundle, bundled with Ink). Before patching,
+ * Ink does not export its Output class; ink-internals.ts loads its module (from next to Ink's
+ * entry point, or in the shipped bundle, the bundled copy). Before patching,
  * the install checks the class has the shape this relies on and that the patched `get()` gives
  * the same frames as Ink's on a set of writes that covers what it relies on (colours, wide
  * characters, overlapping writes, writes off the grid, transformers). If not, nothing is patched
  * and Ink draws as it always did; test/tui/output-cache.test.tsx fails in that case, so an Ink
  * upgrade that changes these internals is caught by the tests, not by a slow inspector.
  */
-import { inkAnsiCodes, inkOutputClass } from './ink-internals.js';
+import { inkOutputModule, inkTokenizerModule } from './ink-internals.js';
 
 const MAX_LINES = 8192;
 const MAX_ROWS = 4096;
@@ -56,6 +56,16 @@ let inkGet: OutputLike['get'] | undefined;
 
 export function originalGet(): OutputLike['get'] | undefined {
   return inkGet;
+}
+
+/** Ink's Output class, as Ink itself uses it (the same module instance), or undefined. */
+export async function inkOutputClass(): Promise<OutputClass | undefined> {
+  try {
+    const mod = (await inkOutputModule()) as { default?: OutputClass };
+    return typeof mod.default === 'function' ? mod.default : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function installOutputCache(): Promise<boolean> {
@@ -158,6 +168,17 @@ interface StyledChar {
 export interface AnsiCodes {
   diffAnsiCodes(from: AnsiCode[], to: AnsiCode[]): AnsiCode[];
   ansiCodesToString(codes: AnsiCode[]): string;
+}
+
+/** The two functions of the ANSI tokenizer Ink draws with, or undefined. */
+export async function inkAnsiCodes(): Promise<AnsiCodes | undefined> {
+  try {
+    const mod = (await inkTokenizerModule()) as Partial<AnsiCodes>;
+    if (typeof mod.diffAnsiCodes !== 'function' || typeof mod.ansiCodesToString !== 'function') return undefined;
+    return { diffAnsiCodes: mod.diffAnsiCodes, ansiCodesToString: mod.ansiCodesToString };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Same codes in the same order: Ink's diff between them is empty, nothing needs computing. */
