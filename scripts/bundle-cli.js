@@ -15,7 +15,6 @@
 // in dist/pkg. That only works if the code lands in a file one directory below dist/pkg (chunks/
 // or cli/, live/); the build checks it and fails loudly otherwise.
 import { build } from 'esbuild';
-import fg from 'fast-glob';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -41,7 +40,7 @@ const rewritten = new Set();
  */
 function bundledDependency(file) {
   const text = readFileSync(file, 'utf8');
-  if (!text.includes('import.meta.url')) return undefined;
+  if (!text.includes('import.meta.url')) return { contents: text, loader: 'js' };
   const inkManifest = "fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')";
   if (file === path.join(inkDir, 'reconciler.js') && text.split('import.meta.url').length === 2 && text.includes(inkManifest)) {
     const { name, version } = JSON.parse(readFileSync(path.join(inkDir, '..', 'package.json'), 'utf8'));
@@ -49,16 +48,20 @@ function bundledDependency(file) {
   }
   // Yoga's emscripten loader notes its own URL as the directory for files it would fetch; its
   // WebAssembly is inlined in this very file (a data URL), so nothing is fetched from there.
-  if (/[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/.test(file) && text.includes('var _scriptDir = import.meta.url;')) return undefined;
+  if (/[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/.test(file) && text.includes('var _scriptDir = import.meta.url;')) return { contents: text, loader: 'js' };
   throw new Error(`bundle-cli: ${path.relative(root, file)} finds files by import.meta.url, which a bundle moves`);
 }
 
 const importMetaUrl = {
   name: 'import-meta-url-as-in-dist-src',
   setup(b) {
-    b.onLoad({ filter: /\.js$/ }, (args) => {
+    // .mjs and .cjs too: bundled dependencies (es-toolkit) ship modules under those names.
+    b.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
       if (!args.path.startsWith(from + path.sep)) return bundledDependency(args.path);
       const text = readFileSync(args.path, 'utf8');
+      // React and its reconciler pick their build from NODE_ENV, which the bundle fixes (see
+      // `define` below): code of ours reading it would be fixed too, without saying so.
+      if (text.includes('process.env.NODE_ENV')) throw new Error(`bundle-cli: ${path.relative(root, args.path)} reads process.env.NODE_ENV, which the bundle fixes to "production"`);
       if (!text.includes('import.meta.url')) return { contents: text, loader: 'js' };
       const rel = path.relative(from, args.path).split(path.sep).join('/');
       rewritten.add(path.relative(root, args.path).split(path.sep).join('/'));
@@ -110,13 +113,6 @@ const bundledInkInternals = {
   },
 };
 
-for (const file of fg.sync('**/*.js', { cwd: from, absolute: true })) {
-  if (readFileSync(file, 'utf8').includes('process.env.NODE_ENV')) {
-    console.error(`bundle-cli: ${path.relative(root, file)} reads process.env.NODE_ENV, which the bundle fixes to "production"`);
-    process.exit(1);
-  }
-}
-
 rmSync(out, { recursive: true, force: true });
 const result = await build({
   entryPoints: ENTRIES.map((e) => path.join(from, e)),
@@ -131,7 +127,7 @@ const result = await build({
   // React and its reconciler pick their production or development build from NODE_ENV; the
   // CLI runs production unless asked (src/cli/tui-mode.ts), and the shipped bundle carries only
   // production: the development builds would double the inspector chunk Node compiles at start.
-  // Nothing in src reads process.env.NODE_ENV itself (the build checks below).
+  // Nothing in src may read process.env.NODE_ENV itself (importMetaUrl's load refuses it).
   define: { 'process.env.NODE_ENV': '"production"' },
   // Bundled CommonJS (in Ink's dependencies) requires Node's own modules; an ES module has no
   // require of its own, and esbuild's stand-in throws without one.
